@@ -1,0 +1,72 @@
+# Everything runs from the project venv (.venv), built on first use from pinned versions.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TOOLKIT := $(BIN)/toolkit
+MODEL ?= models/opus-mt-ar-en
+DEMO_MODEL ?= models/synthetic-opus-mt-ar-en
+INBOX ?= inbox
+OUTPUTS ?= outputs
+DATE ?= $(shell date +%F)
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup test lint model demo-model nightly demo translate bench lock clean
+
+help:
+	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing)"
+	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
+	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
+	@echo "make translate FILE=f  translate one file to stdout"
+	@echo "make model             download + convert Helsinki-NLP/opus-mt-ar-en (needs the hub)"
+	@echo "make bench             time CTranslate2 on an opus-mt-ar-en-shaped model"
+
+# Re-run only when the pinned dependencies change.
+$(STAMP): pyproject.toml requirements/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c requirements/constraints.txt -e '.[convert,dev]'
+	touch $@
+
+setup: $(STAMP)
+
+lint: setup
+	$(BIN)/ruff check toolkit tests
+	$(BIN)/ruff format --check toolkit tests
+
+test: lint
+	$(BIN)/python -m pytest
+
+# Pin every installed package after a change to pyproject.toml.
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu$$//' \
+		| { echo '# Exact versions of every package in the project venv (direct and transitive).'; \
+		    echo '# Regenerate with `make lock` after changing pyproject.toml.'; cat; } \
+		> requirements/constraints.txt
+
+model: setup
+	@if [ -f $(MODEL)/model.bin ]; then echo "model present: $(MODEL)"; \
+	else $(TOOLKIT) model fetch -o $(MODEL); fi
+
+demo-model: setup
+	@if [ -f $(DEMO_MODEL)/model.bin ]; then echo "model present: $(DEMO_MODEL)"; \
+	else $(TOOLKIT) model synth --shape opus-mt-ar-en -o $(DEMO_MODEL); fi
+
+# Until `toolkit nightly` (incremental, with a manifest) lands: a full batch into outputs/<date>/.
+nightly: model
+	$(TOOLKIT) batch $(INBOX) -o $(OUTPUTS)/$(DATE) --model $(MODEL)
+
+demo: demo-model
+	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo
+
+translate: setup
+	@test -n "$(FILE)" || { echo "usage: make translate FILE=path/to/article.txt" >&2; exit 2; }
+	$(TOOLKIT) translate "$(FILE)" --model $(MODEL)
+
+bench: demo-model
+	@for f in $(INBOX)/*; do cat "$$f"; echo; done > $(VENV)/bench-input.txt
+	@/usr/bin/env time -f "CT2 int8, beam 4: %e s wall, %M KiB peak RSS" \
+		$(TOOLKIT) translate $(VENV)/bench-input.txt --model $(DEMO_MODEL) --quiet --to json > /dev/null
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

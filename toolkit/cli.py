@@ -1,0 +1,304 @@
+"""`toolkit` command line: a thin typer layer over the stage modules."""
+
+import functools
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit import __version__
+from toolkit.errors import ToolkitError
+
+app = typer.Typer(
+    help="Offline Arabic→English translation and briefing (opus-mt-ar-en on CTranslate2).\n\n"
+    "Stages: ingest → glossary → translate → brief → publish. Results go to stdout or files; "
+    "progress and warnings go to stderr. Exit codes: 0 done, 1 some inputs failed, "
+    "2 usage or configuration error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+model_app = typer.Typer(help="Get, build and inspect translation models.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+def command(group: typer.Typer, name: str | None = None):
+    """Register a command whose ToolkitErrors become one stderr line and their exit code."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except ToolkitError as error:
+                typer.echo(f"toolkit: error: {error}", err=True)
+                raise typer.Exit(error.exit_code) from None
+
+        group.command(name)(run)
+        return function
+
+    return decorate
+
+
+def warn(message: str) -> None:
+    typer.echo(f"toolkit: warning: {message}", err=True)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"toolkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="CTranslate2 model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+        show_default=False,
+    ),
+]
+BeamOption = Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+
+class OutputFormat(StrEnum):
+    md = "md"
+    txt = "txt"
+    json = "json"
+
+
+def load_engine(model: Path | None):
+    from toolkit.model import resolve_model_dir
+    from toolkit.translate import Engine
+
+    engine = Engine(resolve_model_dir(model))
+    if engine.info.synthetic:
+        warn(
+            f"model {engine.model_dir} is SYNTHETIC (random weights, shape {engine.info.shape}): "
+            "its translations are meaningless; outputs are marked synthetic: true"
+        )
+    return engine
+
+
+@command(app, "translate")
+def translate_command(
+    file: Annotated[
+        str, typer.Argument(help="Arabic article file, or - for stdin.", metavar="FILE|-")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write here (atomically) instead of stdout."),
+    ] = None,
+    to: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--to",
+            help="md (front matter + Markdown), txt (plain English) or json (sentence pairs with "
+            "scores and flags). [default: from the -o suffix, else txt]",
+            show_default=False,
+        ),
+    ] = None,
+    model: ModelOption = None,
+    beam: BeamOption = 4,
+    quiet: QuietOption = False,
+) -> None:
+    """Translate every article in one file on demand, sentence by sentence."""
+    from toolkit.fsutil import atomic_write_text
+    from toolkit.ingest import ingest_file
+    from toolkit.progress import progress_bar
+    from toolkit.publish.article import article_json, article_markdown, article_text
+    from toolkit.translate import DecodingOptions, translate_articles
+
+    fmt = to or _format_from_suffix(output)
+    options = DecodingOptions(beam_size=beam)
+    ingested = ingest_file(file)
+    engine = load_engine(model)
+    with progress_bar("translating", quiet) as update:
+        articles = translate_articles(ingested.articles, engine, options, update)
+    if fmt is OutputFormat.json:
+        document = {
+            "source": ingested.source,
+            "encoding": ingested.encoding,
+            "articles": [article_json(article, engine.info) for article in articles],
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        render = article_markdown if fmt is OutputFormat.md else article_text
+        text = "\n".join(render(article, engine.info) for article in articles)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+
+
+@command(app, "batch")
+def batch_command(
+    input_dir: Annotated[
+        Path, typer.Argument(help="Folder of article files (searched recursively).")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Writes OUT_DIR/articles/<id>.{json,en.md}.")
+    ],
+    model: ModelOption = None,
+    beam: BeamOption = 4,
+    quiet: QuietOption = False,
+) -> None:
+    """Translate every article file under INPUT_DIR; a broken file is named and skipped (exit 1)."""
+    from toolkit.pipeline import run_batch
+    from toolkit.progress import progress_bar
+    from toolkit.translate import DecodingOptions
+
+    options = DecodingOptions(beam_size=beam)
+    engine = load_engine(model)
+    with progress_bar("translating", quiet) as update:
+        result = run_batch(input_dir, output, engine, options, update)
+    for reason in result.failures.values():
+        typer.echo(f"toolkit: error: {reason}", err=True)
+    typer.echo(
+        f"{len(result.written) // 2} articles written to {output / 'articles'}, "
+        f"{len(result.failures)} files failed"
+    )
+    if result.failures:
+        raise typer.Exit(1)
+
+
+def _format_from_suffix(output: Path | None) -> OutputFormat:
+    suffix = output.suffix.lstrip(".") if output else ""
+    return OutputFormat(suffix) if suffix in OutputFormat.__members__ else OutputFormat.txt
+
+
+class Shape(StrEnum):
+    tiny = "tiny"
+    opus_mt_ar_en = "opus-mt-ar-en"
+
+
+QuantizationOption = Annotated[
+    str,
+    typer.Option("--quantization", help="CTranslate2 weight type: int8, int16, float16, float32…"),
+]
+
+
+def _report_model(info, directory: Path) -> None:
+    kind = "SYNTHETIC" if info.synthetic else "model"
+    digest = info.model_sha256[:12]
+    typer.echo(f"{kind} {info.source} → {directory} ({info.quantization}, model.bin {digest})")
+
+
+@command(model_app, "fetch")
+def model_fetch(
+    repo: Annotated[
+        str, typer.Option("--repo", help="Hugging Face hub repository.")
+    ] = "Helsinki-NLP/opus-mt-ar-en",
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")] = Path(
+        "models/opus-mt-ar-en"
+    ),
+    revision: Annotated[
+        str | None, typer.Option("--revision", help="Branch, tag or commit.")
+    ] = None,
+    quantization: QuantizationOption = "int8",
+) -> None:
+    """Download a Marian model from the hub and convert it (the only networked command)."""
+    from toolkit.model.fetch import fetch_model
+
+    info = fetch_model(repo, output, revision=revision, quantization=quantization)
+    _report_model(info, output)
+
+
+@command(model_app, "convert")
+def model_convert(
+    checkpoint: Annotated[
+        Path, typer.Argument(help="Local Marian checkpoint (Hugging Face layout).")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")],
+    quantization: QuantizationOption = "int8",
+) -> None:
+    """Convert a local Marian checkpoint to CTranslate2, with a toolkit-model.json manifest."""
+    from toolkit.model.convert import convert_checkpoint
+
+    info = convert_checkpoint(checkpoint, output, quantization=quantization)
+    _report_model(info, output)
+
+
+@command(model_app, "synth")
+def model_synth(
+    shape: Annotated[
+        Shape,
+        typer.Option(
+            "--shape",
+            help="tiny: seconds to build, for tests. opus-mt-ar-en: the real model's sizes "
+            "(6+6 layers, d_model 512, 8 heads, FFN 2048, 62,834 shared vocabulary), "
+            "for benchmarks.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")],
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corpus",
+            help="Text/TSV files to train the SentencePiece models on; each field goes to the "
+            "Arabic or English side by script. [default: the toolkit's own sample]",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for the weights.")] = 0,
+    quantization: QuantizationOption = "int8",
+) -> None:
+    """Build a random-weight Marian model and convert it like a real one (output meaningless)."""
+    from toolkit.model.synth import synthesize
+
+    info = synthesize(shape.value, output, corpus=corpus, seed=seed, quantization=quantization)
+    _report_model(info, output)
+
+
+@command(model_app, "info")
+def model_info(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Show what a model folder holds: manifest, files and sizes, synthetic or not."""
+    from toolkit.model import load_model_info, resolve_model_dir
+
+    directory = resolve_model_dir(directory)
+    info = load_model_info(directory)
+    files = {p.name: p.stat().st_size for p in sorted(directory.iterdir()) if p.is_file()}
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"path": str(directory), "manifest": info.to_json(), "files": files}, indent=2
+            )
+        )
+        return
+    typer.echo(f"path:          {directory}")
+    for key, value in info.to_json().items():
+        typer.echo(f"{key + ':':<15}{value}")
+    for name, size in files.items():
+        typer.echo(f"  {name:<24}{size / 1e6:10.1f} MB")
+    if info.synthetic:
+        warn("SYNTHETIC model: random weights, translations are meaningless")
+
+
+def main() -> None:
+    app()

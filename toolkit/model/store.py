@@ -1,0 +1,66 @@
+"""Where a model lives, what its manifest says, and the one-line error when it is missing."""
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from toolkit.errors import ConfigError
+
+DEFAULT_MODEL_DIR = Path("models/opus-mt-ar-en")
+MANIFEST_NAME = "toolkit-model.json"
+REQUIRED_FILES = ("model.bin", "config.json", "source.spm", "target.spm", MANIFEST_NAME)
+HOW_TO_GET_ONE = (
+    "run `make model` (needs the hub), `make demo` (offline synthetic model) or pass --model DIR"
+)
+
+
+@dataclass
+class ModelInfo:
+    """The manifest written beside every converted model (toolkit-model.json)."""
+
+    name: str
+    source: str  # hub repo id, or the local checkpoint path it was converted from
+    revision: str | None
+    quantization: str
+    model_sha256: str
+    created: str
+    synthetic: bool
+    shape: str | None = None
+    toolkit_version: str | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def write(self, model_dir: Path) -> None:
+        from toolkit.fsutil import atomic_write_text
+
+        text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+        atomic_write_text(Path(model_dir) / MANIFEST_NAME, text)
+
+
+def resolve_model_dir(option: Path | None) -> Path:
+    """--model, else $TOOLKIT_MODEL, else models/opus-mt-ar-en."""
+    if option is not None:
+        return Path(option)
+    env = os.environ.get("TOOLKIT_MODEL")
+    return Path(env) if env else DEFAULT_MODEL_DIR
+
+
+def load_model_info(model_dir: Path) -> ModelInfo:
+    """Check that `model_dir` holds a usable converted model and return its manifest."""
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        raise ConfigError(f"no model at {model_dir}: {HOW_TO_GET_ONE}")
+    missing = [name for name in REQUIRED_FILES if not (model_dir / name).is_file()]
+    if missing:
+        raise ConfigError(
+            f"model at {model_dir} is incomplete (missing {', '.join(missing)}): {HOW_TO_GET_ONE}"
+        )
+    try:
+        data = json.loads((model_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return ModelInfo(**data)
+    except (ValueError, TypeError) as error:
+        raise ConfigError(
+            f"{model_dir / MANIFEST_NAME}: unreadable manifest ({error}): {HOW_TO_GET_ONE}"
+        ) from error

@@ -1,0 +1,181 @@
+"""Random-weight Marian models for offline tests and benchmarks.
+
+`synthesize` trains source/target SentencePiece models on a small corpus, builds a MarianMT
+checkpoint of the requested shape with random weights, and hands it to `convert_checkpoint`,
+the code path real models take. Its translations are meaningless; its cost is the real one.
+"""
+
+import io
+import json
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from toolkit.errors import ConfigError
+from toolkit.model.convert import convert_checkpoint
+from toolkit.model.store import ModelInfo
+
+MARIAN_SPECIAL = ("</s>", "<unk>")
+PAD = "<pad>"
+
+
+@dataclass(frozen=True)
+class MarianShape:
+    layers: int  # encoder and decoder alike
+    d_model: int
+    heads: int
+    ffn: int
+    pieces_per_side: int  # SentencePiece vocabulary asked for (a small corpus may give fewer)
+    vocab_size: int | None = None  # pad the shared vocabulary to this size (with <pad>)
+
+
+SHAPES = {
+    "tiny": MarianShape(layers=2, d_model=64, heads=4, ffn=128, pieces_per_side=400),
+    # Helsinki-NLP/opus-mt-ar-en's config.json: 6+6 layers, d_model 512, 8 heads, FFN 2048,
+    # one vocabulary of 62,834 entries shared by encoder, decoder and output projection.
+    "opus-mt-ar-en": MarianShape(
+        layers=6, d_model=512, heads=8, ffn=2048, pieces_per_side=8000, vocab_size=62834
+    ),
+}
+
+
+def default_corpus() -> list[Path]:
+    return [Path(str(resources.files("toolkit") / "data" / "ar-en-sample.tsv"))]
+
+
+def is_arabic(text: str) -> bool:
+    arabic = sum(1 for ch in text if "\u0600" <= ch <= "\u06ff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return arabic > latin
+
+
+def split_corpus(files: Iterable[Path]) -> tuple[list[str], list[str]]:
+    """Every tab-separated field of every line goes to the Arabic or the English side by script."""
+    arabic, english = [], []
+    for path in files:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read corpus file ({error})") from error
+        for line in text.splitlines():
+            for cell in line.split("\t"):
+                cell = unicodedata.normalize("NFC", cell.strip())
+                if cell:
+                    (arabic if is_arabic(cell) else english).append(cell)
+    if not arabic or not english:
+        raise ConfigError("synth corpus needs both Arabic and English text")
+    return arabic, english
+
+
+def train_sentencepiece(lines: list[str], pieces: int) -> bytes:
+    import sentencepiece as spm
+
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=model,
+        vocab_size=pieces,
+        hard_vocab_limit=False,  # a small corpus yields what it can
+        model_type="unigram",
+        character_coverage=1.0,
+        num_threads=1,  # deterministic
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def shared_vocabulary(spm_models: list[bytes], size: int | None) -> list[str]:
+    """Marian's vocab.json order: </s>, <unk>, the pieces of both sides, then <pad> last."""
+    import sentencepiece as spm
+
+    tokens = list(MARIAN_SPECIAL)
+    seen = set(tokens)
+    for proto in spm_models:
+        processor = spm.SentencePieceProcessor(model_proto=proto)
+        for index in range(processor.get_piece_size()):
+            piece = processor.id_to_piece(index)
+            if piece not in seen and piece not in ("<s>", "<unk>", "</s>"):
+                seen.add(piece)
+                tokens.append(piece)
+    if size is not None:
+        if len(tokens) + 1 > size:
+            raise ConfigError(f"corpus gives {len(tokens)} pieces, more than the shape's {size}")
+        tokens.extend(f"<synth_{index}>" for index in range(len(tokens), size - 1))
+    tokens.append(PAD)
+    return tokens
+
+
+def build_checkpoint(shape: MarianShape, corpus: list[Path], seed: int, directory: Path) -> None:
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+    arabic, english = split_corpus(corpus)
+    source_spm = train_sentencepiece(arabic, shape.pieces_per_side)
+    target_spm = train_sentencepiece(english, shape.pieces_per_side)
+    (directory / "source.spm").write_bytes(source_spm)
+    (directory / "target.spm").write_bytes(target_spm)
+    tokens = shared_vocabulary([source_spm, target_spm], shape.vocab_size)
+    vocab = {token: index for index, token in enumerate(tokens)}
+    (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+
+    pad_id = vocab[PAD]
+    config = MarianConfig(
+        vocab_size=len(tokens),
+        decoder_vocab_size=len(tokens),
+        d_model=shape.d_model,
+        encoder_layers=shape.layers,
+        decoder_layers=shape.layers,
+        encoder_attention_heads=shape.heads,
+        decoder_attention_heads=shape.heads,
+        encoder_ffn_dim=shape.ffn,
+        decoder_ffn_dim=shape.ffn,
+        max_position_embeddings=512,
+        activation_function="swish",
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        static_position_embeddings=True,
+        pad_token_id=pad_id,
+        decoder_start_token_id=pad_id,
+        eos_token_id=vocab["</s>"],
+        forced_eos_token_id=vocab["</s>"],
+        bos_token_id=vocab["</s>"],
+    )
+    torch.manual_seed(seed)
+    MarianMTModel(config).save_pretrained(directory)
+    tokenizer = MarianTokenizer(
+        source_spm=str(directory / "source.spm"),
+        target_spm=str(directory / "target.spm"),
+        vocab=str(directory / "vocab.json"),
+        source_lang="ar",
+        target_lang="en",
+    )
+    tokenizer.save_pretrained(directory)
+
+
+def synthesize(
+    shape_name: str,
+    output: Path,
+    *,
+    corpus: list[Path] | None = None,
+    seed: int = 0,
+    quantization: str = "int8",
+) -> ModelInfo:
+    if shape_name not in SHAPES:
+        raise ConfigError(f"unknown shape {shape_name!r}: use one of {', '.join(SHAPES)}")
+    with tempfile.TemporaryDirectory(prefix="toolkit-synth-") as checkpoint:
+        build_checkpoint(SHAPES[shape_name], corpus or default_corpus(), seed, Path(checkpoint))
+        return convert_checkpoint(
+            Path(checkpoint),
+            output,
+            quantization=quantization,
+            source=f"synthetic:{shape_name}:seed={seed}",
+            synthetic=True,
+            shape=shape_name,
+        )

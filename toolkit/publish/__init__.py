@@ -1,0 +1,1 @@
+"""Publish stage: Articles → files readers get (per-article JSON/Markdown/text; digests later)."""

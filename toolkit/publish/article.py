@@ -1,0 +1,82 @@
+"""One translated article as JSON (articles/<id>.json), Markdown (<id>.en.md) or plain text."""
+
+import json
+from dataclasses import asdict
+
+from toolkit.document import Article
+from toolkit.model.store import ModelInfo
+
+SYNTHETIC_NOTICE = "SYNTHETIC MODEL (random weights): this English is meaningless."
+
+
+def model_json(info: ModelInfo) -> dict:
+    return {
+        "name": info.name,
+        "sha256": info.model_sha256,
+        "quantization": info.quantization,
+        "synthetic": info.synthetic,
+    }
+
+
+def article_json(article: Article, info: ModelInfo) -> dict:
+    return {
+        "id": article.id,
+        "source": asdict(article.source),
+        "headline": {"ar": article.headline.ar, "en": article.headline.en},
+        "sentences": [
+            {
+                "ar": sentence.ar,
+                "en": sentence.en,
+                "paragraph": sentence.paragraph,
+                "score": sentence.score,
+                "flags": sentence.flags,
+                "terms": [asdict(term) for term in sentence.terms],
+            }
+            for sentence in article.sentences
+        ],
+        "model": model_json(info),
+    }
+
+
+def article_flags(article: Article) -> list[str]:
+    """Every flag raised on any sentence of the article, once each, in first-seen order."""
+    seen: dict[str, None] = {}
+    for sentence in article.all_sentences():
+        seen.update(dict.fromkeys(sentence.flags))
+    return list(seen)
+
+
+def article_markdown(article: Article, info: ModelInfo) -> str:
+    front = {
+        "id": article.id,
+        "source": article.source.path,
+        "sha256": article.source.sha256,
+        "headline_ar": article.headline.ar,
+        "model": info.name,
+        "model_sha256": info.model_sha256,
+        "synthetic": info.synthetic,
+        "flags": article_flags(article),
+    }
+    # JSON scalars are valid YAML, and quoting every string keeps Arabic and colons safe.
+    lines = [
+        "---",
+        *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in front.items()),
+        "---",
+        "",
+    ]
+    if info.synthetic:
+        lines += [f"> **{SYNTHETIC_NOTICE}**", ""]
+    lines += [f"# {article.headline.en}", ""]
+    lines += [
+        " ".join(sentence.en for sentence in paragraph) + "\n" for paragraph in article.paragraphs
+    ]
+    return "\n".join(lines)
+
+
+def article_text(article: Article, info: ModelInfo) -> str:
+    lines = [f"[{SYNTHETIC_NOTICE}]", ""] if info.synthetic else []
+    lines += [article.headline.en, ""]
+    lines += [
+        " ".join(sentence.en for sentence in paragraph) + "\n" for paragraph in article.paragraphs
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,56 @@
+"""Cut sentences that are too long for the model at clause boundaries.
+
+Marian models take at most 512 source positions and translate long inputs badly, so a
+sentence over the limit is cut at the Arabic comma «،» or semicolon «؛» first, then before
+the conjunction « و», and only as a last resort between words. Pieces are packed greedily
+back up to the limit so that the model sees as much context as it can.
+"""
+
+import re
+from collections.abc import Callable
+
+CLAUSE_BREAKS = (
+    re.compile(r"(?<=[،؛,;:])\s+"),  # after a comma/semicolon, Arabic or Latin
+    re.compile(r"\s+(?=و\S)"),  # before the conjunction و attached to the next word
+    re.compile(r"\s+"),  # between any two words
+)
+
+
+def split_for_model(text: str, count: Callable[[str], int], limit: int) -> list[str]:
+    """Split `text` into pieces of at most `limit` tokens as counted by `count`."""
+    return _split(text.strip(), count, limit, level=0)
+
+
+def _split(text: str, count: Callable[[str], int], limit: int, level: int) -> list[str]:
+    if count(text) <= limit:
+        return [text]
+    if level == len(CLAUSE_BREAKS):
+        return _split_word(text, count, limit)
+    parts = [part for part in CLAUSE_BREAKS[level].split(text) if part]
+    if len(parts) == 1:
+        return _split(text, count, limit, level + 1)
+    pieces: list[str] = []
+    for part in parts:
+        pieces.extend(_split(part, count, limit, level + 1))
+    return _pack(pieces, count, limit)
+
+
+def _pack(pieces: list[str], count: Callable[[str], int], limit: int) -> list[str]:
+    packed: list[str] = []
+    for piece in pieces:
+        if packed and count(f"{packed[-1]} {piece}") <= limit:
+            packed[-1] = f"{packed[-1]} {piece}"
+        else:
+            packed.append(piece)
+    return packed
+
+
+def _split_word(word: str, count: Callable[[str], int], limit: int) -> list[str]:
+    """A single 'word' over the limit (a run of digits, a URL…): cut it by characters."""
+    pieces, current = [], ""
+    for char in word:
+        if current and count(current + char) > limit:
+            pieces.append(current)
+            current = ""
+        current += char
+    return [*pieces, current] if current else pieces
