@@ -147,6 +147,27 @@ def translate_command(
         atomic_write_text(output, text)
 
 
+@command(app, "ingest")
+def ingest_command(
+    file: Annotated[str, typer.Argument(help="Article file, or - for stdin.", metavar="FILE|-")],
+    as_json: Annotated[bool, typer.Option("--json", help="The JSON of DESIGN.md.")] = False,
+) -> None:
+    """Show what ingest sees: articles, headline, paragraphs → sentences, dropped lines.
+
+    Formats: .txt (first headline-like line is the headline), .md, .html, .json, .jsonl.
+    Encodings: UTF-8 (BOM or not), UTF-16 with BOM, Windows-1256. Page furniture rules
+    (widgets, bylines, photo credits, abbreviations) live in toolkit/data/debris.tsv.
+    """
+    from toolkit.ingest import ingest_file
+    from toolkit.publish.article import ingest_json, ingest_text
+
+    result = ingest_file(file)
+    if as_json:
+        typer.echo(json.dumps(ingest_json(result), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(ingest_text(result))
+
+
 @command(app, "batch")
 def batch_command(
     input_dir: Annotated[

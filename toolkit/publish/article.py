@@ -4,6 +4,7 @@ import json
 from dataclasses import asdict
 
 from toolkit.document import Article
+from toolkit.ingest import IngestResult
 from toolkit.model.store import ModelInfo
 
 SYNTHETIC_NOTICE = "SYNTHETIC MODEL (random weights): this English is meaningless."
@@ -79,4 +80,30 @@ def article_text(article: Article, info: ModelInfo) -> str:
     lines += [
         " ".join(sentence.en for sentence in paragraph) + "\n" for paragraph in article.paragraphs
     ]
+    return "\n".join(lines)
+
+
+def ingest_json(result: IngestResult) -> dict:
+    return {
+        "source": result.source,
+        "encoding": result.encoding,
+        "articles": [
+            {
+                "id": article.id,
+                "headline": article.headline.ar,
+                "paragraphs": [[s.ar for s in paragraph] for paragraph in article.paragraphs],
+                "dropped": article.dropped,
+            }
+            for article in result.articles
+        ],
+    }
+
+
+def ingest_text(result: IngestResult) -> str:
+    lines = [f"{result.source} ({result.encoding}): {len(result.articles)} article(s)"]
+    for article in result.articles:
+        lines += ["", f"[{article.id}] {article.headline.ar}"]
+        for number, paragraph in enumerate(article.paragraphs, 1):
+            lines += [f"  ¶{number}"] + [f"    • {sentence.ar}" for sentence in paragraph]
+        lines += [f"  dropped: {line}" for line in article.dropped]
     return "\n".join(lines)

@@ -1,0 +1,219 @@
+"""Format readers: decoded text → RawDocuments (lines of text, maybe a known headline).
+
+Cleaning, article splitting and sentence segmentation come after, the same for every format.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from toolkit.errors import InputError
+
+
+@dataclass
+class RawDocument:
+    lines: list[str]
+    headline: str | None = (
+        None  # given by the format (JSON title, HTML <h1>); else found by cleaning
+    )
+    url: str | None = None
+    date: str | None = None
+    may_hold_several: bool = False  # plain text can hold several articles back to back
+    dropped: list[str] = field(default_factory=list)  # what the reader itself left out
+
+
+def read_txt(text: str, name: str) -> list[RawDocument]:
+    return [RawDocument(lines=text.splitlines(), may_hold_several=True)]
+
+
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+MD_BLOCK_START = re.compile(r"^\s*(#{1,6}\s|[-*+•]\s|\d{1,2}[.)]\s|>)")
+
+
+def read_md(text: str, name: str) -> list[RawDocument]:
+    """Headings, list items and paragraphs become lines; soft-wrapped lines are joined."""
+    lines: list[str] = []
+    dropped: list[str] = []
+    in_code = False
+    previous_blank = True
+    for raw in text.splitlines():
+        if raw.lstrip().startswith("```"):
+            in_code = not in_code
+            dropped.append(raw.strip())
+            continue
+        if in_code:
+            dropped.append(raw.strip())
+            continue
+        line = MD_EMPHASIS.sub(r"\2", MD_LINK.sub(r"\1", MD_IMAGE.sub("", raw))).rstrip()
+        line = re.sub(r"^\s*(#{1,6}|>)\s*", "", line)
+        if not line.strip():
+            lines.append("")
+            previous_blank = True
+            continue
+        if not previous_blank and not MD_BLOCK_START.match(raw) and lines:
+            lines[-1] = f"{lines[-1]} {line.strip()}"
+        else:
+            lines.append(line)
+        previous_blank = False
+    return [RawDocument(lines=lines, may_hold_several=True, dropped=dropped)]
+
+
+class _ArticleHTML(HTMLParser):
+    """Collects the text of block elements, skipping scripts, styles, navigation and forms."""
+
+    SKIP = {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "noscript",
+        "svg",
+        "button",
+        "iframe",
+        "template",
+        "select",
+        "figcaption",
+    }
+    BLOCKS = {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "div",
+        "section",
+        "br",
+        "tr",
+        "dd",
+        "dt",
+        "pre",
+        "title",
+        "article",
+        "main",
+        "figure",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.articles: list[RawDocument] = [RawDocument(lines=[])]
+        self.title: str | None = None
+        self.skipping = 0
+        self.in_title = False
+        self.in_h1 = False
+        self.article_depth = 0
+        self.buffer: list[str] = []
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.buffer).split())
+        self.buffer = []
+        if not text:
+            return
+        document = self.articles[-1]
+        if self.in_title:
+            self.title = self.title or text
+        elif self.in_h1 and document.headline is None:
+            document.headline = text
+        else:
+            document.lines.append(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS or tag == "h1":
+            self.flush()
+        if tag == "article":
+            if self.article_depth == 0 and (self.articles[-1].lines or self.articles[-1].headline):
+                self.articles.append(RawDocument(lines=[]))
+            self.article_depth += 1
+        self.in_title = self.in_title or tag == "title"
+        self.in_h1 = self.in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS or tag == "h1":
+            self.flush()
+        if tag == "title":
+            self.in_title = False
+        if tag == "h1":
+            self.in_h1 = False
+        if tag == "article":
+            self.article_depth = max(0, self.article_depth - 1)
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.buffer.append(data)
+
+
+def read_html(text: str, name: str) -> list[RawDocument]:
+    parser = _ArticleHTML()
+    parser.feed(text)
+    parser.close()
+    parser.flush()
+    documents = [doc for doc in parser.articles if doc.lines or doc.headline]
+    for document in documents:
+        document.headline = document.headline or parser.title
+    return documents
+
+
+TITLE_KEYS = ("title", "headline")
+TEXT_KEYS = ("text", "body")
+
+
+def _from_object(item: object, where: str) -> RawDocument:
+    if not isinstance(item, dict):
+        raise InputError(f"{where}: expected an object with title/headline and text/body")
+    body = next((item[k] for k in TEXT_KEYS if isinstance(item.get(k), str)), None)
+    if body is None:
+        raise InputError(f"{where}: no 'text' or 'body' string")
+    title = next((item[k] for k in TITLE_KEYS if isinstance(item.get(k), str)), None)
+    url, date = item.get("url"), item.get("date")
+    return RawDocument(
+        lines=body.splitlines(),
+        headline=title.strip() if title and title.strip() else None,
+        url=url if isinstance(url, str) else None,
+        date=date if isinstance(date, str) else None,
+    )
+
+
+def read_json(text: str, name: str) -> list[RawDocument]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{name}:{error.lineno}: invalid JSON ({error.msg})") from error
+    items = data if isinstance(data, list) else [data]
+    return [_from_object(item, f"{name}: item {i + 1}") for i, item in enumerate(items)]
+
+
+def read_jsonl(text: str, name: str) -> list[RawDocument]:
+    documents = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{name}:{number}: invalid JSON ({error.msg})") from error
+        documents.append(_from_object(item, f"{name}:{number}"))
+    return documents
+
+
+READERS = {
+    ".txt": read_txt,
+    ".md": read_md,
+    ".markdown": read_md,
+    ".html": read_html,
+    ".htm": read_html,
+    ".json": read_json,
+    ".jsonl": read_jsonl,
+}
