@@ -23,6 +23,8 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="Get, build and inspect translation models.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+glossary_app = typer.Typer(help="Check glossary files and find their terms.", no_args_is_help=True)
+app.add_typer(glossary_app, name="glossary")
 
 
 def command(group: typer.Typer, name: str | None = None):
@@ -75,12 +77,59 @@ ModelOption = Annotated[
 ]
 BeamOption = Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+GlossaryOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--glossary",
+        help="Glossary TSV (repeatable). [default: every glossaries/*.tsv]",
+        show_default=False,
+        metavar="PATH",
+    ),
+]
+NoGlossaryOption = Annotated[
+    bool, typer.Option("--no-glossary", help="Translate without glossary.")
+]
+EnforceOption = Annotated[
+    str,
+    typer.Option(
+        "--enforce",
+        help="How glossary terms are enforced: combined (inject English into the source + "
+        "4-best re-ranking + suppress known variants + post-edit), inject, placeholder, rerank, "
+        "suppress, post-edit or none. Every choice verifies terms and flags misses.",
+    ),
+]
 
 
 class OutputFormat(StrEnum):
     md = "md"
     txt = "txt"
     json = "json"
+
+
+def load_glossary_option(paths: list[Path] | None, disabled: bool):
+    from toolkit.glossary import default_glossary_files, load_glossary
+
+    if disabled:
+        return None
+    files = paths or default_glossary_files()
+    if not files:
+        warn("no glossary found (glossaries/*.tsv): translating without one")
+        return None
+    return load_glossary(files)
+
+
+def make_pipeline(model, beam, glossary, no_glossary, enforce):
+    """Check everything that can be wrong in the set-up before loading the model."""
+    from toolkit.errors import ConfigError
+    from toolkit.glossary.enforce import STRATEGIES
+    from toolkit.pipeline import Pipeline
+    from toolkit.translate import DecodingOptions
+
+    if enforce not in STRATEGIES:
+        raise ConfigError(f"unknown --enforce {enforce!r}: use one of {', '.join(STRATEGIES)}")
+    options = DecodingOptions(beam_size=beam)
+    loaded = load_glossary_option(glossary, no_glossary)
+    return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce])
 
 
 def load_engine(model: Path | None):
@@ -115,6 +164,9 @@ def translate_command(
         ),
     ] = None,
     model: ModelOption = None,
+    glossary: GlossaryOption = None,
+    no_glossary: NoGlossaryOption = False,
+    enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
     quiet: QuietOption = False,
 ) -> None:
@@ -123,14 +175,13 @@ def translate_command(
     from toolkit.ingest import ingest_file
     from toolkit.progress import progress_bar
     from toolkit.publish.article import article_json, article_markdown, article_text
-    from toolkit.translate import DecodingOptions, translate_articles
 
     fmt = to or _format_from_suffix(output)
-    options = DecodingOptions(beam_size=beam)
     ingested = ingest_file(file)
-    engine = load_engine(model)
+    pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+    engine = pipeline.engine
     with progress_bar("translating", quiet) as update:
-        articles = translate_articles(ingested.articles, engine, options, update)
+        articles = pipeline.run(ingested.articles, update)
     if fmt is OutputFormat.json:
         document = {
             "source": ingested.source,
@@ -177,18 +228,19 @@ def batch_command(
         Path, typer.Option("-o", "--output", help="Writes OUT_DIR/articles/<id>.{json,en.md}.")
     ],
     model: ModelOption = None,
+    glossary: GlossaryOption = None,
+    no_glossary: NoGlossaryOption = False,
+    enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
     quiet: QuietOption = False,
 ) -> None:
     """Translate every article file under INPUT_DIR; a broken file is named and skipped (exit 1)."""
     from toolkit.pipeline import run_batch
     from toolkit.progress import progress_bar
-    from toolkit.translate import DecodingOptions
 
-    options = DecodingOptions(beam_size=beam)
-    engine = load_engine(model)
+    pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
     with progress_bar("translating", quiet) as update:
-        result = run_batch(input_dir, output, engine, options, update)
+        result = run_batch(input_dir, output, pipeline, update)
     for reason in result.failures.values():
         typer.echo(f"toolkit: error: {reason}", err=True)
     typer.echo(
@@ -197,6 +249,73 @@ def batch_command(
     )
     if result.failures:
         raise typer.Exit(1)
+
+
+@command(glossary_app, "lint")
+def glossary_lint(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Glossary files [default: every glossaries/*.tsv].", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Check glossary files: header, columns, kinds, contexts, scripts, conflicts (exit 2 on error).
+
+    Errors: bad header or column count, empty arabic/english/kind, unknown kind or context,
+    Latin letters in arabic, Arabic in english, the same (arabic, context) with different
+    English, a variant that is another entry's canonical name. Duplicates are warnings.
+    """
+    from toolkit.glossary import default_glossary_files, lint
+
+    files = paths or default_glossary_files()
+    entries, problems = lint(files)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    errors = sum(problem.level == "error" for problem in problems)
+    typer.echo(
+        f"{len(files)} file(s), {len(entries)} entries, {errors} error(s), "
+        f"{len(problems) - errors} warning(s)"
+    )
+    if errors:
+        raise typer.Exit(2)
+
+
+@command(glossary_app, "match")
+def glossary_match(
+    file: Annotated[
+        str, typer.Argument(help="Arabic article file, or - for stdin.", metavar="FILE|-")
+    ],
+    glossary: GlossaryOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The JSON of DESIGN.md.")] = False,
+) -> None:
+    """List the glossary terms found in an Arabic file, as they stand (clitics, quotes)."""
+    from toolkit.glossary import Matcher, annotate_articles
+    from toolkit.ingest import ingest_file
+
+    loaded = load_glossary_option(glossary, disabled=False)
+    ingested = ingest_file(file)
+    if loaded is not None:
+        annotate_articles(ingested.articles, Matcher(loaded))
+    matches = [
+        {
+            "article": article.id,
+            "surface": match.surface,
+            "arabic": match.entry.arabic,
+            "english": match.entry.english,
+            "kind": match.entry.kind,
+        }
+        for article in ingested.articles
+        for sentence in article.all_sentences()
+        for match in sentence.matches
+    ]
+    if as_json:
+        document = {"source": ingested.source, "matches": matches}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    for row in matches:
+        typer.echo(f"{row['article']}\t{row['surface']}\t→ {row['english']} ({row['kind']})")
+    typer.echo(f"{len(matches)} match(es)", err=True)
 
 
 def _format_from_suffix(output: Path | None) -> OutputFormat:

@@ -28,8 +28,10 @@ class TermCheck:
 
 @dataclass
 class Sentence:
-    ar: str
+    ar: str  # normalized: what the model is given (before glossary pre-processing)
     paragraph: int
+    original: str = ""  # as it stands in the input, for surfaces and display
+    matches: list = field(default_factory=list)  # glossary TermMatches in `original`
     en: str = ""
     score: float | None = None
     flags: list[str] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""Runs the stages over many files: ingest each, translate all together, publish each article."""
+"""The stages wired together: ingest → glossary → translate, then publish per article."""
 
 import json
 from collections.abc import Callable
@@ -8,11 +8,28 @@ from pathlib import Path
 from toolkit.document import Article
 from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
+from toolkit.glossary import Glossary, Matcher, annotate_articles
+from toolkit.glossary.enforce import DEFAULT_STRATEGY, STRATEGIES, Enforcement
 from toolkit.ingest import ingest_file
 from toolkit.publish.article import article_json, article_markdown
 from toolkit.translate import DecodingOptions, Engine, translate_articles
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+
+
+@dataclass
+class Pipeline:
+    engine: Engine
+    options: DecodingOptions = DecodingOptions()
+    glossary: Glossary | None = None
+    strategy: Enforcement = STRATEGIES[DEFAULT_STRATEGY]
+
+    def run(self, articles: list[Article], progress: Callable[[int, int], None] | None = None):
+        if self.glossary is not None:
+            annotate_articles(articles, Matcher(self.glossary))
+        return translate_articles(
+            articles, self.engine, self.options, progress, self.glossary, self.strategy
+        )
 
 
 @dataclass
@@ -36,8 +53,7 @@ def article_files(directory: Path) -> list[Path]:
 def run_batch(
     input_dir: Path,
     output_dir: Path,
-    engine: Engine,
-    options: DecodingOptions = DecodingOptions(),
+    pipeline: Pipeline,
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchResult:
     result = BatchResult()
@@ -47,13 +63,14 @@ def run_batch(
             articles.extend(ingest_file(str(path)).articles)
         except InputError as error:
             result.failures[str(path)] = str(error)
-    translate_articles(articles, engine, options, progress)
+    pipeline.run(articles, progress)
     folder = output_dir / "articles"
+    info = pipeline.engine.info
     for article in articles:
-        document = json.dumps(article_json(article, engine.info), ensure_ascii=False, indent=2)
+        document = json.dumps(article_json(article, info), ensure_ascii=False, indent=2)
         for path, text in (
             (folder / f"{article.id}.json", document + "\n"),
-            (folder / f"{article.id}.en.md", article_markdown(article, engine.info)),
+            (folder / f"{article.id}.en.md", article_markdown(article, info)),
         ):
             atomic_write_text(path, text)
             result.written.append(path)

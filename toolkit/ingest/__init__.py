@@ -54,7 +54,7 @@ def ingest_file(path: str, rules: DebrisRules | None = None) -> IngestResult:
                 dropped_only.extend(clean.dropped)
                 continue
             sentences = [
-                Sentence(ar=normalize(sentence), paragraph=number)
+                Sentence(ar=normalize(sentence), paragraph=number, original=sentence)
                 for number, paragraph in enumerate(clean.paragraphs)
                 for sentence in split_sentences(strip_bullet(paragraph), rules)
             ]
@@ -62,7 +62,9 @@ def ingest_file(path: str, rules: DebrisRules | None = None) -> IngestResult:
                 Article(
                     id=f"{stem}-{len(articles) + 1}",
                     source=replace(source, url=clean.url, date=clean.date),
-                    headline=Sentence(ar=normalize(clean.headline), paragraph=-1),
+                    headline=Sentence(
+                        ar=normalize(clean.headline), paragraph=-1, original=clean.headline
+                    ),
                     sentences=sentences,
                     dropped=clean.dropped,
                 )

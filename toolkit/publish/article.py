@@ -35,8 +35,14 @@ def article_json(article: Article, info: ModelInfo) -> dict:
             }
             for sentence in article.sentences
         ],
+        "glossary": glossary_summary(article),
         "model": model_json(info),
     }
+
+
+def glossary_summary(article: Article) -> dict:
+    terms = [term for sentence in article.all_sentences() for term in sentence.terms]
+    return {"matched": len(terms), "respected": sum(term.ok for term in terms)}
 
 
 def article_flags(article: Article) -> list[str]:
@@ -56,6 +62,7 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
         "model": info.name,
         "model_sha256": info.model_sha256,
         "synthetic": info.synthetic,
+        "glossary": glossary_summary(article),
         "flags": article_flags(article),
     }
     # JSON scalars are valid YAML, and quoting every string keeps Arabic and colons safe.

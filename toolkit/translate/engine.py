@@ -9,6 +9,8 @@ The model is loaded once per Engine. Known traps handled here:
   as truncated rather than passed off as complete.
 """
 
+import functools
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,10 +36,14 @@ class DecodingOptions:
     # Measured on 2 cores (opus-mt-ar-en shape, beam 4): 512 → 228 target tok/s, 373 MB RSS;
     # 2048 → 140 tok/s, 779 MB: big batches × beams × a 62,834-way softmax cost more than they save.
     max_batch_tokens: int = 512
+    # n-best list per segment (the glossary re-ranks it); must not exceed beam_size
+    num_hypotheses: int = 1
 
     def __post_init__(self) -> None:
         if not 1 <= self.beam_size <= 16:
             raise ConfigError(f"--beam must be between 1 and 16, not {self.beam_size}")
+        if not 1 <= self.num_hypotheses <= self.beam_size:
+            raise ConfigError(f"num_hypotheses must be within 1..beam size ({self.beam_size})")
         if not 8 <= self.max_source_tokens <= MODEL_POSITIONS:
             raise ConfigError(f"max_source_tokens must be within 8..{MODEL_POSITIONS}")
 
@@ -47,19 +53,58 @@ class DecodingOptions:
 
 
 @dataclass
+class Hypothesis:
+    tokens: list[str]
+    text: str
+    score: float  # mean log-probability per target token
+
+
+@dataclass
 class Segment:
     source_tokens: list[str]
-    target_tokens: list[str]
-    score: float
-    truncated: bool
+    hypotheses: list[Hypothesis]  # best first; the glossary stage may re-rank them
+    limit: int  # the max_decoding_length it was decoded with
+
+    @property
+    def best(self) -> Hypothesis:
+        return self.hypotheses[0]
+
+    @property
+    def target_tokens(self) -> list[str]:
+        return self.best.tokens
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.best.tokens) >= self.limit
 
 
 @dataclass
 class Translation:
-    text: str
-    score: float | None  # mean log-probability per target token; None for empty input
-    truncated: bool
+    """One input text: its segments (one unless it was cut), each with its hypotheses."""
+
     segments: list[Segment]
+
+    @property
+    def text(self) -> str:
+        return " ".join(segment.best.text for segment in self.segments)
+
+    @property
+    def score(self) -> float | None:
+        """Mean log-probability per target token over the segments; None for empty input."""
+        if not self.segments:
+            return None
+        weights = [max(len(segment.best.tokens), 1) for segment in self.segments]
+        total = sum(seg.best.score * w for seg, w in zip(self.segments, weights, strict=True))
+        return total / sum(weights)
+
+    @property
+    def truncated(self) -> bool:
+        return any(segment.truncated for segment in self.segments)
+
+    def rerank(self, key: Callable[[Hypothesis], object]) -> None:
+        """Put the hypothesis with the highest key first in every segment (ties: decoder order)."""
+        for segment in self.segments:
+            segment.hypotheses.sort(key=key, reverse=True)
 
 
 def cpu_threads() -> int:
@@ -97,6 +142,14 @@ class Engine:
                 f"model at {self.model_dir} cannot be loaded ({message}): {HOW_TO_GET_ONE}"
             ) from error
 
+    @functools.cached_property
+    def target_vocabulary(self) -> frozenset[str]:
+        for name in ("shared_vocabulary.json", "target_vocabulary.json"):
+            path = self.model_dir / name
+            if path.is_file():
+                return frozenset(json.loads(path.read_text(encoding="utf-8")))
+        return frozenset()
+
     def tokenize(self, text: str) -> list[str]:
         return [*self.source_spm.encode(text, out_type=str), EOS]
 
@@ -108,8 +161,13 @@ class Engine:
         texts: list[str],
         options: DecodingOptions = DecodingOptions(),
         progress: Callable[[int, int], None] | None = None,
+        suppress: list[str] = (),
     ) -> list[Translation]:
-        """Translate each text; `progress(done, total)` counts segments after each batch."""
+        """Translate each text; `progress(done, total)` counts segments after each batch.
+
+        `suppress` lists English phrases the decoder must never produce (CTranslate2's
+        suppress_sequences, applied to every segment of the call).
+        """
         count = lambda text: len(self.tokenize(text))  # noqa: E731
         owners: list[int] = []
         sources: list[list[str]] = []
@@ -120,17 +178,21 @@ class Engine:
                 owners.append(index)
                 sources.append(self.tokenize(piece))
 
-        decoded = self._decode(sources, options, progress)
+        # a phrase the vocabulary cannot spell cannot be produced as such: nothing to forbid
+        encoded = (self.target_spm.encode(phrase, out_type=str) for phrase in suppress)
+        suppress_sequences = [seq for seq in encoded if set(seq) <= self.target_vocabulary]
+        decoded = self._decode(sources, options, progress, suppress_sequences or None)
         per_text: list[list[Segment]] = [[] for _ in texts]
         for owner, segment in zip(owners, decoded, strict=True):
             per_text[owner].append(segment)
-        return [self._join(segments) for segments in per_text]
+        return [Translation(segments) for segments in per_text]
 
     def _decode(
         self,
         sources: list[list[str]],
         options: DecodingOptions,
         progress: Callable[[int, int], None] | None,
+        suppress_sequences: list[list[str]] | None,
     ) -> list[Segment]:
         """Length-sorted batches of at most max_batch_tokens, each with its own decoding limit."""
         order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
@@ -144,16 +206,16 @@ class Engine:
                 [sources[i] for i in batch],
                 beam_size=options.beam_size,
                 max_decoding_length=limit,
+                num_hypotheses=options.num_hypotheses,
+                suppress_sequences=suppress_sequences,
                 return_scores=True,
             )
             for i, output in zip(batch, outputs, strict=True):
-                hypothesis = output.hypotheses[0]
-                results[i] = Segment(
-                    source_tokens=sources[i],
-                    target_tokens=hypothesis,
-                    score=output.scores[0],
-                    truncated=len(hypothesis) >= limit,
-                )
+                hypotheses = [
+                    Hypothesis(tokens=tokens, text=self.detokenize(tokens), score=score)
+                    for tokens, score in zip(output.hypotheses, output.scores, strict=True)
+                ]
+                results[i] = Segment(source_tokens=sources[i], hypotheses=hypotheses, limit=limit)
             nonlocal done
             done += len(batch)
             if progress:
@@ -167,16 +229,3 @@ class Engine:
         if batch:
             flush()
         return results  # type: ignore[return-value]
-
-    def _join(self, segments: list[Segment]) -> Translation:
-        if not segments:
-            return Translation(text="", score=None, truncated=False, segments=[])
-        text = " ".join(self.detokenize(segment.target_tokens) for segment in segments)
-        weights = [max(len(segment.target_tokens), 1) for segment in segments]
-        score = sum(s.score * w for s, w in zip(segments, weights, strict=True)) / sum(weights)
-        return Translation(
-            text=text,
-            score=score,
-            truncated=any(segment.truncated for segment in segments),
-            segments=segments,
-        )

@@ -1,0 +1,197 @@
+"""Glossary files (glossaries/*.tsv): loading, merging and linting.
+
+Columns: arabic (base form, no clitics), english (canonical), kind, variants (English
+renderings to rewrite to the canonical, `|`-separated), context (empty, quoted or bare), note.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.errors import ConfigError
+
+COLUMNS = ("arabic", "english", "kind", "variants", "context", "note")
+KINDS = ("organization", "platform", "person", "place", "publication", "other")
+CONTEXTS = ("", "quoted", "bare")
+LATIN = re.compile(r"[A-Za-z]")
+ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    arabic: str
+    english: str
+    kind: str
+    variants: tuple[str, ...]
+    context: str
+    note: str
+    where: str  # "path:line", for messages
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    level: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.level}: {self.message}"
+
+
+@dataclass
+class Glossary:
+    entries: list[Entry] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        """Changes whenever any entry does (translation-memory keys depend on it)."""
+        digest = hashlib.sha256()
+        for e in sorted(self.entries, key=lambda e: (e.arabic, e.context, e.english)):
+            digest.update(
+                "\t".join([e.arabic, e.english, e.kind, "|".join(e.variants), e.context]).encode()
+            )
+            digest.update(b"\n")
+        return digest.hexdigest()
+
+    def variants_of(self, english: str) -> list[str]:
+        """Every listed variant of a canonical name, longest first (so 'the Islamic State' wins)."""
+        found = {v for e in self.entries if e.english == english for v in e.variants}
+        return sorted(found, key=len, reverse=True)
+
+
+def read_rows(path: Path) -> tuple[list[Entry], list[Problem]]:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        return [], [Problem(f"{path}:0", "error", f"cannot read ({error})")]
+    header_seen = False
+    for number, line in enumerate(lines, 1):
+        where = f"{path}:{number}"
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = line.split("\t")
+        if not header_seen:
+            header_seen = True
+            if tuple(c.strip() for c in cells) != COLUMNS:
+                problems.append(
+                    Problem(where, "error", f"header must be: {' '.join(COLUMNS)} (tab-separated)")
+                )
+                return [], problems
+            continue
+        if len(cells) != len(COLUMNS):
+            problems.append(
+                Problem(where, "error", f"{len(cells)} columns, expected {len(COLUMNS)}")
+            )
+            continue
+        arabic, english, kind, variants, context, note = (c.strip() for c in cells)
+        row_problems = [
+            Problem(where, "error", message)
+            for message in _row_errors(arabic, english, kind, variants, context)
+        ]
+        problems.extend(row_problems)
+        if not row_problems:
+            entries.append(
+                Entry(
+                    arabic,
+                    english,
+                    kind,
+                    tuple(v.strip() for v in variants.split("|") if v.strip()),
+                    context,
+                    note,
+                    where,
+                )
+            )
+    if not header_seen:
+        problems.append(Problem(f"{path}:1", "error", "empty glossary: no header line"))
+    return entries, problems
+
+
+def _row_errors(arabic: str, english: str, kind: str, variants: str, context: str) -> list[str]:
+    errors = [
+        f"empty {name}"
+        for name, value in (("arabic", arabic), ("english", english), ("kind", kind))
+        if not value
+    ]
+    if kind and kind not in KINDS:
+        errors.append(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    if context not in CONTEXTS:
+        errors.append(f"unknown context {context!r} (empty, quoted or bare)")
+    if LATIN.search(arabic):
+        errors.append(f"Latin letters in arabic {arabic!r}")
+    if ARABIC.search(english) or ARABIC.search(variants):
+        errors.append("Arabic letters in english or variants")
+    return errors
+
+
+def cross_check(entries: list[Entry]) -> list[Problem]:
+    """Problems between rows, possibly of different files."""
+    problems: list[Problem] = []
+    by_key: dict[tuple[str, str], Entry] = {}
+    canonical = {e.english.casefold(): e for e in entries}
+    for entry in entries:
+        key = (entry.arabic, entry.context)
+        other = by_key.setdefault(key, entry)
+        if other is not entry:
+            if other.english != entry.english:
+                problems.append(
+                    Problem(
+                        entry.where,
+                        "error",
+                        f"{entry.arabic!r} ({entry.context or 'any context'}) is "
+                        f"{entry.english!r} here but {other.english!r} at {other.where}",
+                    )
+                )
+            else:
+                problems.append(Problem(entry.where, "warning", f"duplicate of {other.where}"))
+        for variant in entry.variants:
+            owner = canonical.get(variant.casefold())
+            if owner is not None and owner.english != entry.english:
+                problems.append(
+                    Problem(
+                        entry.where,
+                        "error",
+                        f"variant {variant!r} is the canonical name of another entry "
+                        f"({owner.where})",
+                    )
+                )
+            elif variant == entry.english:
+                problems.append(
+                    Problem(
+                        entry.where, "warning", f"variant {variant!r} equals the canonical name"
+                    )
+                )
+    return problems
+
+
+def lint(paths: list[Path]) -> tuple[list[Entry], list[Problem]]:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for path in paths:
+        rows, found = read_rows(path)
+        entries.extend(rows)
+        problems.extend(found)
+    return entries, problems + cross_check(entries)
+
+
+def load_glossary(paths: list[Path]) -> Glossary:
+    """Load and merge glossary files; the first error (file:line) is a ConfigError."""
+    entries, problems = lint(paths)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        more = (
+            f" (and {len(errors) - 1} more: run `toolkit glossary lint`)" if len(errors) > 1 else ""
+        )
+        raise ConfigError(f"{errors[0]}{more}")
+    return Glossary(entries=entries, files=list(paths))
+
+
+def default_glossary_files() -> list[Path]:
+    """glossaries/*.tsv of the current folder, else of the toolkit's own checkout."""
+    for folder in (Path("glossaries"), Path(__file__).resolve().parents[2] / "glossaries"):
+        if folder.is_dir():
+            return sorted(folder.glob("*.tsv"))
+    return []

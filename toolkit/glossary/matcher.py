@@ -1,0 +1,182 @@
+"""Find glossary terms in Arabic text as it stands, clitics, quotes and spelling variation included.
+
+Words are compared after folding: presentation forms to base letters, diacritics and tatweel
+removed, أ إ آ ٱ → ا, ى → ي, ة → ه. A text word matches a term's first word when it is that
+word behind an allowed proclitic (و ف ب ل ك, ال, لل, وال, بال, وب, ول, وبال …); further words
+must follow separated by whitespace only, and the last word must end where the text word
+ends, so a term is never found inside a longer word. A short stem (≤ 3 letters) takes a
+one-letter proclitic only across an explicit boundary — a tatweel (لـداعش) or a quote
+(لـ«داعش») — because بأمن or وكس are words of their own. Overlaps go to the longest term.
+"""
+
+import re
+from dataclasses import dataclass
+
+from toolkit.glossary.entries import Entry, Glossary
+from toolkit.ingest.normalize import fold_presentation_forms
+
+WORD = re.compile(r"[\u0621-\u065f\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u0670\u0640A-Za-z0-9]+")
+MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
+LETTERS = str.maketrans("أإآٱىة", "ااااي" + "ه")
+OPENING = '«“"({'
+CLOSING = {"«": "»", "“": "”", '"': '"', "(": ")", "{": "}"}
+ARTICLE = "ال"
+# proclitics a word may carry before a term; those ending in ال only before terms without it
+PLAIN_PROCLITICS = ("و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك", "فك")
+ARTICLE_PROCLITICS = (
+    "ال",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "لل",
+    "ولل",
+    "فلل",
+    "وبال",
+    "فبال",
+    "وكال",
+    "فكال",
+)
+LAM_BEFORE_ARTICLE = ("لل", "ولل", "فلل")  # ل + ال… drops the alef: للإنتربول
+SHORT_STEM = 3
+
+
+def fold(text: str) -> str:
+    return MARKS.sub("", fold_presentation_forms(text)).translate(LETTERS)
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    start: int  # span of `surface` in the text
+    end: int
+    surface: str  # as it stands: clitics and enclosing quotes included
+    entry: Entry
+    proclitic: str  # folded clitic letters before the term ("" if none)
+    quoted: bool
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    folded: str
+    tatweel: bool
+
+
+def _decompositions(word: _Word) -> list[tuple[str, str]]:
+    """(proclitic, stem) readings of one folded word, the bare word first."""
+    text = word.folded
+    readings = [("", text)]
+    for clitic in PLAIN_PROCLITICS + ARTICLE_PROCLITICS:
+        if text.startswith(clitic) and len(text) > len(clitic):
+            readings.append((clitic, text[len(clitic) :]))
+    for clitic in LAM_BEFORE_ARTICLE:
+        if text.startswith(clitic) and len(text) > len(clitic):
+            readings.append((clitic, ARTICLE + text[len(clitic) :]))
+    return readings
+
+
+class Matcher:
+    def __init__(self, glossary: Glossary):
+        self.terms: dict[str, list[tuple[list[str], Entry]]] = {}
+        for entry in glossary.entries:
+            words = fold(entry.arabic).split()
+            self.terms.setdefault(words[0], []).append((words, entry))
+
+    def find(self, text: str) -> list[TermMatch]:
+        words = [
+            _Word(m.start(), m.end(), fold(m.group()), "\u0640" in m.group())
+            for m in WORD.finditer(text)
+        ]
+        candidates = [
+            match for index in range(len(words)) for match in self._at(text, words, index)
+        ]
+        chosen: list[TermMatch] = []
+        taken: list[tuple[int, int]] = []
+        for match in sorted(candidates, key=lambda m: (-len(fold(m.entry.arabic)), m.start)):
+            if all(match.end <= a or match.start >= b for a, b in taken):
+                chosen.append(match)
+                taken.append((match.start, match.end))
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _at(self, text: str, words: list[_Word], index: int) -> list[TermMatch]:
+        found = []
+        first = words[index]
+        for clitic, stem in _decompositions(first):
+            for term_words, entry in self.terms.get(stem, ()):
+                if not self._allowed(clitic, stem, term_words[0], first):
+                    continue
+                last = index + len(term_words) - 1
+                if last >= len(words) or any(
+                    words[index + k].folded != term_words[k]
+                    or not text[words[index + k - 1].end : words[index + k].start].isspace()
+                    for k in range(1, len(term_words))
+                ):
+                    continue
+                match = self._surface(text, words, index, last, clitic, entry)
+                if match is not None:
+                    found.append(match)
+        # a proclitic written apart before a quote: لـ«داعش», ل«الشرق الأوسط»
+        previous = words[index - 1] if index else None
+        gap = text[previous.end : first.start] if previous else ""
+        if (
+            previous
+            and previous.folded in PLAIN_PROCLITICS
+            and gap
+            and all(c in OPENING for c in gap)
+        ):
+            for term_words, entry in self.terms.get(first.folded, ()):
+                last = index + len(term_words) - 1
+                if last < len(words) and all(
+                    words[index + k].folded == term_words[k]
+                    and text[words[index + k - 1].end : words[index + k].start].isspace()
+                    for k in range(1, len(term_words))
+                ):
+                    match = self._surface(
+                        text, words, index, last, previous.folded, entry, previous.start
+                    )
+                    if match is not None:
+                        found.append(match)
+        return found
+
+    @staticmethod
+    def _allowed(clitic: str, stem: str, term_first: str, word: _Word) -> bool:
+        if stem != term_first:
+            return False
+        if not clitic:
+            return True
+        if (
+            term_first.startswith(ARTICLE)
+            and clitic in ARTICLE_PROCLITICS
+            and clitic not in LAM_BEFORE_ARTICLE
+        ):
+            return False  # no second article: الالإنتربول
+        short = len(stem) <= SHORT_STEM and clitic in PLAIN_PROCLITICS
+        return not short or word.tatweel
+
+    @staticmethod
+    def _surface(
+        text: str,
+        words: list[_Word],
+        first: int,
+        last: int,
+        clitic: str,
+        entry: Entry,
+        start: int | None = None,
+    ) -> TermMatch | None:
+        begin, end = words[first].start, words[last].end
+        opening = ""
+        while begin > 0 and text[begin - 1] in OPENING:
+            begin -= 1
+            opening = text[begin] + opening
+        closing_wanted = "".join(CLOSING[c] for c in reversed(opening))
+        quoted = bool(opening) and text.startswith(closing_wanted, end)
+        if quoted:
+            end += len(closing_wanted)
+        else:
+            begin = words[first].start if start is None else begin
+        if start is not None:
+            begin = start
+        if entry.context == "quoted" and not quoted or entry.context == "bare" and quoted:
+            return None
+        return TermMatch(begin, end, text[begin:end], entry, clitic, quoted)
