@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from toolkit.glossary.entries import Entry, Glossary
 from toolkit.ingest.normalize import fold_presentation_forms
 
-WORD = re.compile(r"[\u0621-\u065f\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u0670\u0640A-Za-z0-9]+")
+WORD = re.compile(
+    r"[\u0621-\u065f\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u0670\u0640"
+    r"\ufb50-\ufdff\ufe70-\ufefcA-Za-z0-9]+"
+)
 MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 LETTERS = str.maketrans("أإآٱىة", "ااااي" + "ه")
 OPENING = '«“"({'
