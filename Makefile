@@ -55,6 +55,7 @@ demo-model: setup
 # Until `toolkit nightly` (incremental, with a manifest) lands: a full batch into outputs/<date>/.
 nightly: model
 	$(TOOLKIT) batch $(INBOX) -o $(OUTPUTS)/$(DATE) --model $(MODEL)
+	$(TOOLKIT) brief $(OUTPUTS)/$(DATE)
 
 demo: demo-model
 	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo

@@ -38,6 +38,29 @@ class Sentence:
     terms: list[TermCheck] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # money | percent | date | count
+    value: str  # English, exact: "$260 million", "35%", "13 August 2020", "40,000"
+    arabic: str  # as it stands in the source sentence
+    context: str  # short English context
+
+
+@dataclass(frozen=True)
+class Entity:
+    english: str
+    kind: str
+    count: int
+
+
+@dataclass
+class Brief:
+    bluf: str
+    key_points: list[str]
+    figures: list[Figure]
+    entities: list[Entity]
+
+
 @dataclass
 class Article:
     id: str
@@ -45,6 +68,7 @@ class Article:
     headline: Sentence
     sentences: list[Sentence]
     dropped: list[str] = field(default_factory=list)
+    brief: Brief | None = None
 
     @property
     def paragraphs(self) -> list[list[Sentence]]:

@@ -1,10 +1,11 @@
-"""The stages wired together: ingest → glossary → translate, then publish per article."""
+"""The stages wired together: ingest → glossary → translate → brief, then publish per article."""
 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.brief import brief_articles
 from toolkit.document import Article
 from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
@@ -27,9 +28,10 @@ class Pipeline:
     def run(self, articles: list[Article], progress: Callable[[int, int], None] | None = None):
         if self.glossary is not None:
             annotate_articles(articles, Matcher(self.glossary))
-        return translate_articles(
+        translate_articles(
             articles, self.engine, self.options, progress, self.glossary, self.strategy
         )
+        return brief_articles(articles)
 
 
 @dataclass

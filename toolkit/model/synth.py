@@ -6,6 +6,7 @@ the code path real models take. Its translations are meaningless; its cost is th
 """
 
 import io
+import itertools
 import json
 import tempfile
 import unicodedata
@@ -87,6 +88,18 @@ def train_sentencepiece(lines: list[str], pieces: int) -> bytes:
     return model.getvalue()
 
 
+def pseudo_word(number: int) -> str:
+    """A distinct pronounceable SentencePiece word for each number: ▁ka, ▁keba, …"""
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    syllables = []
+    while True:
+        number, rest = divmod(number, len(consonants) * len(vowels))
+        syllables.append(consonants[rest // len(vowels)] + vowels[rest % len(vowels)])
+        if number == 0:
+            return "▁" + "".join(syllables)
+        number -= 1
+
+
 def shared_vocabulary(spm_models: list[bytes], size: int | None) -> list[str]:
     """Marian's vocab.json order: </s>, <unk>, the pieces of both sides, then <pad> last."""
     import sentencepiece as spm
@@ -103,7 +116,9 @@ def shared_vocabulary(spm_models: list[bytes], size: int | None) -> list[str]:
     if size is not None:
         if len(tokens) + 1 > size:
             raise ConfigError(f"corpus gives {len(tokens)} pieces, more than the shape's {size}")
-        tokens.extend(f"<synth_{index}>" for index in range(len(tokens), size - 1))
+        # padding pieces are made-up words, so that random output reads as words, not one blob
+        filler = (piece for n in itertools.count() if (piece := pseudo_word(n)) not in seen)
+        tokens.extend(itertools.islice(filler, size - 1 - len(tokens)))
     tokens.append(PAD)
     return tokens
 

@@ -1,22 +1,32 @@
 """One translated article as JSON (articles/<id>.json), Markdown (<id>.en.md) or plain text."""
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
-from toolkit.document import Article
+from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
+from toolkit.errors import InputError
 from toolkit.ingest import IngestResult
 from toolkit.model.store import ModelInfo
 
 SYNTHETIC_NOTICE = "SYNTHETIC MODEL (random weights): this English is meaningless."
 
 
+@dataclass(frozen=True)
+class ModelRef:
+    """What a published article says about the model that translated it."""
+
+    name: str
+    sha256: str
+    quantization: str
+    synthetic: bool
+
+    @classmethod
+    def of(cls, info: ModelInfo) -> "ModelRef":
+        return cls(info.name, info.model_sha256, info.quantization, info.synthetic)
+
+
 def model_json(info: ModelInfo) -> dict:
-    return {
-        "name": info.name,
-        "sha256": info.model_sha256,
-        "quantization": info.quantization,
-        "synthetic": info.synthetic,
-    }
+    return asdict(ModelRef.of(info))
 
 
 def article_json(article: Article, info: ModelInfo) -> dict:
@@ -35,9 +45,45 @@ def article_json(article: Article, info: ModelInfo) -> dict:
             }
             for sentence in article.sentences
         ],
+        "brief": asdict(article.brief) if article.brief else None,
         "glossary": glossary_summary(article),
         "model": model_json(info),
     }
+
+
+def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
+    """Read back an articles/<id>.json (what `toolkit brief` rebuilds the digest from)."""
+    try:
+        brief = data.get("brief")
+        article = Article(
+            id=data["id"],
+            source=Source(**data["source"]),
+            headline=Sentence(ar=data["headline"]["ar"], en=data["headline"]["en"], paragraph=-1),
+            sentences=[
+                Sentence(
+                    ar=s["ar"],
+                    en=s["en"],
+                    paragraph=s["paragraph"],
+                    score=s["score"],
+                    flags=list(s["flags"]),
+                    terms=[TermCheck(**t) for t in s["terms"]],
+                )
+                for s in data["sentences"]
+            ],
+            brief=Brief(
+                bluf=brief["bluf"],
+                key_points=list(brief["key_points"]),
+                figures=[Figure(**f) for f in brief["figures"]],
+                entities=[Entity(**e) for e in brief["entities"]],
+            )
+            if brief
+            else None,
+        )
+        return article, ModelRef(**data["model"])
+    except (KeyError, TypeError, AttributeError) as error:
+        raise InputError(
+            f"{where}: not an article record ({type(error).__name__}: {error})"
+        ) from error
 
 
 def glossary_summary(article: Article) -> dict:

@@ -154,7 +154,9 @@ class Engine:
         return [*self.source_spm.encode(text, out_type=str), EOS]
 
     def detokenize(self, tokens: list[str]) -> str:
-        return self.target_spm.decode_pieces(tokens).strip()
+        # SentencePiece keeps "▁" in pieces it does not know (e.g. source-side pieces of a
+        # shared vocabulary): those are word boundaries too.
+        return " ".join(self.target_spm.decode_pieces(tokens).replace("▁", " ").split())
 
     def translate(
         self,
