@@ -10,7 +10,7 @@ OUTPUTS ?= outputs
 DATE ?= $(shell date +%F)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup test lint model demo-model nightly demo translate bench lock clean
+.PHONY: help setup browser test lint model demo-model nightly demo translate bench lock clean
 
 help:
 	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing)"
@@ -34,7 +34,17 @@ lint: setup
 	$(BIN)/ruff check toolkit tests
 	$(BIN)/ruff format --check toolkit tests
 
-test: lint
+# The HTML test drives Debian's chromium; install it when we can (root + apt), else it skips.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's chromium for the browser test"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends chromium) >/dev/null 2>&1 \
+			|| echo "chromium could not be installed: the browser test will skip"; \
+		else echo "chromium missing and no root apt: the browser test will skip"; fi; }
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 # Pin every installed package after a change to pyproject.toml.

@@ -123,7 +123,10 @@ def test_a_short_dateline_lead_is_not_the_bottom_line():
     story = ["بروكسل - خاص", *STORY]
     english = [
         "Brussels - special",
-        *(f"Sentence {i} of the story in English, long enough to stand on its own." for i in range(8)),
+        *(
+            f"Sentence {i} of the story in English, long enough to stand on its own."
+            for i in range(8)
+        ),
     ]
     assert build_brief(article_of(story, english)).bluf == english[1]
 

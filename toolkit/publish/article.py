@@ -33,18 +33,12 @@ def article_json(article: Article, info: ModelInfo) -> dict:
     return {
         "id": article.id,
         "source": asdict(article.source),
-        "headline": {"ar": article.headline.ar, "en": article.headline.en},
-        "sentences": [
-            {
-                "ar": sentence.ar,
-                "en": sentence.en,
-                "paragraph": sentence.paragraph,
-                "score": sentence.score,
-                "flags": sentence.flags,
-                "terms": [asdict(term) for term in sentence.terms],
-            }
-            for sentence in article.sentences
-        ],
+        "headline": {
+            key: value
+            for key, value in sentence_json(article.headline).items()
+            if key != "paragraph"
+        },
+        "sentences": [sentence_json(sentence) for sentence in article.sentences],
         "brief": asdict(article.brief) if article.brief else None,
         "glossary": glossary_summary(article),
         "model": model_json(info),
@@ -58,18 +52,8 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
         article = Article(
             id=data["id"],
             source=Source(**data["source"]),
-            headline=Sentence(ar=data["headline"]["ar"], en=data["headline"]["en"], paragraph=-1),
-            sentences=[
-                Sentence(
-                    ar=s["ar"],
-                    en=s["en"],
-                    paragraph=s["paragraph"],
-                    score=s["score"],
-                    flags=list(s["flags"]),
-                    terms=[TermCheck(**t) for t in s["terms"]],
-                )
-                for s in data["sentences"]
-            ],
+            headline=sentence_from_json(data["headline"], paragraph=-1),
+            sentences=[sentence_from_json(s) for s in data["sentences"]],
             brief=Brief(
                 bluf=brief["bluf"],
                 key_points=list(brief["key_points"]),
@@ -84,6 +68,28 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
         raise InputError(
             f"{where}: not an article record ({type(error).__name__}: {error})"
         ) from error
+
+
+def sentence_json(sentence: Sentence) -> dict:
+    return {
+        "ar": sentence.ar,
+        "en": sentence.en,
+        "paragraph": sentence.paragraph,
+        "score": sentence.score,
+        "flags": sentence.flags,
+        "terms": [asdict(term) for term in sentence.terms],
+    }
+
+
+def sentence_from_json(data: dict, paragraph: int | None = None) -> Sentence:
+    return Sentence(
+        ar=data["ar"],
+        en=data["en"],
+        paragraph=data["paragraph"] if paragraph is None else paragraph,
+        score=data.get("score"),
+        flags=list(data.get("flags", [])),
+        terms=[TermCheck(**term) for term in data.get("terms", [])],
+    )
 
 
 def glossary_summary(article: Article) -> dict:
