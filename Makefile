@@ -62,10 +62,9 @@ demo-model: setup
 	@if [ -f $(DEMO_MODEL)/model.bin ]; then echo "model present: $(DEMO_MODEL)"; \
 	else $(TOOLKIT) model synth --shape opus-mt-ar-en -o $(DEMO_MODEL); fi
 
-# Until `toolkit nightly` (incremental, with a manifest) lands: a full batch into outputs/<date>/.
+# The main job (cron): what is new in inbox/ → outputs/<date>/ with digest, feed, manifest.
 nightly: model
-	$(TOOLKIT) batch $(INBOX) -o $(OUTPUTS)/$(DATE) --model $(MODEL)
-	$(TOOLKIT) brief $(OUTPUTS)/$(DATE)
+	$(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) --model $(MODEL)
 
 demo: demo-model
 	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo

@@ -1,8 +1,10 @@
 """`toolkit` command line: a thin typer layer over the stage modules."""
 
+import datetime as dt
 import functools
 import json
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -106,6 +108,12 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def progress_bar(description: str, quiet: bool):
+    from toolkit.progress import progress_bar as bar
+
+    return bar(description, quiet)
+
+
 def load_glossary_option(paths: list[Path] | None, disabled: bool):
     from toolkit.glossary import default_glossary_files, load_glossary
 
@@ -130,6 +138,12 @@ def make_pipeline(model, beam, glossary, no_glossary, enforce):
     options = DecodingOptions(beam_size=beam)
     loaded = load_glossary_option(glossary, no_glossary)
     return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce])
+
+
+def open_memory(path: Path):
+    from toolkit.translate import TranslationMemory
+
+    return TranslationMemory(path)
 
 
 def load_engine(model: Path | None):
@@ -168,20 +182,26 @@ def translate_command(
     no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    tm: Annotated[
+        Path | None,
+        typer.Option("--tm", help="Translation memory (SQLite) to reuse and fill [default: none]."),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Translate every article in one file on demand, sentence by sentence."""
     from toolkit.fsutil import atomic_write_text
     from toolkit.ingest import ingest_file
-    from toolkit.progress import progress_bar
     from toolkit.publish.article import article_json, article_markdown, article_text
 
     fmt = to or _format_from_suffix(output)
     ingested = ingest_file(file)
     pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
     engine = pipeline.engine
+    if tm is not None:
+        pipeline.memory = open_memory(tm)
+    articles = ingested.articles
     with progress_bar("translating", quiet) as update:
-        articles = pipeline.run(ingested.articles, update)
+        pipeline.run(articles, update)
     if fmt is OutputFormat.json:
         document = {
             "source": ingested.source,
@@ -219,35 +239,121 @@ def ingest_command(
         typer.echo(ingest_text(result))
 
 
+WaitOption = Annotated[
+    bool,
+    typer.Option("--wait", help="Wait for another run on the same outputs instead of exiting 2."),
+]
+
+
+def memory_option(default: str) -> object:
+    return typer.Option(
+        "--tm", help=f"Translation memory (SQLite) [default: {default}].", show_default=False
+    )
+
+
 @command(app, "batch")
 def batch_command(
     input_dir: Annotated[
         Path, typer.Argument(help="Folder of article files (searched recursively).")
     ],
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Writes OUT_DIR/articles/<id>.{json,en.md}.")
+        Path,
+        typer.Option(
+            "-o", "--output", help="Writes OUT_DIR/articles/<id>.{json,en.md} and manifest.json."
+        ),
     ],
     model: ModelOption = None,
     glossary: GlossaryOption = None,
     no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    tm: Annotated[Path | None, memory_option("outputs/tm.sqlite")] = None,
+    wait: WaitOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Translate every article file under INPUT_DIR; a broken file is named and skipped (exit 1)."""
-    from toolkit.pipeline import run_batch
-    from toolkit.progress import progress_bar
+    """Translate every article file under INPUT_DIR into OUT_DIR, incrementally.
 
-    pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
-    with progress_bar("translating", quiet) as update:
-        result = run_batch(input_dir, output, pipeline, update)
-    for reason in result.failures.values():
-        typer.echo(f"toolkit: error: {reason}", err=True)
-    typer.echo(
-        f"{len(result.written) // 2} articles written to {output / 'articles'}, "
-        f"{len(result.failures)} files failed"
-    )
-    if result.failures:
+    Files whose outputs are current are skipped; sentences already in the translation memory
+    are not decoded again; a broken file is named and skipped (exit 1).
+    """
+    from toolkit.runner import finish, plain_log, run_folder, run_lock
+
+    started = time.monotonic()
+    with run_lock(output, wait):
+        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+        pipeline.memory = open_memory(tm or Path("outputs/tm.sqlite"))
+        with progress_bar("translating", quiet) as update:
+            report = run_folder(
+                "batch", pipeline, input_dir, output, progress=update, log=plain_log(quiet)
+            )
+        finish(report, output, started)
+    close_run(report, "batch")
+
+
+@command(app, "nightly")
+def nightly_command(
+    inbox: Annotated[Path, typer.Option("--inbox", help="Folder of new article files.")] = Path(
+        "inbox"
+    ),
+    outputs: Annotated[
+        Path, typer.Option("--outputs", help="Root of the dated output folders.")
+    ] = Path("outputs"),
+    date: Annotated[
+        str | None, typer.Option("--date", help="YYYY-MM-DD [default: today].", show_default=False)
+    ] = None,
+    model: ModelOption = None,
+    glossary: GlossaryOption = None,
+    no_glossary: NoGlossaryOption = False,
+    enforce: EnforceOption = "combined",
+    beam: BeamOption = 4,
+    tm: Annotated[Path | None, memory_option("OUTPUTS/tm.sqlite")] = None,
+    wait: WaitOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """The main job: what is new in the inbox → OUTPUTS/<date>/ with digest, feed and manifest.
+
+    Incremental: files already published for this date with the same model, glossary and
+    settings are skipped, files published on an earlier date are not published again, and
+    sentences in the translation memory are not decoded again. Safe to kill and rerun; one
+    run at a time per OUTPUTS (a second exits 2, or waits with --wait).
+    """
+    from toolkit.errors import ConfigError
+    from toolkit.publish import publish_digest
+    from toolkit.runner import finish, plain_log, published_before, run_folder, run_lock
+
+    try:
+        day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
+    except ValueError:
+        raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from None
+    started = time.monotonic()
+    folder = outputs / day
+    with run_lock(outputs, wait):
+        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+        pipeline.memory = open_memory(tm or outputs / "tm.sqlite")
+        with progress_bar("translating", quiet) as update:
+            report = run_folder(
+                "nightly",
+                pipeline,
+                inbox,
+                folder,
+                published_earlier=published_before(outputs, day),
+                progress=update,
+                log=plain_log(quiet),
+            )
+        publishing = time.monotonic()
+        publish_digest(folder, day)
+        report.date, report.digest = day, str(folder / "digest.html")
+        report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
+        finish(report, folder, started)
+    close_run(report, f"nightly {day}")
+
+
+def close_run(report, label: str) -> None:
+    for record in report.files:
+        if record.status == "failed":
+            typer.echo(f"toolkit: error: {record.reason}", err=True)
+    typer.echo(f"{label}: {report.summary()}")
+    if report.count("failed"):
         raise typer.Exit(1)
 
 

@@ -4,8 +4,9 @@ With a glossary, each sentence's matched terms (from the glossary stage) are enf
 the chosen strategy (toolkit.glossary.enforce) and verified in the output.
 """
 
+import copy
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from toolkit.document import Article, Sentence
 from toolkit.glossary.enforce import (
@@ -21,8 +22,32 @@ from toolkit.glossary.enforce import (
 from toolkit.glossary.entries import Glossary
 from toolkit.translate.engine import DecodingOptions, Engine, Translation
 from toolkit.translate.flags import sentence_flags
+from toolkit.translate.memory import TranslationMemory, memory_key
 
-__all__ = ["DecodingOptions", "Engine", "Translation", "translate_articles"]
+# Sentences decoded between two translation-memory commits: what a crash can cost at most.
+CHUNK_SENTENCES = 64
+
+
+@dataclass
+class TranslationCounts:
+    sentences: int = 0
+    decoded: int = 0
+    from_memory: int = 0
+
+    def add(self, other: "TranslationCounts") -> None:
+        self.sentences += other.sentences
+        self.decoded += other.decoded
+        self.from_memory += other.from_memory
+
+
+__all__ = [
+    "DecodingOptions",
+    "Engine",
+    "Translation",
+    "TranslationCounts",
+    "TranslationMemory",
+    "translate_articles",
+]
 
 
 def translate_articles(
@@ -32,21 +57,50 @@ def translate_articles(
     progress: Callable[[int, int], None] | None = None,
     glossary: Glossary | None = None,
     strategy: Enforcement = STRATEGIES["none"],
-) -> list[Article]:
+    memory: TranslationMemory | None = None,
+) -> TranslationCounts:
     sentences = [sentence for article in articles for sentence in article.all_sentences()]
     if glossary is None:
         strategy = STRATEGIES["none"]
     sources = [prepare_source(s.original or s.ar, s.matches, strategy) for s in sentences]
     if strategy.rerank > 1:
         options = replace(options, num_hypotheses=min(strategy.rerank, options.beam_size))
-    suppress = []
-    if strategy.suppress and glossary is not None:
-        suppress = suppressed_variants([m for s in sentences for m in s.matches], glossary)
+    suppress = [
+        suppressed_variants(s.matches, glossary) if strategy.suppress and glossary else []
+        for s in sentences
+    ]
+    model = engine.info.model_sha256
+    keys = [
+        memory_key(model, options, src, sup) for src, sup in zip(sources, suppress, strict=True)
+    ]
+    translations: dict[str, Translation] = memory.get_many(keys) if memory is not None else {}
+    first_use: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key not in translations:
+            first_use.setdefault(key, i)
+    missing = list(first_use.values())
 
-    translations = engine.translate(sources, options, progress, suppress)
-    for sentence, translation in zip(sentences, translations, strict=True):
-        _finish(sentence, translation, glossary, strategy)
-    return articles
+    counts = TranslationCounts(sentences=len(sentences))
+    done = len(sentences) - len(missing)
+    for start in range(0, len(missing), CHUNK_SENTENCES):
+        chunk = missing[start : start + CHUNK_SENTENCES]
+        texts, forbidden = [sources[i] for i in chunk], [suppress[i] for i in chunk]
+        decoded = engine.translate(texts, options, None, forbidden)
+        rows = [(keys[i], sources[i], t) for i, t in zip(chunk, decoded, strict=True)]
+        translations.update((key, translation) for key, _, translation in rows)
+        if memory is not None:
+            memory.put_many(model, rows)  # committed: a crash after this loses nothing
+        counts.decoded += len(chunk)
+        done += len(chunk)
+        if progress:
+            progress(done, len(sentences))
+
+    # a repeated sentence is decoded once; its other copies count as served from memory
+    counts.from_memory = counts.sentences - counts.decoded
+    for sentence, key in zip(sentences, keys, strict=True):
+        # each sentence re-ranks its own copy: the same source may appear twice
+        _finish(sentence, copy.deepcopy(translations[key]), glossary, strategy)
+    return counts
 
 
 def _finish(

@@ -163,12 +163,12 @@ class Engine:
         texts: list[str],
         options: DecodingOptions = DecodingOptions(),
         progress: Callable[[int, int], None] | None = None,
-        suppress: list[str] = (),
+        suppress: list[list[str]] | None = None,
     ) -> list[Translation]:
         """Translate each text; `progress(done, total)` counts segments after each batch.
 
-        `suppress` lists English phrases the decoder must never produce (CTranslate2's
-        suppress_sequences, applied to every segment of the call).
+        `suppress[i]` lists English phrases the decoder must never produce for text i
+        (CTranslate2's suppress_sequences; texts with the same list share batches).
         """
         count = lambda text: len(self.tokenize(text))  # noqa: E731
         owners: list[int] = []
@@ -179,37 +179,39 @@ class Engine:
             for piece in split_for_model(text, count, options.max_source_tokens):
                 owners.append(index)
                 sources.append(self.tokenize(piece))
+        forbidden = [self._suppress_sequences(suppress[o] if suppress else []) for o in owners]
 
-        # a phrase the vocabulary cannot spell cannot be produced as such: nothing to forbid
-        encoded = (self.target_spm.encode(phrase, out_type=str) for phrase in suppress)
-        suppress_sequences = [seq for seq in encoded if set(seq) <= self.target_vocabulary]
-        decoded = self._decode(sources, options, progress, suppress_sequences or None)
+        decoded = self._decode(sources, forbidden, options, progress)
         per_text: list[list[Segment]] = [[] for _ in texts]
         for owner, segment in zip(owners, decoded, strict=True):
             per_text[owner].append(segment)
         return [Translation(segments) for segments in per_text]
 
+    def _suppress_sequences(self, phrases: list[str]) -> tuple[tuple[str, ...], ...]:
+        # a phrase the vocabulary cannot spell cannot be produced as such: nothing to forbid
+        encoded = (tuple(self.target_spm.encode(phrase, out_type=str)) for phrase in phrases)
+        return tuple(sorted(seq for seq in encoded if set(seq) <= self.target_vocabulary))
+
     def _decode(
         self,
         sources: list[list[str]],
+        forbidden: list[tuple[tuple[str, ...], ...]],
         options: DecodingOptions,
         progress: Callable[[int, int], None] | None,
-        suppress_sequences: list[list[str]] | None,
     ) -> list[Segment]:
         """Length-sorted batches of at most max_batch_tokens, each with its own decoding limit."""
-        order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
         results: list[Segment | None] = [None] * len(sources)
-        batch: list[int] = []
         done = 0
 
-        def flush() -> None:
+        def flush(batch: list[int], suppress: tuple[tuple[str, ...], ...]) -> None:
+            nonlocal done
             limit = options.decoding_limit(len(sources[batch[-1]]))
             outputs = self.translator.translate_batch(
                 [sources[i] for i in batch],
                 beam_size=options.beam_size,
                 max_decoding_length=limit,
                 num_hypotheses=options.num_hypotheses,
-                suppress_sequences=suppress_sequences,
+                suppress_sequences=[list(seq) for seq in suppress] or None,
                 return_scores=True,
             )
             for i, output in zip(batch, outputs, strict=True):
@@ -218,16 +220,21 @@ class Engine:
                     for tokens, score in zip(output.hypotheses, output.scores, strict=True)
                 ]
                 results[i] = Segment(source_tokens=sources[i], hypotheses=hypotheses, limit=limit)
-            nonlocal done
             done += len(batch)
             if progress:
                 progress(done, len(sources))
-            batch.clear()
 
-        for i in order:
-            if batch and (len(batch) + 1) * len(sources[i]) > options.max_batch_tokens:
-                flush()
-            batch.append(i)
-        if batch:
-            flush()
+        for suppress in sorted(set(forbidden)):
+            group = sorted(
+                (i for i in range(len(sources)) if forbidden[i] == suppress),
+                key=lambda i: len(sources[i]),
+            )
+            batch: list[int] = []
+            for i in group:
+                if batch and (len(batch) + 1) * len(sources[i]) > options.max_batch_tokens:
+                    flush(batch, suppress)
+                    batch = []
+                batch.append(i)
+            if batch:
+                flush(batch, suppress)
         return results  # type: ignore[return-value]

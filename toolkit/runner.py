@@ -1,0 +1,307 @@
+"""Runs over a folder of inputs: what `toolkit batch` and `toolkit nightly` share.
+
+Per input file: unchanged (its outputs in OUT_DIR are current: same file hash, model,
+glossary and settings, all files present) → skipped; published on an earlier date (nightly)
+→ skipped; unreadable → failed, named, the others go on; otherwise ingested, translated
+(through the translation memory), briefed and written, one file at a time, every output
+replaced atomically. The run is recorded in OUT_DIR/manifest.json.
+"""
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from toolkit import __version__
+from toolkit.document import Article
+from toolkit.errors import ConfigError, InputError
+from toolkit.fsutil import atomic_write_text
+from toolkit.ingest import ingest_file
+from toolkit.pipeline import Pipeline, article_files, write_article
+from toolkit.translate import TranslationCounts
+
+MANIFEST = "manifest.json"
+DONE = ("new", "updated", "unchanged")
+
+
+@dataclass
+class FileRecord:
+    file: str
+    sha256: str
+    status: str  # new | updated | unchanged | published-earlier | failed
+    articles: list[str] = field(default_factory=list)
+    reason: str | None = None
+    sentences: int = 0
+    decoded: int = 0
+    from_memory: int = 0
+    flagged: int = 0
+
+
+@dataclass
+class RunReport:
+    command: str
+    started: str
+    toolkit_version: str
+    inputs: str
+    outputs: str
+    model: dict
+    glossary: dict | None
+    settings: dict
+    files: list[FileRecord] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    finished: str | None = None
+    date: str | None = None
+    digest: str | None = None
+
+    def count(self, status: str) -> int:
+        return sum(record.status == status for record in self.files)
+
+    @property
+    def counts(self) -> dict:
+        done = [r for r in self.files if r.status in DONE]
+        return {
+            "files": len(self.files),
+            "new": self.count("new") + self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "published_earlier": self.count("published-earlier"),
+            "failed": self.count("failed"),
+            "articles": sum(len(r.articles) for r in done),
+            "sentences": sum(r.sentences for r in done),
+            "decoded": sum(r.decoded for r in done),
+            "from_memory": sum(r.from_memory for r in done),
+            "flagged": sum(r.flagged for r in done),
+        }
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "counts": self.counts}
+
+    def summary(self) -> str:
+        c = self.counts
+        text = (
+            f"{c['new']} new, {c['unchanged']} unchanged, {c['failed']} failed"
+            + (f", {c['published_earlier']} published earlier" if c["published_earlier"] else "")
+            + f"; {c['sentences']} sentences"
+            + f" ({c['decoded']} decoded, {c['from_memory']} from memory)"
+        )
+        return text + (f" → {self.digest}" if self.digest else f" → {self.outputs}")
+
+
+def settings_of(pipeline: Pipeline) -> dict:
+    options = pipeline.options
+    return {
+        "strategy": pipeline.strategy.name if pipeline.glossary else "none",
+        "beam_size": options.beam_size,
+        "max_source_tokens": options.max_source_tokens,
+        "decoding_ratio": options.decoding_ratio,
+        "decoding_margin": options.decoding_margin,
+    }
+
+
+def new_report(command: str, pipeline: Pipeline, inputs: Path, outputs: Path) -> RunReport:
+    info = pipeline.engine.info
+    glossary = pipeline.glossary
+    return RunReport(
+        command=command,
+        started=now(),
+        toolkit_version=__version__,
+        inputs=str(inputs),
+        outputs=str(outputs),
+        model={
+            "name": info.name,
+            "sha256": info.model_sha256,
+            "quantization": info.quantization,
+            "synthetic": info.synthetic,
+        },
+        glossary={
+            "sha256": glossary.sha256,
+            "files": [str(f) for f in glossary.files],
+            "entries": len(glossary.entries),
+        }
+        if glossary
+        else None,
+        settings=settings_of(pipeline),
+    )
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def read_manifest(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _current(previous: dict | None, report: RunReport, out_dir: Path) -> dict[str, dict]:
+    """Files whose outputs from the last run are still right, by file hash."""
+    if not previous or previous.get("model", {}).get("sha256") != report.model["sha256"]:
+        return {}
+    if (previous.get("glossary") or {}).get("sha256") != (report.glossary or {}).get("sha256"):
+        return {}
+    if previous.get("settings") != report.settings:
+        return {}
+    current = {}
+    for record in previous.get("files", []):
+        outputs = [
+            out_dir / "articles" / f"{a}{suffix}"
+            for a in record["articles"]
+            for suffix in (".json", ".en.md")
+        ]
+        if record["status"] in DONE and record["articles"] and all(p.is_file() for p in outputs):
+            current[record["sha256"]] = record
+    return current
+
+
+def run_folder(
+    command: str,
+    pipeline: Pipeline,
+    input_dir: Path,
+    out_dir: Path,
+    *,
+    published_earlier: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> RunReport:
+    started = time.monotonic()
+    report = new_report(command, pipeline, input_dir, out_dir)
+    previous = read_manifest(out_dir)
+    current = _current(previous, report, out_dir)
+    earlier = published_earlier or {}
+    log = log or (lambda _line: None)
+
+    pending: list[tuple[FileRecord, list[Article]]] = []
+    for path in article_files(input_dir):
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        record = FileRecord(file=str(path), sha256=sha, status="new")
+        if sha in current:
+            kept = current[sha]  # nothing decoded or looked up this run
+            record = FileRecord(
+                str(path),
+                sha,
+                "unchanged",
+                kept["articles"],
+                sentences=kept["sentences"],
+                flagged=kept["flagged"],
+            )
+        elif sha in earlier:
+            record.status, record.reason = "published-earlier", f"published on {earlier[sha]}"
+        else:
+            try:
+                articles = ingest_file(str(path)).articles
+                record.articles = [a.id for a in articles]
+                pending.append((record, articles))
+            except InputError as error:
+                record.status, record.reason = "failed", str(error)
+        report.files.append(record)
+    report.timings["ingest_s"] = round(time.monotonic() - started, 3)
+
+    translate_started = time.monotonic()
+    total = sum(len(a.all_sentences()) for _, articles in pending for a in articles)
+    done = 0
+    old_outputs = _outputs_by_file(previous)
+    for number, (record, articles) in enumerate(pending, 1):
+        counts = pipeline.run(articles, _offset(progress, done, total))
+        done += counts.sentences
+        _record_counts(record, counts, articles)
+        if record.file in old_outputs:
+            record.status = "updated"
+            _remove_stale(out_dir, old_outputs[record.file], set(record.articles))
+        for article in articles:
+            write_article(out_dir, article, pipeline.engine.info)
+        log(
+            f"[{number}/{len(pending)}] {record.file}: {record.status}, "
+            f"{len(articles)} article(s), {counts.sentences} sentences "
+            f"({counts.decoded} decoded, {counts.from_memory} from memory)"
+        )
+    report.timings["translate_s"] = round(time.monotonic() - translate_started, 3)
+    for record in report.files:
+        if record.status in ("failed", "published-earlier"):
+            log(f"{record.file}: {record.status}: {record.reason}")
+    return report
+
+
+def finish(report: RunReport, out_dir: Path, started: float) -> None:
+    report.finished = now()
+    report.timings["total_s"] = round(time.monotonic() - started, 3)
+    text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    atomic_write_text(out_dir / MANIFEST, text)
+
+
+def _record_counts(record: FileRecord, counts: TranslationCounts, articles: list[Article]) -> None:
+    record.sentences, record.decoded, record.from_memory = (
+        counts.sentences,
+        counts.decoded,
+        counts.from_memory,
+    )
+    record.flagged = sum(bool(s.flags) for a in articles for s in a.all_sentences())
+
+
+def _outputs_by_file(previous: dict | None) -> dict[str, list[str]]:
+    return {
+        r["file"]: r["articles"] for r in (previous or {}).get("files", []) if r.get("articles")
+    }
+
+
+def _remove_stale(out_dir: Path, old_ids: list[str], new_ids: set[str]) -> None:
+    for article_id in set(old_ids) - new_ids:
+        for suffix in (".json", ".en.md"):
+            (out_dir / "articles" / f"{article_id}{suffix}").unlink(missing_ok=True)
+
+
+def _offset(progress, done: int, total: int):
+    if progress is None:
+        return None
+    return lambda file_done, _file_total: progress(done + file_done, total)
+
+
+def published_before(outputs: Path, date: str) -> dict[str, str]:
+    """File hash → the earlier date whose run published it (from outputs/<date>/manifest.json)."""
+    seen: dict[str, str] = {}
+    for folder in sorted(outputs.glob("????-??-??")):
+        if folder.name >= date:
+            continue
+        for record in (read_manifest(folder) or {}).get("files", []):
+            if record.get("status") in DONE:
+                seen.setdefault(record["sha256"], folder.name)
+    return seen
+
+
+@contextmanager
+def run_lock(folder: Path, wait: bool) -> Iterator[None]:
+    """One run per output folder; a second one is refused (or waits, with --wait)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ".lock"
+    handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise ConfigError(
+                f"{folder} is in use by another run (pid {holder}); try later or pass --wait"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def plain_log(quiet: bool) -> Callable[[str], None] | None:
+    """Plain lines for cron and pipes; a terminal gets the progress bar instead."""
+    if quiet or sys.stderr.isatty():
+        return None
+    return lambda line: print(f"toolkit: {line}", file=sys.stderr, flush=True)
