@@ -1,6 +1,15 @@
 import pytest
 
-from toolkit.translate.flags import repetition, sentence_flags, untranslated
+from toolkit.translate.flags import (
+    THRESHOLDS,
+    bad_length,
+    low_score,
+    repetition,
+    sentence_flags,
+    untranslated,
+)
+
+ARABIC = "اعتقلت الشرطة خمسة أشخاص يشتبه في تمويلهم تنظيم داعش عبر حوالات صغيرة"  # 12 words
 
 
 @pytest.mark.parametrize(
@@ -32,10 +41,38 @@ def test_repetition(english, expected):
     assert repetition(english) is expected
 
 
+@pytest.mark.parametrize(
+    ("arabic", "english", "expected"),
+    [
+        (
+            ARABIC,
+            "Police arrested five people suspected of financing ISIS through small transfers.",
+            False,
+        ),
+        (ARABIC, "Police.", True),  # far too short
+        (ARABIC, " ".join(["word"] * 40), True),  # far too long
+        ("قال ذلك", "He said so.", False),  # short sources are not judged
+    ],
+)
+def test_length(arabic, english, expected):
+    assert bad_length(arabic, english) is expected
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [(-0.3, False), (THRESHOLDS.low_score, False), (-2.7, True), (None, False)],
+)
+def test_low_score(score, expected):
+    assert low_score(score) is expected
+
+
 def test_flags_come_in_a_fixed_order():
-    assert sentence_flags("the the the the بيان بيان", truncated=True) == [
+    assert sentence_flags(ARABIC, "the the the the بيان", -3.0, truncated=True) == [
         "truncated",
         "untranslated",
         "repetition",
+        "length",
+        "low_score",
     ]
-    assert sentence_flags("Police arrested three men.", truncated=False) == []
+    english = "Police arrested five people suspected of financing ISIS through small transfers."
+    assert sentence_flags(ARABIC, english, -0.4, truncated=False) == []

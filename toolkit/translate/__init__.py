@@ -120,6 +120,6 @@ def _finish(
     sentence.en = final(translation.text)
     sentence.score = translation.score
     sentence.terms = verify(sentence.en, sentence.matches) if glossary is not None else []
-    sentence.flags = sentence_flags(sentence.en, translation.truncated)
+    sentence.flags = sentence_flags(sentence.ar, sentence.en, sentence.score, translation.truncated)
     if any(not term.ok for term in sentence.terms):
         sentence.flags.append("glossary")
