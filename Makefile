@@ -10,7 +10,7 @@ OUTPUTS ?= outputs
 DATE ?= $(shell date +%F)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup browser test lint model demo-model nightly demo translate bench lock clean
+.PHONY: help setup browser test lint model demo-model nightly demo translate bench eval lock clean
 
 help:
 	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing)"
@@ -18,7 +18,8 @@ help:
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
 	@echo "make model             download + convert Helsinki-NLP/opus-mt-ar-en (needs the hub)"
-	@echo "make bench             time CTranslate2 on an opus-mt-ar-en-shaped model"
+	@echo "make bench             CTranslate2 int8/fp32 vs transformers on an opus-mt-ar-en-shaped model"
+	@echo "make eval              BLEU, chrF and term accuracy on the development set"
 
 # Re-run only when the pinned dependencies change.
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -77,6 +78,10 @@ bench: demo-model
 	@for f in $(INBOX)/*; do cat "$$f"; echo; done > $(VENV)/bench-input.txt
 	@/usr/bin/env time -f "CT2 int8, beam 4: %e s wall, %M KiB peak RSS" \
 		$(TOOLKIT) translate $(VENV)/bench-input.txt --model $(DEMO_MODEL) --quiet --to json > /dev/null
+
+# Quality on our own development set (meaningful with the real model only).
+eval: model
+	$(TOOLKIT) eval toolkit/data/ar-en-sample.tsv --model $(MODEL) --compare-strategies
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -32,15 +32,21 @@ class Pipeline:
 
     memory: TranslationMemory | None = None
 
+    def translate(
+        self, articles: list[Article], progress: Callable[[int, int], None] | None = None
+    ) -> TranslationCounts:
+        """glossary → translate, in place; says how many sentences were decoded."""
+        if self.glossary is not None:
+            annotate_articles(articles, Matcher(self.glossary))
+        return translate_articles(
+            articles, self.engine, self.options, progress, self.glossary, self.strategy, self.memory
+        )
+
     def run(
         self, articles: list[Article], progress: Callable[[int, int], None] | None = None
     ) -> TranslationCounts:
-        """glossary → translate → brief, in place; says how many sentences were decoded."""
-        if self.glossary is not None:
-            annotate_articles(articles, Matcher(self.glossary))
-        counts = translate_articles(
-            articles, self.engine, self.options, progress, self.glossary, self.strategy, self.memory
-        )
+        """glossary → translate → brief, in place."""
+        counts = self.translate(articles, progress)
         brief_articles(articles)
         return counts
 

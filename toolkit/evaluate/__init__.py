@@ -1,0 +1,109 @@
+"""Evaluation against references: `toolkit eval REFS.tsv`.
+
+REFS.tsv columns: id, arabic, english, terms (comma-separated canonical English names the
+translation must contain). Each configuration (glossary strategy, or none) translates every
+row with the full pipeline; metrics are small classes in metrics.py.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.document import Article, Sentence, Source
+from toolkit.errors import ConfigError
+from toolkit.evaluate.metrics import METRICS, TermAccuracy
+from toolkit.pipeline import Pipeline
+
+COLUMNS = ("id", "arabic", "english", "terms")
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    arabic: str
+    english: str
+    terms: tuple[str, ...]
+
+
+def read_references(path: Path) -> list[Reference]:
+    """Parse REFS.tsv; any problem is a ConfigError naming file and line."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read ({error})") from error
+    rows = [
+        (n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")
+    ]
+    if not rows or tuple(c.strip() for c in rows[0][1].split("\t")) != COLUMNS:
+        line = rows[0][0] if rows else 1
+        raise ConfigError(f"{path}:{line}: header must be: {' '.join(COLUMNS)} (tab-separated)")
+    references: list[Reference] = []
+    seen: set[str] = set()
+    for number, line in rows[1:]:
+        cells = [c.strip() for c in line.split("\t")]
+        if len(cells) != len(COLUMNS):
+            raise ConfigError(f"{path}:{number}: {len(cells)} columns, expected {len(COLUMNS)}")
+        identifier, arabic, english, terms = cells
+        for name, value in (("id", identifier), ("arabic", arabic), ("english", english)):
+            if not value:
+                raise ConfigError(f"{path}:{number}: empty {name}")
+        if identifier in seen:
+            raise ConfigError(f"{path}:{number}: duplicate id {identifier!r}")
+        seen.add(identifier)
+        references.append(
+            Reference(
+                identifier, arabic, english, tuple(t.strip() for t in terms.split(",") if t.strip())
+            )
+        )
+    if not references:
+        raise ConfigError(f"{path}: no reference rows")
+    return references
+
+
+@dataclass
+class Segment:
+    id: str
+    hypothesis: str
+    reference: str
+    scores: dict[str, float]
+    terms: dict[str, bool]
+
+
+@dataclass
+class ConfigResult:
+    config: str
+    scores: dict[str, float]
+    segments: list[Segment] = field(default_factory=list)
+
+
+def evaluate(references: list[Reference], pipeline: Pipeline, config: str) -> ConfigResult:
+    sentences = [
+        Sentence(ar=r.arabic, original=r.arabic, paragraph=i) for i, r in enumerate(references)
+    ]
+    article = Article(
+        id="eval",
+        source=Source(path="eval", sha256="", encoding="utf-8"),
+        headline=Sentence(ar="", paragraph=-1),
+        sentences=sentences,
+    )
+    pipeline.translate([article])
+    hypotheses = [s.en for s in sentences]
+    targets = [r.english for r in references]
+    expected = [r.terms for r in references]
+    metrics = [metric() for metric in METRICS]
+    result = ConfigResult(
+        config, {m.name: m.corpus(hypotheses, targets, expected) for m in metrics}
+    )
+    for reference, hypothesis in zip(references, hypotheses, strict=True):
+        result.segments.append(
+            Segment(
+                id=reference.id,
+                hypothesis=hypothesis,
+                reference=reference.english,
+                scores={
+                    m.name: m.segment(hypothesis, reference.english, reference.terms)
+                    for m in metrics
+                },
+                terms={t: TermAccuracy.found(t, hypothesis) for t in reference.terms},
+            )
+        )
+    return result

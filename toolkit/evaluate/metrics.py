@@ -1,0 +1,56 @@
+"""One small class per metric: corpus score and segment score, sacrebleu's way."""
+
+import re
+
+
+class BLEU:
+    name = "BLEU"
+
+    def corpus(self, hypotheses: list[str], references: list[str], _terms=None) -> float:
+        import sacrebleu
+
+        return round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2)
+
+    def segment(self, hypothesis: str, reference: str, _terms=()) -> float:
+        import sacrebleu
+
+        return round(sacrebleu.sentence_bleu(hypothesis, [reference]).score, 2)
+
+
+class ChrF:
+    name = "chrF"
+
+    def corpus(self, hypotheses: list[str], references: list[str], _terms=None) -> float:
+        import sacrebleu
+
+        return round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2)
+
+    def segment(self, hypothesis: str, reference: str, _terms=()) -> float:
+        import sacrebleu
+
+        return round(sacrebleu.sentence_chrf(hypothesis, [reference]).score, 2)
+
+
+class TermAccuracy:
+    """Share of expected canonical names present in the output (case-insensitive, whole words)."""
+
+    name = "term_accuracy"
+
+    @staticmethod
+    def found(term: str, hypothesis: str) -> bool:
+        return (
+            re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", hypothesis, re.IGNORECASE)
+            is not None
+        )
+
+    def corpus(self, hypotheses: list[str], _references, terms: list[tuple[str, ...]]) -> float:
+        expected = [(t, h) for h, ts in zip(hypotheses, terms, strict=True) for t in ts]
+        if not expected:
+            return 100.0
+        return round(100 * sum(self.found(t, h) for t, h in expected) / len(expected), 2)
+
+    def segment(self, hypothesis: str, _reference: str, terms: tuple[str, ...]) -> float:
+        return self.corpus([hypothesis], None, [terms])
+
+
+METRICS = (BLEU, ChrF, TermAccuracy)
