@@ -452,6 +452,75 @@ def eval_command(
         typer.echo("(synthetic model: these scores are meaningless; they only show the plumbing)")
 
 
+@command(app, "bench")
+def bench_command(
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="CTranslate2 model [default: a synthetic opus-mt-ar-en-shaped one, "
+            "built if missing in models/bench-opus-mt-ar-en].",
+            show_default=False,
+        ),
+    ] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="Its Hugging Face checkpoint, for the transformers leg.",
+            show_default=False,
+        ),
+    ] = None,
+    sentences: Annotated[
+        int, typer.Option("--sentences", min=1, help="How many Arabic sentences.")
+    ] = 24,
+    beam: BeamOption = 4,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Machine, settings, engines, ratios as JSON.")
+    ] = False,
+) -> None:
+    """CTranslate2 int8 vs CTranslate2 float32 vs transformers float32 on the same model.
+
+    Same sentences (inbox/, ../shared/articles when present, the dev set), same batches
+    (length-sorted, ≤512 source tokens), same beam and threads, and the same output length
+    per segment in every engine: L = 1.3 × source tokens + 2, rounded up to a multiple of 8,
+    is forced as both the minimum and maximum decoding length (random weights would make
+    lengths arbitrary); batches hold segments of one L.
+    Each engine runs in its own process; reported: load time, target tokens/s, sentences/s,
+    peak RSS, and ratios to transformers.
+    """
+    from toolkit.bench import bench_table, run_bench
+
+    if model is None:
+        model, checkpoint = (
+            Path("models/bench-opus-mt-ar-en"),
+            checkpoint or Path("models/bench-opus-mt-ar-en-checkpoint"),
+        )
+        if not (model / "model.bin").is_file() or not (checkpoint / "config.json").is_file():
+            from toolkit.model.synth import synthesize
+
+            typer.echo("bench: building the synthetic opus-mt-ar-en-shaped model", err=True)
+            synthesize("opus-mt-ar-en", model, checkpoint=checkpoint)
+    report = run_bench(
+        model, checkpoint, sentences, beam, log=lambda line: typer.echo(line, err=True)
+    )
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2))
+        return
+    m = report.machine
+    typer.echo(
+        f"{dt.date.today()} · {m['cores']} cores · {m['cpu']} · ctranslate2 {m['ctranslate2']}, "
+        f"torch {m['torch']}, transformers {m['transformers']}"
+    )
+    s = report.settings
+    typer.echo(
+        f"{s['sentences']} sentences in {s['batches']} batches, beam {s['beam']}, "
+        f"{s['threads']} threads, forced length {s['forced_length']}"
+        + (" (synthetic model)" if s["synthetic"] else "")
+    )
+    typer.echo(bench_table(report))
+
+
 @command(glossary_app, "lint")
 def glossary_lint(
     paths: Annotated[
@@ -600,11 +669,24 @@ def model_synth(
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for the weights.")] = 0,
     quantization: QuantizationOption = "int8",
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint", help="Also keep the Hugging Face checkpoint here (for bench)."
+        ),
+    ] = None,
 ) -> None:
     """Build a random-weight Marian model and convert it like a real one (output meaningless)."""
     from toolkit.model.synth import synthesize
 
-    info = synthesize(shape.value, output, corpus=corpus, seed=seed, quantization=quantization)
+    info = synthesize(
+        shape.value,
+        output,
+        corpus=corpus,
+        seed=seed,
+        quantization=quantization,
+        checkpoint=checkpoint,
+    )
     _report_model(info, output)
 
 

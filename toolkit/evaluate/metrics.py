@@ -3,32 +3,30 @@
 import re
 
 
-class BLEU:
-    name = "BLEU"
+class SacreBLEUMetric:
+    """A sacrebleu metric: corpus score and sentence score, rounded to 2 decimals."""
+
+    name = ""
+    corpus_function = ""
+    sentence_function = ""
 
     def corpus(self, hypotheses: list[str], references: list[str], _terms=None) -> float:
         import sacrebleu
 
-        return round(sacrebleu.corpus_bleu(hypotheses, [references]).score, 2)
+        return round(getattr(sacrebleu, self.corpus_function)(hypotheses, [references]).score, 2)
 
     def segment(self, hypothesis: str, reference: str, _terms=()) -> float:
         import sacrebleu
 
-        return round(sacrebleu.sentence_bleu(hypothesis, [reference]).score, 2)
+        return round(getattr(sacrebleu, self.sentence_function)(hypothesis, [reference]).score, 2)
 
 
-class ChrF:
-    name = "chrF"
+class BLEU(SacreBLEUMetric):
+    name, corpus_function, sentence_function = "BLEU", "corpus_bleu", "sentence_bleu"
 
-    def corpus(self, hypotheses: list[str], references: list[str], _terms=None) -> float:
-        import sacrebleu
 
-        return round(sacrebleu.corpus_chrf(hypotheses, [references]).score, 2)
-
-    def segment(self, hypothesis: str, reference: str, _terms=()) -> float:
-        import sacrebleu
-
-        return round(sacrebleu.sentence_chrf(hypothesis, [reference]).score, 2)
+class ChrF(SacreBLEUMetric):
+    name, corpus_function, sentence_function = "chrF", "corpus_chrf", "sentence_chrf"
 
 
 class TermAccuracy:

@@ -8,6 +8,7 @@ the code path real models take. Its translations are meaningless; its cost is th
 import io
 import itertools
 import json
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from toolkit.errors import ConfigError
+from toolkit.fsutil import replace_dir
 from toolkit.model.convert import convert_checkpoint
 from toolkit.model.store import ModelInfo
 
@@ -181,16 +183,25 @@ def synthesize(
     corpus: list[Path] | None = None,
     seed: int = 0,
     quantization: str = "int8",
+    checkpoint: Path | None = None,
 ) -> ModelInfo:
+    """Build and convert; `checkpoint`, if given, keeps the Hugging Face checkpoint there."""
     if shape_name not in SHAPES:
         raise ConfigError(f"unknown shape {shape_name!r}: use one of {', '.join(SHAPES)}")
-    with tempfile.TemporaryDirectory(prefix="toolkit-synth-") as checkpoint:
-        build_checkpoint(SHAPES[shape_name], corpus or default_corpus(), seed, Path(checkpoint))
-        return convert_checkpoint(
-            Path(checkpoint),
+    with tempfile.TemporaryDirectory(prefix="toolkit-synth-") as scratch:
+        folder = Path(scratch)
+        build_checkpoint(SHAPES[shape_name], corpus or default_corpus(), seed, folder)
+        info = convert_checkpoint(
+            folder,
             output,
             quantization=quantization,
             source=f"synthetic:{shape_name}:seed={seed}",
             synthetic=True,
             shape=shape_name,
         )
+        if checkpoint is not None:
+            staging = Path(checkpoint).with_name(f".{Path(checkpoint).name}.tmp")
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(folder, staging)
+            replace_dir(staging, Path(checkpoint))
+        return info
