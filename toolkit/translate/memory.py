@@ -108,8 +108,5 @@ class TranslationMemory:
                 ],
             )
 
-    def __len__(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
-
     def close(self) -> None:
         self.db.close()
