@@ -276,16 +276,14 @@ def batch_command(
     Files whose outputs are current are skipped; sentences already in the translation memory
     are not decoded again; a broken file is named and skipped (exit 1).
     """
-    from toolkit.runner import finish, plain_log, run_folder, run_lock
+    from toolkit.runner import finish, run_lock
 
     started = time.monotonic()
     with run_lock(output, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
-        pipeline.memory = open_memory(tm or Path("outputs/tm.sqlite"))
-        with progress_bar("translating", quiet) as update:
-            report = run_folder(
-                "batch", pipeline, input_dir, output, progress=update, log=plain_log(quiet)
-            )
+        report = translate_folder(
+            "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
+        )
         finish(report, output, started)
     close_run(report, "batch")
 
@@ -319,7 +317,7 @@ def nightly_command(
     """
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_digest
-    from toolkit.runner import finish, plain_log, published_before, run_folder, run_lock
+    from toolkit.runner import finish, published_before, run_lock
 
     try:
         day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
@@ -329,23 +327,34 @@ def nightly_command(
     folder = outputs / day
     with run_lock(outputs, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
-        pipeline.memory = open_memory(tm or outputs / "tm.sqlite")
-        with progress_bar("translating", quiet) as update:
-            report = run_folder(
-                "nightly",
-                pipeline,
-                inbox,
-                folder,
-                published_earlier=published_before(outputs, day),
-                progress=update,
-                log=plain_log(quiet),
-            )
+        report = translate_folder(
+            "nightly",
+            pipeline,
+            tm or outputs / "tm.sqlite",
+            inbox,
+            folder,
+            quiet,
+            published_earlier=published_before(outputs, day),
+        )
         publishing = time.monotonic()
         publish_digest(folder, day)
         report.date, report.digest = day, str(folder / "digest.html")
         report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
         finish(report, folder, started)
     close_run(report, f"nightly {day}")
+
+
+def translate_folder(
+    command, pipeline, tm: Path, inputs: Path, out_dir: Path, quiet: bool, **options
+):
+    """What batch and nightly share: the translation memory, progress or log lines, the run."""
+    from toolkit.runner import plain_log, run_folder
+
+    pipeline.memory = open_memory(tm)
+    with progress_bar("translating", quiet) as update:
+        return run_folder(
+            command, pipeline, inputs, out_dir, progress=update, log=plain_log(quiet), **options
+        )
 
 
 def close_run(report, label: str) -> None:

@@ -11,6 +11,7 @@ from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
 from toolkit.glossary import Glossary, Matcher, annotate_articles
 from toolkit.glossary.enforce import DEFAULT_STRATEGY, STRATEGIES, Enforcement
+from toolkit.ingest.readers import READERS
 from toolkit.publish.article import article_json, article_markdown
 from toolkit.translate import (
     DecodingOptions,
@@ -20,7 +21,7 @@ from toolkit.translate import (
     translate_articles,
 )
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+ARTICLE_SUFFIXES = tuple(READERS)  # every format ingest reads
 
 
 @dataclass

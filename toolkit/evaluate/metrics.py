@@ -1,6 +1,6 @@
 """One small class per metric: corpus score and segment score, sacrebleu's way."""
 
-import re
+from toolkit.glossary.enforce import whole_phrase
 
 
 class SacreBLEUMetric:
@@ -36,10 +36,7 @@ class TermAccuracy:
 
     @staticmethod
     def found(term: str, hypothesis: str) -> bool:
-        return (
-            re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", hypothesis, re.IGNORECASE)
-            is not None
-        )
+        return whole_phrase(term).search(hypothesis) is not None
 
     def corpus(self, hypotheses: list[str], _references, terms: list[tuple[str, ...]]) -> float:
         expected = [(t, h) for h, ts in zip(hypotheses, terms, strict=True) for t in ts]

@@ -79,6 +79,18 @@ def _decompositions(word: _Word) -> list[tuple[str, str]]:
     return readings
 
 
+def _last_word(text: str, words: list[_Word], index: int, term_words: list[str]) -> int | None:
+    """Index of the term's last word if its other words follow words[index], whitespace apart."""
+    last = index + len(term_words) - 1
+    if last >= len(words):
+        return None
+    for k in range(1, len(term_words)):
+        gap = text[words[index + k - 1].end : words[index + k].start]
+        if words[index + k].folded != term_words[k] or not gap.isspace():
+            return None
+    return last
+
+
 class Matcher:
     def __init__(self, glossary: Glossary):
         self.terms: dict[str, list[tuple[list[str], Entry]]] = {}
@@ -109,12 +121,8 @@ class Matcher:
             for term_words, entry in self.terms.get(stem, ()):
                 if not self._allowed(clitic, stem, term_words[0], first):
                     continue
-                last = index + len(term_words) - 1
-                if last >= len(words) or any(
-                    words[index + k].folded != term_words[k]
-                    or not text[words[index + k - 1].end : words[index + k].start].isspace()
-                    for k in range(1, len(term_words))
-                ):
+                last = _last_word(text, words, index, term_words)
+                if last is None:
                     continue
                 match = self._surface(text, words, index, last, clitic, entry)
                 if match is not None:
@@ -129,12 +137,8 @@ class Matcher:
             and all(c in OPENING for c in gap)
         ):
             for term_words, entry in self.terms.get(first.folded, ()):
-                last = index + len(term_words) - 1
-                if last < len(words) and all(
-                    words[index + k].folded == term_words[k]
-                    and text[words[index + k - 1].end : words[index + k].start].isspace()
-                    for k in range(1, len(term_words))
-                ):
+                last = _last_word(text, words, index, term_words)
+                if last is not None:
                     match = self._surface(
                         text, words, index, last, previous.folded, entry, previous.start
                     )
@@ -177,8 +181,8 @@ class Matcher:
         if quoted:
             end += len(closing_wanted)
         else:
-            begin = words[first].start if start is None else begin
-        if start is not None:
+            begin = words[first].start
+        if start is not None:  # a proclitic written apart opens the surface
             begin = start
         if entry.context == "quoted" and not quoted or entry.context == "bare" and quoted:
             return None

@@ -98,8 +98,10 @@ def translate_articles(
     # a repeated sentence is decoded once; its other copies count as served from memory
     counts.from_memory = counts.sentences - counts.decoded
     for sentence, key in zip(sentences, keys, strict=True):
-        # each sentence re-ranks its own copy: the same source may appear twice
-        _finish(sentence, copy.deepcopy(translations[key]), glossary, strategy)
+        translation = translations[key]
+        if sentence.matches and strategy.rerank > 1:
+            translation = copy.deepcopy(translation)  # re-ranked in place; sources may repeat
+        _finish(sentence, translation, glossary, strategy)
     return counts
 
 
