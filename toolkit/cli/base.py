@@ -1,0 +1,156 @@
+"""What every command group shares: the app, error handling, common options, set-up helpers."""
+
+import functools
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit import __version__
+from toolkit.errors import ToolkitError
+
+app = typer.Typer(
+    help="Offline Arabic→English translation and briefing (opus-mt-ar-en on CTranslate2).\n\n"
+    "Stages: ingest → glossary → translate → brief → publish. Results go to stdout or files; "
+    "progress and warnings go to stderr. Exit codes: 0 done, 1 some inputs failed, "
+    "2 usage or configuration error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def command(group: typer.Typer, name: str | None = None):
+    """Register a command whose ToolkitErrors become one stderr line and their exit code."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except ToolkitError as error:
+                typer.echo(f"toolkit: error: {error}", err=True)
+                raise typer.Exit(error.exit_code) from None
+
+        group.command(name)(run)
+        return function
+
+    return decorate
+
+
+def warn(message: str) -> None:
+    typer.echo(f"toolkit: warning: {message}", err=True)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"toolkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="CTranslate2 model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+        show_default=False,
+    ),
+]
+BeamOption = Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+GlossaryOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--glossary",
+        help="Glossary TSV (repeatable). [default: every glossaries/*.tsv]",
+        show_default=False,
+        metavar="PATH",
+    ),
+]
+NoGlossaryOption = Annotated[
+    bool, typer.Option("--no-glossary", help="Translate without glossary.")
+]
+EnforceOption = Annotated[
+    str,
+    typer.Option(
+        "--enforce",
+        help="How glossary terms are enforced: combined (inject English into the source + "
+        "4-best re-ranking + suppress known variants + post-edit), inject, placeholder, rerank, "
+        "suppress, post-edit or none. Every choice verifies terms and flags misses.",
+    ),
+]
+
+
+def progress_bar(description: str, quiet: bool):
+    from toolkit.progress import progress_bar as bar
+
+    return bar(description, quiet)
+
+
+def load_glossary_option(paths: list[Path] | None, disabled: bool):
+    from toolkit.glossary import default_glossary_files, load_glossary
+
+    if disabled:
+        return None
+    files = paths or default_glossary_files()
+    if not files:
+        warn("no glossary found (glossaries/*.tsv): translating without one")
+        return None
+    return load_glossary(files)
+
+
+def make_pipeline(model, beam, glossary, no_glossary, enforce):
+    """Check everything that can be wrong in the set-up before loading the model."""
+    from toolkit.errors import ConfigError
+    from toolkit.glossary.enforce import STRATEGIES
+    from toolkit.pipeline import Pipeline
+    from toolkit.translate import DecodingOptions
+
+    if enforce not in STRATEGIES:
+        raise ConfigError(f"unknown --enforce {enforce!r}: use one of {', '.join(STRATEGIES)}")
+    options = DecodingOptions(beam_size=beam)
+    loaded = load_glossary_option(glossary, no_glossary)
+    return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce])
+
+
+def open_memory(path: Path):
+    from toolkit.translate import TranslationMemory
+
+    return TranslationMemory(path)
+
+
+def load_engine(model: Path | None):
+    from toolkit.model import resolve_model_dir
+    from toolkit.translate import Engine
+
+    engine = Engine(resolve_model_dir(model))
+    if engine.info.synthetic:
+        warn(
+            f"model {engine.model_dir} is SYNTHETIC (random weights, shape {engine.info.shape}): "
+            "its translations are meaningless; outputs are marked synthetic: true"
+        )
+    return engine
+
+
+WaitOption = Annotated[
+    bool,
+    typer.Option("--wait", help="Wait for another run on the same outputs instead of exiting 2."),
+]
+
+
+def memory_option(default: str) -> object:
+    return typer.Option(
+        "--tm", help=f"Translation memory (SQLite) [default: {default}].", show_default=False
+    )

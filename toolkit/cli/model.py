@@ -1,0 +1,142 @@
+"""Models: `toolkit model fetch|convert|synth|info`."""
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit.cli.base import command, warn
+
+model_app = typer.Typer(help="Get, build and inspect translation models.", no_args_is_help=True)
+
+
+class Shape(StrEnum):
+    tiny = "tiny"
+    opus_mt_ar_en = "opus-mt-ar-en"
+
+
+QuantizationOption = Annotated[
+    str,
+    typer.Option("--quantization", help="CTranslate2 weight type: int8, int16, float16, float32…"),
+]
+
+
+def _report_model(info, directory: Path) -> None:
+    kind = "SYNTHETIC" if info.synthetic else "model"
+    digest = info.model_sha256[:12]
+    typer.echo(f"{kind} {info.source} → {directory} ({info.quantization}, model.bin {digest})")
+
+
+@command(model_app, "fetch")
+def model_fetch(
+    repo: Annotated[
+        str, typer.Option("--repo", help="Hugging Face hub repository.")
+    ] = "Helsinki-NLP/opus-mt-ar-en",
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")] = Path(
+        "models/opus-mt-ar-en"
+    ),
+    revision: Annotated[
+        str | None, typer.Option("--revision", help="Branch, tag or commit.")
+    ] = None,
+    quantization: QuantizationOption = "int8",
+) -> None:
+    """Download a Marian model from the hub and convert it (the only networked command)."""
+    from toolkit.model.fetch import fetch_model
+
+    info = fetch_model(repo, output, revision=revision, quantization=quantization)
+    _report_model(info, output)
+
+
+@command(model_app, "convert")
+def model_convert(
+    checkpoint: Annotated[
+        Path, typer.Argument(help="Local Marian checkpoint (Hugging Face layout).")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")],
+    quantization: QuantizationOption = "int8",
+) -> None:
+    """Convert a local Marian checkpoint to CTranslate2, with a toolkit-model.json manifest."""
+    from toolkit.model.convert import convert_checkpoint
+
+    info = convert_checkpoint(checkpoint, output, quantization=quantization)
+    _report_model(info, output)
+
+
+@command(model_app, "synth")
+def model_synth(
+    shape: Annotated[
+        Shape,
+        typer.Option(
+            "--shape",
+            help="tiny: seconds to build, for tests. opus-mt-ar-en: the real model's sizes "
+            "(6+6 layers, d_model 512, 8 heads, FFN 2048, 62,834 shared vocabulary), "
+            "for benchmarks.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")],
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corpus",
+            help="Text/TSV files to train the SentencePiece models on; each field goes to the "
+            "Arabic or English side by script. [default: the toolkit's own sample]",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for the weights.")] = 0,
+    quantization: QuantizationOption = "int8",
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint", help="Also keep the Hugging Face checkpoint here (for bench)."
+        ),
+    ] = None,
+) -> None:
+    """Build a random-weight Marian model and convert it like a real one (output meaningless)."""
+    from toolkit.model.synth import synthesize
+
+    info = synthesize(
+        shape.value,
+        output,
+        corpus=corpus,
+        seed=seed,
+        quantization=quantization,
+        checkpoint=checkpoint,
+    )
+    _report_model(info, output)
+
+
+@command(model_app, "info")
+def model_info(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Show what a model folder holds: manifest, files and sizes, synthetic or not."""
+    from toolkit.model import load_model_info, resolve_model_dir
+
+    directory = resolve_model_dir(directory)
+    info = load_model_info(directory)
+    files = {p.name: p.stat().st_size for p in sorted(directory.iterdir()) if p.is_file()}
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {"path": str(directory), "manifest": info.to_json(), "files": files}, indent=2
+            )
+        )
+        return
+    typer.echo(f"path:          {directory}")
+    for key, value in info.to_json().items():
+        typer.echo(f"{key + ':':<15}{value}")
+    for name, size in files.items():
+        typer.echo(f"  {name:<24}{size / 1e6:10.1f} MB")
+    if info.synthetic:
+        warn("SYNTHETIC model: random weights, translations are meaningless")

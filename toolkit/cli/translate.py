@@ -1,0 +1,233 @@
+"""Translating: `toolkit translate`, `ingest`, `batch` and `nightly`."""
+
+import datetime as dt
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from toolkit.cli.base import (
+    BeamOption,
+    EnforceOption,
+    GlossaryOption,
+    ModelOption,
+    NoGlossaryOption,
+    QuietOption,
+    WaitOption,
+    app,
+    command,
+    make_pipeline,
+    memory_option,
+    open_memory,
+    progress_bar,
+)
+
+
+class OutputFormat(StrEnum):
+    md = "md"
+    txt = "txt"
+    json = "json"
+
+
+@command(app, "translate")
+def translate_command(
+    file: Annotated[
+        str, typer.Argument(help="Arabic article file, or - for stdin.", metavar="FILE|-")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write here (atomically) instead of stdout."),
+    ] = None,
+    to: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--to",
+            help="md (front matter + Markdown), txt (plain English) or json (sentence pairs with "
+            "scores and flags). [default: from the -o suffix, else txt]",
+            show_default=False,
+        ),
+    ] = None,
+    model: ModelOption = None,
+    glossary: GlossaryOption = None,
+    no_glossary: NoGlossaryOption = False,
+    enforce: EnforceOption = "combined",
+    beam: BeamOption = 4,
+    tm: Annotated[
+        Path | None,
+        typer.Option("--tm", help="Translation memory (SQLite) to reuse and fill [default: none]."),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Translate every article in one file on demand, sentence by sentence."""
+    from toolkit.fsutil import atomic_write_text
+    from toolkit.ingest import ingest_file
+    from toolkit.publish.article import article_json, article_markdown, article_text
+
+    fmt = to or _format_from_suffix(output)
+    ingested = ingest_file(file)
+    pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+    engine = pipeline.engine
+    if tm is not None:
+        pipeline.memory = open_memory(tm)
+    articles = ingested.articles
+    with progress_bar("translating", quiet) as update:
+        pipeline.run(articles, update)
+    if fmt is OutputFormat.json:
+        document = {
+            "source": ingested.source,
+            "encoding": ingested.encoding,
+            "articles": [article_json(article, engine.info) for article in articles],
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        render = article_markdown if fmt is OutputFormat.md else article_text
+        text = "\n".join(render(article, engine.info) for article in articles)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+
+
+@command(app, "ingest")
+def ingest_command(
+    file: Annotated[str, typer.Argument(help="Article file, or - for stdin.", metavar="FILE|-")],
+    as_json: Annotated[bool, typer.Option("--json", help="The JSON of DESIGN.md.")] = False,
+) -> None:
+    """Show what ingest sees: articles, headline, paragraphs → sentences, dropped lines.
+
+    Formats: .txt (first headline-like line is the headline), .md, .html, .json, .jsonl.
+    Encodings: UTF-8 (BOM or not), UTF-16 with BOM, Windows-1256. Page furniture rules
+    (widgets, bylines, photo credits, abbreviations) live in toolkit/data/debris.tsv.
+    """
+    from toolkit.ingest import ingest_file
+    from toolkit.publish.article import ingest_json, ingest_text
+
+    result = ingest_file(file)
+    if as_json:
+        typer.echo(json.dumps(ingest_json(result), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(ingest_text(result))
+
+
+@command(app, "batch")
+def batch_command(
+    input_dir: Annotated[
+        Path, typer.Argument(help="Folder of article files (searched recursively).")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="Writes OUT_DIR/articles/<id>.{json,en.md} and manifest.json."
+        ),
+    ],
+    model: ModelOption = None,
+    glossary: GlossaryOption = None,
+    no_glossary: NoGlossaryOption = False,
+    enforce: EnforceOption = "combined",
+    beam: BeamOption = 4,
+    tm: Annotated[Path | None, memory_option("outputs/tm.sqlite")] = None,
+    wait: WaitOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Translate every article file under INPUT_DIR into OUT_DIR, incrementally.
+
+    Files whose outputs are current are skipped; sentences already in the translation memory
+    are not decoded again; a broken file is named and skipped (exit 1).
+    """
+    from toolkit.runner import finish, run_lock
+
+    started = time.monotonic()
+    with run_lock(output, wait):
+        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+        report = translate_folder(
+            "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
+        )
+        finish(report, output, started)
+    close_run(report, "batch")
+
+
+@command(app, "nightly")
+def nightly_command(
+    inbox: Annotated[Path, typer.Option("--inbox", help="Folder of new article files.")] = Path(
+        "inbox"
+    ),
+    outputs: Annotated[
+        Path, typer.Option("--outputs", help="Root of the dated output folders.")
+    ] = Path("outputs"),
+    date: Annotated[
+        str | None, typer.Option("--date", help="YYYY-MM-DD [default: today].", show_default=False)
+    ] = None,
+    model: ModelOption = None,
+    glossary: GlossaryOption = None,
+    no_glossary: NoGlossaryOption = False,
+    enforce: EnforceOption = "combined",
+    beam: BeamOption = 4,
+    tm: Annotated[Path | None, memory_option("OUTPUTS/tm.sqlite")] = None,
+    wait: WaitOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """The main job: what is new in the inbox → OUTPUTS/<date>/ with digest, feed and manifest.
+
+    Incremental: files already published for this date with the same model, glossary and
+    settings are skipped, files published on an earlier date are not published again, and
+    sentences in the translation memory are not decoded again. Safe to kill and rerun; one
+    run at a time per OUTPUTS (a second exits 2, or waits with --wait).
+    """
+    from toolkit.errors import ConfigError
+    from toolkit.publish import publish_digest
+    from toolkit.runner import finish, published_before, run_lock
+
+    try:
+        day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
+    except ValueError:
+        raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from None
+    started = time.monotonic()
+    folder = outputs / day
+    with run_lock(outputs, wait):
+        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+        report = translate_folder(
+            "nightly",
+            pipeline,
+            tm or outputs / "tm.sqlite",
+            inbox,
+            folder,
+            quiet,
+            published_earlier=published_before(outputs, day),
+        )
+        publishing = time.monotonic()
+        publish_digest(folder, day)
+        report.date, report.digest = day, str(folder / "digest.html")
+        report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
+        finish(report, folder, started)
+    close_run(report, f"nightly {day}")
+
+
+def translate_folder(
+    command, pipeline, tm: Path, inputs: Path, out_dir: Path, quiet: bool, **options
+):
+    """What batch and nightly share: the translation memory, progress or log lines, the run."""
+    from toolkit.runner import plain_log, run_folder
+
+    pipeline.memory = open_memory(tm)
+    with progress_bar("translating", quiet) as update:
+        return run_folder(
+            command, pipeline, inputs, out_dir, progress=update, log=plain_log(quiet), **options
+        )
+
+
+def close_run(report, label: str) -> None:
+    for record in report.files:
+        if record.status == "failed":
+            typer.echo(f"toolkit: error: {record.reason}", err=True)
+    typer.echo(f"{label}: {report.summary()}")
+    if report.count("failed"):
+        raise typer.Exit(1)
+
+
+def _format_from_suffix(output: Path | None) -> OutputFormat:
+    suffix = output.suffix.lstrip(".") if output else ""
+    return OutputFormat(suffix) if suffix in OutputFormat.__members__ else OutputFormat.txt
