@@ -149,16 +149,16 @@ def test_inject_gives_the_model_english_names(engine, glossary, monkeypatch):
     from toolkit.pipeline import Pipeline
 
     seen: list[str] = []
-    real = engine.translate
+    real = engine.segment_inputs
 
-    def spy(texts, *args, **kwargs):
-        seen.extend(texts)
-        return real(texts, *args, **kwargs)
+    def spy(text, *args, **kwargs):
+        seen.append(text)
+        return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "translate", spy)
+    monkeypatch.setattr(engine, "segment_inputs", spy)
     path = Path(REPO / "inbox" / "2026-11-21-hawala-trial.txt")
     articles = ingest_file(str(path)).articles
-    Pipeline(engine, glossary=glossary, strategy=STRATEGIES["inject"]).run(articles)
+    Pipeline(engine, glossary=glossary, strategy=STRATEGIES["inject"]).run([articles])
     joined = " ".join(seen)
     assert "Western Union" in joined and "MoneyGram" in joined and "Interpol" in joined
     assert "ويسترن" not in joined and "الإنتربول" not in joined

@@ -18,8 +18,9 @@ from toolkit.translate import (
     Engine,
     TranslationCounts,
     TranslationMemory,
-    translate_articles,
+    translate_groups,
 )
+from toolkit.translate.executor import Executor
 
 ARTICLE_SUFFIXES = tuple(READERS)  # every format ingest reads
 
@@ -32,24 +33,46 @@ class Pipeline:
     strategy: Enforcement = STRATEGIES[DEFAULT_STRATEGY]
 
     memory: TranslationMemory | None = None
+    executor: Executor | None = None  # who decodes: the engine's own translator by default
 
     def translate(
-        self, articles: list[Article], progress: Callable[[int, int], None] | None = None
-    ) -> TranslationCounts:
-        """glossary → translate, in place; says how many sentences were decoded."""
+        self,
+        groups: list[list[Article]],
+        progress: Callable[[int, int], None] | None = None,
+        on_group: Callable[[int, TranslationCounts], None] | None = None,
+    ) -> list[TranslationCounts]:
+        """glossary → translate, in place, every group in one decoding stream; `on_group(i,
+        counts)` as soon as group i is translated."""
         if self.glossary is not None:
-            annotate_articles(articles, Matcher(self.glossary))
-        return translate_articles(
-            articles, self.engine, self.options, progress, self.glossary, self.strategy, self.memory
+            matcher = Matcher(self.glossary)
+            for articles in groups:
+                annotate_articles(articles, matcher)
+        return translate_groups(
+            groups,
+            self.engine,
+            self.options,
+            progress,
+            self.glossary,
+            self.strategy,
+            self.memory,
+            self.executor,
+            on_group,
         )
 
     def run(
-        self, articles: list[Article], progress: Callable[[int, int], None] | None = None
-    ) -> TranslationCounts:
-        """glossary → translate → brief, in place."""
-        counts = self.translate(articles, progress)
-        brief_articles(articles)
-        return counts
+        self,
+        groups: list[list[Article]],
+        progress: Callable[[int, int], None] | None = None,
+        on_group: Callable[[int, TranslationCounts], None] | None = None,
+    ) -> list[TranslationCounts]:
+        """glossary → translate → brief, in place; `on_group` once a group is briefed."""
+
+        def briefed(number: int, counts: TranslationCounts) -> None:
+            brief_articles(groups[number])
+            if on_group:
+                on_group(number, counts)
+
+        return self.translate(groups, progress, briefed)
 
 
 def article_files(directory: Path) -> list[Path]:

@@ -3,8 +3,9 @@
 Per input file: unchanged (its outputs in OUT_DIR are current: same file hash, model,
 glossary and settings, all files present) → skipped; published on an earlier date (nightly)
 → skipped; unreadable → failed, named, the others go on; otherwise ingested, translated
-(through the translation memory), briefed and written, one file at a time, every output
-replaced atomically. The run is recorded in OUT_DIR/manifest.json.
+(through the translation memory) in one decoding stream across all files, then briefed and
+written as soon as its last sentence is decoded, every output replaced atomically. The run
+is recorded in OUT_DIR/manifest.json.
 """
 
 import datetime as dt
@@ -101,7 +102,16 @@ def settings_of(pipeline: Pipeline) -> dict:
         "max_source_tokens": options.max_source_tokens,
         "decoding_ratio": options.decoding_ratio,
         "decoding_margin": options.decoding_margin,
+        "layout": pipeline.engine.layout.to_json(),
     }
+
+
+# settings that change speed, not results: outputs made under other values are still current
+SPEED_SETTINGS = ("layout", "executor")
+
+
+def _result_settings(settings: dict) -> dict:
+    return {key: value for key, value in settings.items() if key not in SPEED_SETTINGS}
 
 
 def new_report(command: str, pipeline: Pipeline, inputs: Path, outputs: Path) -> RunReport:
@@ -147,7 +157,7 @@ def _current(previous: dict | None, report: RunReport, out_dir: Path) -> dict[st
         return {}
     if (previous.get("glossary") or {}).get("sha256") != (report.glossary or {}).get("sha256"):
         return {}
-    if previous.get("settings") != report.settings:
+    if _result_settings(previous.get("settings") or {}) != _result_settings(report.settings):
         return {}
     current = {}
     for record in previous.get("files", []):
@@ -206,23 +216,27 @@ def run_folder(
     report.timings["ingest_s"] = round(time.monotonic() - started, 3)
 
     translate_started = time.monotonic()
-    total = sum(len(a.all_sentences()) for _, articles in pending for a in articles)
-    done = 0
     old_outputs = _outputs_by_file(previous)
-    for number, (record, articles) in enumerate(pending, 1):
-        counts = pipeline.run(articles, _offset(progress, done, total))
-        done += counts.sentences
+    written = 0
+
+    def publish(number: int, counts: TranslationCounts) -> None:
+        """A file's sentences are all translated: write its outputs now."""
+        nonlocal written
+        record, articles = pending[number]
         _record_counts(record, counts, articles)
         if record.file in old_outputs:
             record.status = "updated"
             _remove_stale(out_dir, old_outputs[record.file], set(record.articles))
         for article in articles:
             write_article(out_dir, article, pipeline.engine.info)
+        written += 1
         log(
-            f"[{number}/{len(pending)}] {record.file}: {record.status}, "
+            f"[{written}/{len(pending)}] {record.file}: {record.status}, "
             f"{len(articles)} article(s), {counts.sentences} sentences "
             f"({counts.decoded} decoded, {counts.from_memory} from memory)"
         )
+
+    pipeline.run([articles for _, articles in pending], progress, publish)
     report.timings["translate_s"] = round(time.monotonic() - translate_started, 3)
     for record in report.files:
         if record.status in ("failed", "published-earlier"):
@@ -256,12 +270,6 @@ def _remove_stale(out_dir: Path, old_ids: list[str], new_ids: set[str]) -> None:
     for article_id in set(old_ids) - new_ids:
         for suffix in (".json", ".en.md"):
             (out_dir / "articles" / f"{article_id}{suffix}").unlink(missing_ok=True)
-
-
-def _offset(progress, done: int, total: int):
-    if progress is None:
-        return None
-    return lambda file_done, _file_total: progress(done + file_done, total)
 
 
 def published_before(outputs: Path, date: str) -> dict[str, str]:

@@ -75,7 +75,7 @@ def translate_command(
         pipeline.memory = open_memory(tm)
     articles = ingested.articles
     with progress_bar("translating", quiet) as update:
-        pipeline.run(articles, update)
+        pipeline.run([articles], update)
     if fmt is OutputFormat.json:
         document = {
             "source": ingested.source,

@@ -85,7 +85,7 @@ def evaluate(references: list[Reference], pipeline: Pipeline, config: str) -> Co
         headline=Sentence(ar="", paragraph=-1),
         sentences=sentences,
     )
-    pipeline.translate([article])
+    pipeline.translate([[article]])
     hypotheses = [s.en for s in sentences]
     targets = [r.english for r in references]
     expected = [r.terms for r in references]

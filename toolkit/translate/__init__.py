@@ -5,7 +5,8 @@ the chosen strategy (toolkit.glossary.enforce) and verified in the output.
 """
 
 import copy
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from toolkit.document import Article, Sentence
@@ -20,12 +21,11 @@ from toolkit.glossary.enforce import (
     verify,
 )
 from toolkit.glossary.entries import Glossary
-from toolkit.translate.engine import DecodingOptions, Engine, Translation
+from toolkit.translate.engine import DecodingOptions, Engine, Layout, Segment, Translation
+from toolkit.translate.executor import Executor
 from toolkit.translate.flags import sentence_flags
 from toolkit.translate.memory import TranslationMemory, memory_key
-
-# Sentences decoded between two translation-memory commits: what a crash can cost at most.
-CHUNK_SENTENCES = 64
+from toolkit.translate.plan import Batch, SegmentInput, plan_batches
 
 
 @dataclass
@@ -34,19 +34,16 @@ class TranslationCounts:
     decoded: int = 0
     from_memory: int = 0
 
-    def add(self, other: "TranslationCounts") -> None:
-        self.sentences += other.sentences
-        self.decoded += other.decoded
-        self.from_memory += other.from_memory
-
 
 __all__ = [
     "DecodingOptions",
     "Engine",
+    "Layout",
     "Translation",
     "TranslationCounts",
     "TranslationMemory",
     "translate_articles",
+    "translate_groups",
 ]
 
 
@@ -59,50 +56,146 @@ def translate_articles(
     strategy: Enforcement = STRATEGIES["none"],
     memory: TranslationMemory | None = None,
 ) -> TranslationCounts:
-    sentences = [sentence for article in articles for sentence in article.all_sentences()]
+    """Translate one group of articles (`translate_groups` with a single group)."""
+    (counts,) = translate_groups([articles], engine, options, progress, glossary, strategy, memory)
+    return counts
+
+
+@dataclass
+class _Group:
+    sentences: list[Sentence]
+    keys: list[str]
+    waiting_for: set[str]  # model inputs not decoded yet
+    counts: TranslationCounts
+
+
+@dataclass
+class _Decoding:
+    """One distinct model input on its way through the decoder."""
+
+    source: str
+    segments: list[Segment | None]
+    groups: list[int]
+
+
+def translate_groups(
+    groups: list[list[Article]],
+    engine: Engine,
+    options: DecodingOptions = DecodingOptions(),
+    progress: Callable[[int, int], None] | None = None,
+    glossary: Glossary | None = None,
+    strategy: Enforcement = STRATEGIES["none"],
+    memory: TranslationMemory | None = None,
+    executor: Executor | None = None,
+    on_group: Callable[[int, TranslationCounts], None] | None = None,
+) -> list[TranslationCounts]:
+    """Translate groups of articles (one per input file) as one decoding stream.
+
+    Sentences found in the memory are not decoded; the others, from every group, are cut
+    into segments and planned into batches together so that batches fill up. The memory
+    is written after every decoded batch (a killed run loses only the batches in flight),
+    and `on_group(i, counts)` is called as soon as every sentence of group i is done.
+    """
     if glossary is None:
         strategy = STRATEGIES["none"]
-    sources = [prepare_source(s.original or s.ar, s.matches, strategy) for s in sentences]
     if strategy.rerank > 1:
         options = replace(options, num_hypotheses=min(strategy.rerank, options.beam_size))
-    suppress = [
-        suppressed_variants(s.matches, glossary) if strategy.suppress and glossary else []
-        for s in sentences
-    ]
     model = engine.info.model_sha256
-    keys = [
-        memory_key(model, options, src, sup) for src, sup in zip(sources, suppress, strict=True)
-    ]
-    translations: dict[str, Translation] = memory.get_many(keys) if memory is not None else {}
-    first_use: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        if key not in translations:
-            first_use.setdefault(key, i)
-    missing = list(first_use.values())
+    state: list[_Group] = []
+    work: dict[str, tuple[str, list[str]]] = {}
+    for articles in groups:
+        sentences = [sentence for article in articles for sentence in article.all_sentences()]
+        keys = []
+        for sentence in sentences:
+            source = prepare_source(sentence.original or sentence.ar, sentence.matches, strategy)
+            suppress = (
+                suppressed_variants(sentence.matches, glossary)
+                if strategy.suppress and glossary
+                else []
+            )
+            keys.append(memory_key(model, options, source, suppress))
+            work.setdefault(keys[-1], (source, suppress))
+        state.append(_Group(sentences, keys, set(), TranslationCounts(len(sentences))))
 
-    counts = TranslationCounts(sentences=len(sentences))
-    done = len(sentences) - len(missing)
-    for start in range(0, len(missing), CHUNK_SENTENCES):
-        chunk = missing[start : start + CHUNK_SENTENCES]
-        texts, forbidden = [sources[i] for i in chunk], [suppress[i] for i in chunk]
-        decoded = engine.translate(texts, options, None, forbidden)
-        rows = [(keys[i], sources[i], t) for i, t in zip(chunk, decoded, strict=True)]
-        translations.update((key, translation) for key, _, translation in rows)
-        if memory is not None:
+    translations: dict[str, Translation] = memory.get_many(list(work)) if memory else {}
+    decoding: dict[str, _Decoding] = {}
+    inputs: list[SegmentInput] = []
+    owners: list[tuple[str, int]] = []  # (key, segment number) of every planned input
+    for number, group in enumerate(state):
+        for key in group.keys:
+            if key in translations:
+                continue
+            if key not in decoding:
+                source, suppress = work[key]
+                pieces = engine.segment_inputs(source, options, suppress)
+                decoding[key] = _Decoding(source, [None] * len(pieces), [])
+                owners += [(key, n) for n in range(len(pieces))]
+                inputs += pieces
+                group.counts.decoded += 1
+            if key not in group.waiting_for:
+                group.waiting_for.add(key)
+                decoding[key].groups.append(number)
+    for group in state:
+        # a repeated sentence is decoded once; its other copies count as served from memory
+        group.counts.from_memory = group.counts.sentences - group.counts.decoded
+
+    total = sum(len(group.keys) for group in state)
+    uses = Counter(key for group in state for key in group.keys)
+    done = total - sum(uses[key] for key in decoding)
+
+    def finish(number: int) -> None:
+        group = state[number]
+        for sentence, key in zip(group.sentences, group.keys, strict=True):
+            translation = translations[key]
+            if sentence.matches and strategy.rerank > 1:
+                translation = copy.deepcopy(translation)  # re-ranked in place; keys repeat
+            _finish(sentence, translation, glossary, strategy)
+        if on_group:
+            on_group(number, group.counts)
+
+    def completed(key: str) -> Iterator[int]:
+        """Store a fully decoded input; the groups it was the last missing piece of."""
+        item = decoding.pop(key)
+        translations[key] = Translation(item.segments)  # type: ignore[arg-type]
+        for number in item.groups:
+            state[number].waiting_for.discard(key)
+            if not state[number].waiting_for:
+                yield number
+
+    for key in [key for key, item in decoding.items() if not item.segments]:
+        list(completed(key))  # empty input: nothing to decode
+    if progress:
+        progress(done, total)
+    for number, group in enumerate(state):
+        if not group.waiting_for:
+            finish(number)
+
+    planned: dict[int, Batch] = {}
+
+    def plan() -> Iterator[Batch]:
+        for batch in plan_batches(inputs, options, engine.layout.batch_tokens):
+            planned[batch.index] = batch
+            yield batch
+
+    for result in (executor or engine.executor).run(plan()):
+        batch = planned.pop(result.index)
+        finished: list[str] = []
+        for member, segment in zip(batch.members, engine.segments(batch, result), strict=True):
+            key, part = owners[member]
+            item = decoding[key]
+            item.segments[part] = segment
+            if all(s is not None for s in item.segments):
+                finished.append(key)
+        ready = [number for key in finished for number in completed(key)]
+        if memory is not None and finished:
+            rows = [(key, work[key][0], translations[key]) for key in finished]
             memory.put_many(model, rows)  # committed: a crash after this loses nothing
-        counts.decoded += len(chunk)
-        done += len(chunk)
+        done += sum(uses[key] for key in finished)
         if progress:
-            progress(done, len(sentences))
-
-    # a repeated sentence is decoded once; its other copies count as served from memory
-    counts.from_memory = counts.sentences - counts.decoded
-    for sentence, key in zip(sentences, keys, strict=True):
-        translation = translations[key]
-        if sentence.matches and strategy.rerank > 1:
-            translation = copy.deepcopy(translation)  # re-ranked in place; sources may repeat
-        _finish(sentence, translation, glossary, strategy)
-    return counts
+            progress(done, total)
+        for number in ready:
+            finish(number)
+    return [group.counts for group in state]
 
 
 def _finish(

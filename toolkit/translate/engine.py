@@ -11,45 +11,20 @@ The model is loaded once per Engine. Known traps handled here:
 
 import functools
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ConfigError
 from toolkit.model.store import HOW_TO_GET_ONE, ModelInfo, load_model_info
+from toolkit.translate.executor import Executor, LocalExecutor
+from toolkit.translate.options import MODEL_POSITIONS, DecodingOptions, Layout, cpu_threads
+from toolkit.translate.plan import Batch, BatchResult, SegmentInput, plan_batches
 from toolkit.translate.segment import split_for_model
 
-MODEL_POSITIONS = 512
+__all__ = ["EOS", "MODEL_POSITIONS", "DecodingOptions", "Engine", "Layout", "cpu_threads"]
+
 EOS = "</s>"
-
-
-@dataclass(frozen=True)
-class DecodingOptions:
-    beam_size: int = 4
-    # Source tokens per segment, `</s>` included. 512 is the model's hard limit; shorter
-    # segments leave room for the (usually longer) English side within 512 positions too.
-    max_source_tokens: int = 256
-    # max_decoding_length = ratio × source tokens + margin, capped at the model's positions
-    decoding_ratio: float = 2.0
-    decoding_margin: int = 10
-    # Measured on 2 cores (opus-mt-ar-en shape, beam 4): 512 → 228 target tok/s, 373 MB RSS;
-    # 2048 → 140 tok/s, 779 MB: big batches × beams × a 62,834-way softmax cost more than they save.
-    max_batch_tokens: int = 512
-    # n-best list per segment (the glossary re-ranks it); must not exceed beam_size
-    num_hypotheses: int = 1
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.beam_size <= 16:
-            raise ConfigError(f"--beam must be between 1 and 16, not {self.beam_size}")
-        if not 1 <= self.num_hypotheses <= self.beam_size:
-            raise ConfigError(f"num_hypotheses must be within 1..beam size ({self.beam_size})")
-        if not 8 <= self.max_source_tokens <= MODEL_POSITIONS:
-            raise ConfigError(f"max_source_tokens must be within 8..{MODEL_POSITIONS}")
-
-    def decoding_limit(self, source_tokens: int) -> int:
-        wanted = int(self.decoding_ratio * source_tokens) + self.decoding_margin
-        return min(wanted, MODEL_POSITIONS)
 
 
 @dataclass
@@ -107,28 +82,30 @@ class Translation:
             segment.hypotheses.sort(key=key, reverse=True)
 
 
-def cpu_threads() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 class Engine:
-    """One loaded model. `translate` takes plain Arabic strings and returns English."""
+    """One loaded model. `translate` takes plain Arabic strings and returns English.
+
+    For a run over many texts the steps are public: `segment_inputs` (tokenize and cut),
+    `plan_batches` (toolkit.translate.plan), an executor's `run`, and `segment` (detokenize
+    one result), so a caller can decode one stream across many files.
+    """
 
     def __init__(
-        self, model_dir: Path, *, compute_type: str = "default", threads: int | None = None
+        self, model_dir: Path, *, compute_type: str = "default", layout: Layout | None = None
     ):
         import ctranslate2
         import sentencepiece as spm
 
         self.model_dir = Path(model_dir)
         self.info: ModelInfo = load_model_info(self.model_dir)
+        self.layout = layout or Layout.configured()
         try:
             self.translator = ctranslate2.Translator(
                 str(self.model_dir),
                 device="cpu",
                 compute_type=compute_type,
-                inter_threads=1,
-                intra_threads=threads or cpu_threads(),
+                inter_threads=self.layout.workers,
+                intra_threads=self.layout.threads,
             )
             self.source_spm = spm.SentencePieceProcessor(
                 model_file=str(self.model_dir / "source.spm")
@@ -141,6 +118,7 @@ class Engine:
             raise ConfigError(
                 f"model at {self.model_dir} cannot be loaded ({message}): {HOW_TO_GET_ONE}"
             ) from error
+        self.executor: Executor = LocalExecutor(self)
 
     @functools.cached_property
     def target_vocabulary(self) -> frozenset[str]:
@@ -158,6 +136,39 @@ class Engine:
         # shared vocabulary): those are word boundaries too.
         return " ".join(self.target_spm.decode_pieces(tokens).replace("▁", " ").split())
 
+    def segment_inputs(
+        self, text: str, options: DecodingOptions, suppress: list[str] | None = None
+    ) -> list[SegmentInput]:
+        """The model inputs for one text: cut to max_source_tokens, each with `</s>`.
+
+        `suppress` lists English phrases the decoder must never produce for this text
+        (CTranslate2's suppress_sequences).
+        """
+        if not text.strip():
+            return []
+        forbidden = self._suppress_sequences(suppress or [])
+        count = lambda piece: len(self.tokenize(piece))  # noqa: E731
+        return [
+            SegmentInput(tuple(self.tokenize(piece)), forbidden)
+            for piece in split_for_model(text, count, options.max_source_tokens)
+        ]
+
+    def segments(self, batch: Batch, result: BatchResult) -> list["Segment"]:
+        """Detokenized segments of one decoded batch, in the batch's order."""
+        return [
+            Segment(
+                source_tokens=list(source),
+                hypotheses=[
+                    Hypothesis(tokens=tokens, text=self.detokenize(tokens), score=score)
+                    for tokens, score in zip(hypotheses, scores, strict=True)
+                ],
+                limit=batch.max_decoding_length,
+            )
+            for source, hypotheses, scores in zip(
+                batch.sources, result.hypotheses, result.scores, strict=True
+            )
+        ]
+
     def translate(
         self,
         texts: list[str],
@@ -167,74 +178,36 @@ class Engine:
     ) -> list[Translation]:
         """Translate each text; `progress(done, total)` counts segments after each batch.
 
-        `suppress[i]` lists English phrases the decoder must never produce for text i
-        (CTranslate2's suppress_sequences; texts with the same list share batches).
+        `suppress[i]` lists English phrases the decoder must never produce for text i.
         """
-        count = lambda text: len(self.tokenize(text))  # noqa: E731
         owners: list[int] = []
-        sources: list[list[str]] = []
+        inputs: list[SegmentInput] = []
         for index, text in enumerate(texts):
-            if not text.strip():
-                continue
-            for piece in split_for_model(text, count, options.max_source_tokens):
-                owners.append(index)
-                sources.append(self.tokenize(piece))
-        forbidden = [self._suppress_sequences(suppress[o] if suppress else []) for o in owners]
+            pieces = self.segment_inputs(text, options, suppress[index] if suppress else None)
+            owners += [index] * len(pieces)
+            inputs += pieces
+        decoded: list[Segment | None] = [None] * len(inputs)
+        batches = {}
 
-        decoded = self._decode(sources, forbidden, options, progress)
+        def planned():
+            for batch in plan_batches(inputs, options, self.layout.batch_tokens):
+                batches[batch.index] = batch
+                yield batch
+
+        done = 0
+        for result in self.executor.run(planned()):
+            batch = batches.pop(result.index)
+            for member, segment in zip(batch.members, self.segments(batch, result), strict=True):
+                decoded[member] = segment
+            done += len(batch.members)
+            if progress:
+                progress(done, len(inputs))
         per_text: list[list[Segment]] = [[] for _ in texts]
         for owner, segment in zip(owners, decoded, strict=True):
-            per_text[owner].append(segment)
+            per_text[owner].append(segment)  # type: ignore[arg-type]
         return [Translation(segments) for segments in per_text]
 
     def _suppress_sequences(self, phrases: list[str]) -> tuple[tuple[str, ...], ...]:
         # a phrase the vocabulary cannot spell cannot be produced as such: nothing to forbid
         encoded = (tuple(self.target_spm.encode(phrase, out_type=str)) for phrase in phrases)
         return tuple(sorted(seq for seq in encoded if set(seq) <= self.target_vocabulary))
-
-    def _decode(
-        self,
-        sources: list[list[str]],
-        forbidden: list[tuple[tuple[str, ...], ...]],
-        options: DecodingOptions,
-        progress: Callable[[int, int], None] | None,
-    ) -> list[Segment]:
-        """Length-sorted batches of at most max_batch_tokens, each with its own decoding limit."""
-        results: list[Segment | None] = [None] * len(sources)
-        done = 0
-
-        def flush(batch: list[int], suppress: tuple[tuple[str, ...], ...]) -> None:
-            nonlocal done
-            limit = options.decoding_limit(len(sources[batch[-1]]))
-            outputs = self.translator.translate_batch(
-                [sources[i] for i in batch],
-                beam_size=options.beam_size,
-                max_decoding_length=limit,
-                num_hypotheses=options.num_hypotheses,
-                suppress_sequences=[list(seq) for seq in suppress] or None,
-                return_scores=True,
-            )
-            for i, output in zip(batch, outputs, strict=True):
-                hypotheses = [
-                    Hypothesis(tokens=tokens, text=self.detokenize(tokens), score=score)
-                    for tokens, score in zip(output.hypotheses, output.scores, strict=True)
-                ]
-                results[i] = Segment(source_tokens=sources[i], hypotheses=hypotheses, limit=limit)
-            done += len(batch)
-            if progress:
-                progress(done, len(sources))
-
-        for suppress in sorted(set(forbidden)):
-            group = sorted(
-                (i for i in range(len(sources)) if forbidden[i] == suppress),
-                key=lambda i: len(sources[i]),
-            )
-            batch: list[int] = []
-            for i in group:
-                if batch and (len(batch) + 1) * len(sources[i]) > options.max_batch_tokens:
-                    flush(batch, suppress)
-                    batch = []
-                batch.append(i)
-            if batch:
-                flush(batch, suppress)
-        return results  # type: ignore[return-value]
