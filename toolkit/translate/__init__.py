@@ -25,7 +25,7 @@ from toolkit.translate.engine import DecodingOptions, Engine, Layout, Segment, T
 from toolkit.translate.executor import Executor
 from toolkit.translate.flags import sentence_flags
 from toolkit.translate.memory import TranslationMemory, memory_key
-from toolkit.translate.plan import Batch, SegmentInput, plan_batches
+from toolkit.translate.plan import SegmentInput
 
 
 @dataclass
@@ -139,10 +139,6 @@ def translate_groups(
         # a repeated sentence is decoded once; its other copies count as served from memory
         group.counts.from_memory = group.counts.sentences - group.counts.decoded
 
-    total = sum(len(group.keys) for group in state)
-    uses = Counter(key for group in state for key in group.keys)
-    done = total - sum(uses[key] for key in decoding)
-
     def finish(number: int) -> None:
         group = state[number]
         for sentence, key in zip(group.sentences, group.keys, strict=True):
@@ -164,23 +160,19 @@ def translate_groups(
 
     for key in [key for key, item in decoding.items() if not item.segments]:
         list(completed(key))  # empty input: nothing to decode
+    total = sum(len(group.keys) for group in state)
+    uses = Counter(key for group in state for key in group.keys)
+    done = total - sum(uses[key] for key in decoding)
+
     if progress:
         progress(done, total)
     for number, group in enumerate(state):
         if not group.waiting_for:
             finish(number)
 
-    planned: dict[int, Batch] = {}
-
-    def plan() -> Iterator[Batch]:
-        for batch in plan_batches(inputs, options, engine.layout.batch_tokens):
-            planned[batch.index] = batch
-            yield batch
-
-    for result in (executor or engine.executor).run(plan()):
-        batch = planned.pop(result.index)
+    for batch, segments in engine.decode(inputs, options, executor):
         finished: list[str] = []
-        for member, segment in zip(batch.members, engine.segments(batch, result), strict=True):
+        for member, segment in zip(batch.members, segments, strict=True):
             key, part = owners[member]
             item = decoding[key]
             item.segments[part] = segment

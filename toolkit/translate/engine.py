@@ -11,7 +11,7 @@ The model is loaded once per Engine. Known traps handled here:
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,8 +153,26 @@ class Engine:
             for piece in split_for_model(text, count, options.max_source_tokens)
         ]
 
-    def segments(self, batch: Batch, result: BatchResult) -> list["Segment"]:
-        """Detokenized segments of one decoded batch, in the batch's order."""
+    def decode(
+        self,
+        inputs: list[SegmentInput],
+        options: DecodingOptions,
+        executor: Executor | None = None,
+    ) -> Iterator[tuple[Batch, list[Segment]]]:
+        """Plan `inputs` into batches and decode them (on this engine's translator unless
+        another executor is given); yield each batch with its segments as it finishes."""
+        planned: dict[int, Batch] = {}
+
+        def plan() -> Iterator[Batch]:
+            for batch in plan_batches(inputs, options, self.layout.batch_tokens):
+                planned[batch.index] = batch
+                yield batch
+
+        for result in (executor or self.executor).run(plan()):
+            batch = planned.pop(result.index)
+            yield batch, self._segments(batch, result)
+
+    def _segments(self, batch: Batch, result: BatchResult) -> list[Segment]:
         return [
             Segment(
                 source_tokens=list(source),
@@ -187,17 +205,9 @@ class Engine:
             owners += [index] * len(pieces)
             inputs += pieces
         decoded: list[Segment | None] = [None] * len(inputs)
-        batches = {}
-
-        def planned():
-            for batch in plan_batches(inputs, options, self.layout.batch_tokens):
-                batches[batch.index] = batch
-                yield batch
-
         done = 0
-        for result in self.executor.run(planned()):
-            batch = batches.pop(result.index)
-            for member, segment in zip(batch.members, self.segments(batch, result), strict=True):
+        for batch, segments in self.decode(inputs, options):
+            for member, segment in zip(batch.members, segments, strict=True):
                 decoded[member] = segment
             done += len(batch.members)
             if progress:
