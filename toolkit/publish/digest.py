@@ -25,8 +25,12 @@ def shorten(text: str, limit: int = OVERVIEW_HEADLINE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def digest_title(date: str) -> str:
+    return f"Arabic press briefing — {date}"
+
+
 def digest_markdown(records: list[tuple[Article, ModelRef]], date: str) -> str:
-    lines = [f"# Arabic press briefing — {date}", ""]
+    lines = [f"# {digest_title(date)}", ""]
     if not records:
         return "\n".join(
             lines + ["Nothing new today: no articles were published for this date.", ""]
