@@ -5,23 +5,26 @@ digest.html and feed.xml, rebuilt from articles/*.json alone (`toolkit brief`); 
 whole outputs folder, index.html and the rolling feed.xml (archive.py, `toolkit archive`).
 """
 
-import datetime as dt
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.document import Article
-from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
-from toolkit.publish.article import ModelRef, article_from_json
+from toolkit.publish.archive import ArchiveResult, publish_archive
 from toolkit.publish.digest import digest_markdown, digest_title
 from toolkit.publish.feed import atom_feed
 from toolkit.publish.html import render_html
+from toolkit.publish.records import DAY, Records, day_of, read_records
 
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-Records = list[tuple[Article, ModelRef]]
+__all__ = [
+    "DAY",
+    "ArchiveResult",
+    "DigestResult",
+    "Records",
+    "day_of",
+    "publish_archive",
+    "publish_digest",
+    "read_records",
+]
 
 
 @dataclass
@@ -29,27 +32,6 @@ class DigestResult:
     written: list[Path] = field(default_factory=list)
     articles: int = 0
     failures: dict[str, str] = field(default_factory=dict)  # file → one-line reason
-
-
-def day_of(out_dir: Path, date: str | None = None) -> str:
-    """The date a folder's digest is for: given, else the folder name, else today."""
-    return date or (out_dir.name if DAY.fullmatch(out_dir.name) else dt.date.today().isoformat())
-
-
-def read_records(out_dir: Path) -> tuple[Records, dict[str, str]]:
-    """The articles of a folder (articles/*.json, in name order) and the unreadable ones."""
-    records: Records = []
-    failures: dict[str, str] = {}
-    for path in sorted((Path(out_dir) / "articles").glob("*.json")):
-        try:
-            records.append(
-                article_from_json(json.loads(path.read_text(encoding="utf-8")), str(path))
-            )
-        except (OSError, ValueError, InputError) as error:
-            failures[str(path)] = (
-                str(error) if isinstance(error, InputError) else f"{path}: {error}"
-            )
-    return records, failures
 
 
 def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
