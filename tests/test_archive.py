@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from conftest import REPO, invoke
+from test_nightly import nightly
 from test_publish import ATOM, HOSTILE, FakeInfo, make_article, parse_feed, write_day
 
 from toolkit.document import Entity
@@ -149,20 +150,7 @@ def test_nightly_builds_the_archive(tiny_model, tmp_path):
     inbox.mkdir()
     shutil.copy(sorted((REPO / "inbox").iterdir())[0], inbox)
     outputs = tmp_path / "outputs"
-    result = invoke(
-        "nightly",
-        "--inbox",
-        inbox,
-        "--outputs",
-        outputs,
-        "--date",
-        "2026-11-23",
-        "--model",
-        tiny_model,
-        "--beam",
-        "1",
-        "--quiet",
-    )
+    result = nightly(inbox, outputs, tiny_model)
     assert result.exit_code == 0, result.output
     assert index_rows((outputs / "index.html").read_text(encoding="utf-8")) == [
         "2026-11-23/digest.html"

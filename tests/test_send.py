@@ -35,6 +35,7 @@ class Inbox:
         self.messages: list[tuple[list[str], bytes, bool]] = []  # rcpts, content, authenticated
         self.refuse: set[str] = set()
         self.defer: dict[str, int] = {}  # address → how many 451 replies before accepting
+        self.hang_up: set[str] = set()  # answer DATA for these with 421 (closing), once
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -46,6 +47,10 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.hang_up & set(envelope.rcpt_tos):
+            self.hang_up -= set(envelope.rcpt_tos)
+            server.transport.close()
+            return "421 4.3.2 shutting down"
         self.messages.append((list(envelope.rcpt_tos), envelope.content, session.authenticated))
         return "250 2.0.0 OK queued as 42"
 
@@ -123,7 +128,7 @@ def test_one_multipart_message_per_recipient(server, day, recipients):
     assert result.exit_code == 0, result.output
     assert f"sent 3 of 3: Arabic press briefing — {DATE} · 2 articles" in result.stdout
     messages = inbox.parsed()
-    assert sorted(messages) == sorted(ADDRESSES)
+    assert sorted(messages) == sorted(ADDRESSES) and len(inbox.messages) == 3
     ids = set()
     for address, message in messages.items():
         assert message["Subject"] == f"Arabic press briefing — {DATE} · 2 articles"
@@ -232,12 +237,15 @@ def test_temporary_failures_are_retried_a_bounded_number_of_times(
 ):
     inbox = server()
     inbox.defer = {"ana@example.org": 2, "cy@example.com": 99}
+    inbox.hang_up = {"bo@example.net"}  # the connection is lost: a fresh one, and a retry
     result = send(day, recipients, inbox.address)
     assert result.exit_code == 1
     assert "cy@example.com: refused by the server: 451 4.7.1" in result.stderr
     assert sorted(inbox.parsed()) == ["ana@example.org", "bo@example.net"]
     deliveries = {d["recipient"]: d for d in record(day)["deliveries"]}
     assert deliveries["ana@example.org"]["attempts"] == 3
+    assert deliveries["bo@example.net"]["attempts"] == 2
+    assert len(inbox.messages) == 2
     assert deliveries["cy@example.com"]["status"] == "refused"
     assert inbox.defer["cy@example.com"] == 99 - 1 - len(smtp_module.RETRY_DELAYS)
 
@@ -385,11 +393,13 @@ def test_synthetic_briefing_is_marked_in_the_subject(server, tmp_path, recipient
         ("# x\n\nana@example.org, bo@example.net\n", ":3:"),
         ("ana@example.org\nEvil <a@b.c>\\r\\nBcc: x@y.z\n", ":2:"),
         ("# nobody\n", ": no recipients"),
+        (None, ": cannot read the recipients file"),
     ],
 )
 def test_bad_recipients_file_is_exit_2_naming_the_line(day, tmp_path, content, where):
     path = tmp_path / "to.txt"
-    path.write_text(content, encoding="utf-8")
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
     result = send(day, path, "127.0.0.1:1")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and f"{path}{where}" in result.stderr
