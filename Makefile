@@ -8,12 +8,21 @@ DEMO_MODEL ?= models/synthetic-opus-mt-ar-en
 INBOX ?= inbox
 OUTPUTS ?= outputs
 DATE ?= $(shell date +%F)
+# E-mailing the briefing: RECIPIENTS=file (one address a line); SMTP=host:port (else
+# $TOOLKIT_SMTP, else localhost:25); SEND_OPTS for the rest ("--starttls --user NAME
+# --from ADDR"); the password only ever comes from $TOOLKIT_SMTP_PASSWORD.
+RECIPIENTS ?=
+SMTP ?=
+SEND_OPTS ?=
+SEND = $(TOOLKIT) send $(OUTPUTS)/$(DATE) --to "$(RECIPIENTS)" $(if $(SMTP),--smtp "$(SMTP)") $(SEND_OPTS)
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup browser test lint model demo-model nightly demo translate bench eval lock clean
+.PHONY: help setup browser test lint model demo-model nightly demo translate send archive bench eval lock clean
 
 help:
-	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing)"
+	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing);"
+	@echo "                       with RECIPIENTS=file, e-mail the briefing too"
+	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port]  e-mail outputs/<date>/ (once per recipient)"
 	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
@@ -63,12 +72,28 @@ demo-model: setup
 	@if [ -f $(DEMO_MODEL)/model.bin ]; then echo "model present: $(DEMO_MODEL)"; \
 	else $(TOOLKIT) model synth --shape opus-mt-ar-en -o $(DEMO_MODEL); fi
 
-# The main job (cron): what is new in inbox/ → outputs/<date>/ with digest, feed, manifest.
+# The main job (cron): what is new in inbox/ → outputs/<date>/ with digest, feed, manifest,
+# then outputs/index.html and the rolling outputs/feed.xml; e-mailed when RECIPIENTS is set
+# (also after a run where some inputs failed: the digest holds the rest). The exit code is
+# the worse of the two.
 nightly: model
-	$(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) --model $(MODEL)
+	@rc=0; $(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) \
+		--model $(MODEL) || rc=$$?; \
+	if [ -z "$(RECIPIENTS)" ]; then echo "RECIPIENTS not set: the briefing is not e-mailed"; \
+	elif [ $$rc -le 1 ]; then $(SEND) || { s=$$?; [ $$s -gt $$rc ] && rc=$$s; }; \
+	fi; exit $$rc
+
+# E-mail one day's briefing; a recipient already sent to is skipped (SEND_OPTS=--resend).
+send: setup
+	@test -n "$(RECIPIENTS)" || { echo "usage: make send DATE=YYYY-MM-DD RECIPIENTS=file [SMTP=host:port]" >&2; exit 2; }
+	$(SEND)
+
+# Rebuild outputs/index.html and the rolling outputs/feed.xml (nightly does it after each run).
+archive: setup
+	$(TOOLKIT) archive $(OUTPUTS)
 
 demo: demo-model
-	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo
+	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo RECIPIENTS=
 
 translate: setup
 	@test -n "$(FILE)" || { echo "usage: make translate FILE=path/to/article.txt" >&2; exit 2; }

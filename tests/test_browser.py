@@ -1,4 +1,5 @@
-"""digest.html in a real headless Chromium (Debian's package; `make test` installs it as root)."""
+"""digest.html, the archive (index.html, feed.xml) and the e-mail HTML in a real headless
+Chromium (Debian's package; `make test` installs it as root)."""
 
 import re
 import shutil
@@ -7,7 +8,7 @@ import subprocess
 import pytest
 from test_publish import HOSTILE, make_article, write_day
 
-from toolkit.publish import publish_digest
+from toolkit.publish import publish_archive, publish_digest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -68,3 +69,41 @@ def test_screenshots_on_phone_and_desktop(day, tmp_path):
         )
         data = shot.read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 20_000, name
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    from test_archive import make_outputs
+
+    root = make_outputs(tmp_path_factory.mktemp("archive") / "outputs")
+    publish_archive(root)
+    return root
+
+
+def test_archive_index_dom(outputs, tmp_path):
+    dom = chromium(tmp_path, "--dump-dom", (outputs / "index.html").as_uri())
+    links = re.findall(r'<td><a href="(\d{4}-\d{2}-\d{2})/digest.html">', dom)
+    assert links == ["2026-11-24", "2026-11-22", "2026-10-26", "2026-10-15"]  # newest first
+    assert '<link rel="alternate" type="application/atom+xml"' in dom
+    body = dom.split("<body", 1)[1]
+    assert "data-pwned" not in dom and "<script" not in body
+    assert "&lt;script&gt;document.body.dataset.pwned" in body
+
+
+def test_rolling_feed_parses_in_chromium(outputs, tmp_path):
+    dom = chromium(tmp_path, "--dump-dom", (outputs / "feed.xml").as_uri())
+    assert "parsererror" not in dom and "This page contains the following errors" not in dom
+    assert "2026-11-24/digest.html#article-2" in dom and "2026-10-15" not in dom
+    assert "Telegram closes channels" in dom
+
+
+def test_email_html_in_chromium(day, tmp_path):
+    from toolkit.deliver.message import load_briefing
+
+    page = tmp_path / "email.html"
+    page.write_text(load_briefing(day).html, encoding="utf-8")
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    body = dom.split("<body", 1)[1]
+    assert "data-pwned" not in dom and "<script" not in body
+    assert re.search(r'<span dir="rtl" lang="ar" style="[^"]*">الشرطة تعتقل', dom)
+    assert "<style" not in dom

@@ -2,7 +2,7 @@
 
 base       the app, shared options, error handling and set-up helpers
 translate  translate, ingest, batch, nightly
-publish    brief
+publish    brief, archive, send
 measure    eval, bench
 glossary   glossary lint|match
 model      model fetch|convert|synth|info

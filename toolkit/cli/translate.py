@@ -178,7 +178,7 @@ def nightly_command(
     run at a time per OUTPUTS (a second exits 2, or waits with --wait).
     """
     from toolkit.errors import ConfigError
-    from toolkit.publish import publish_digest
+    from toolkit.publish import publish_archive, publish_digest
     from toolkit.runner import finish, published_before, run_lock
 
     try:
@@ -200,6 +200,7 @@ def nightly_command(
         )
         publishing = time.monotonic()
         publish_digest(folder, day)
+        publish_archive(outputs)
         report.date, report.digest = day, str(folder / "digest.html")
         report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
         finish(report, folder, started)

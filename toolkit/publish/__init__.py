@@ -1,23 +1,30 @@
 """Publish stage: Articles → files readers get.
 
 articles/<id>.json and <id>.en.md per article (article.py); for the day, digest.md,
-digest.html and feed.xml, rebuilt from articles/*.json alone (`toolkit brief`).
+digest.html and feed.xml, rebuilt from articles/*.json alone (`toolkit brief`); for the
+whole outputs folder, index.html and the rolling feed.xml (archive.py, `toolkit archive`).
 """
 
-import datetime as dt
-import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
-from toolkit.publish.article import article_from_json
-from toolkit.publish.digest import digest_markdown
+from toolkit.publish.archive import ArchiveResult, publish_archive
+from toolkit.publish.digest import digest_markdown, digest_title
 from toolkit.publish.feed import atom_feed
 from toolkit.publish.html import render_html
+from toolkit.publish.records import DAY, Records, day_of, read_records
 
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+__all__ = [
+    "DAY",
+    "ArchiveResult",
+    "DigestResult",
+    "Records",
+    "day_of",
+    "publish_archive",
+    "publish_digest",
+    "read_records",
+]
 
 
 @dataclass
@@ -30,22 +37,13 @@ class DigestResult:
 def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
     """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json."""
     out_dir = Path(out_dir)
-    date = date or (out_dir.name if DAY.fullmatch(out_dir.name) else dt.date.today().isoformat())
-    result = DigestResult()
-    records = []
-    for path in sorted((out_dir / "articles").glob("*.json")):
-        try:
-            records.append(
-                article_from_json(json.loads(path.read_text(encoding="utf-8")), str(path))
-            )
-        except (OSError, ValueError, InputError) as error:
-            result.failures[str(path)] = (
-                str(error) if isinstance(error, InputError) else f"{path}: {error}"
-            )
+    date = day_of(out_dir, date)
+    records, failures = read_records(out_dir)
+    result = DigestResult(failures=failures)
     markdown = digest_markdown(records, date)
     for name, text in (
         ("digest.md", markdown),
-        ("digest.html", render_html(markdown, f"Arabic press briefing — {date}")),
+        ("digest.html", render_html(markdown, digest_title(date))),
         ("feed.xml", atom_feed(records, date)),
     ):
         atomic_write_text(out_dir / name, text)

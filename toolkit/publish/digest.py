@@ -25,8 +25,12 @@ def shorten(text: str, limit: int = OVERVIEW_HEADLINE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def digest_title(date: str) -> str:
+    return f"Arabic press briefing — {date}"
+
+
 def digest_markdown(records: list[tuple[Article, ModelRef]], date: str) -> str:
-    lines = [f"# Arabic press briefing — {date}", ""]
+    lines = [f"# {digest_title(date)}", ""]
     if not records:
         return "\n".join(
             lines + ["Nothing new today: no articles were published for this date.", ""]
@@ -120,18 +124,14 @@ def quality_section(records: list[tuple[Article, ModelRef]]) -> list[str]:
         for term in sentence.terms
         if not term.ok
     ]
-    flag_counts: dict[str, int] = defaultdict(int)
-    for article, _ in records:
-        for sentence in article.all_sentences():
-            for flag in sentence.flags:
-                flag_counts[flag] += 1
+    counts = flag_counts(records)
     total = sum(len(article.all_sentences()) for article, _ in records)
     flagged = sum(bool(s.flags) for article, _ in records for s in article.all_sentences())
     lines.append(
         f"Flagged sentences: {flagged}/{total}"
         + (
-            " (" + ", ".join(f"{flag} {n}" for flag, n in sorted(flag_counts.items())) + ")"
-            if flag_counts
+            " (" + ", ".join(f"{flag} {n}" for flag, n in sorted(counts.items())) + ")"
+            if counts
             else ""
         )
     )
@@ -146,6 +146,25 @@ def quality_section(records: list[tuple[Article, ModelRef]]) -> list[str]:
     else:
         lines.append("Glossary misses: none.")
     return lines
+
+
+def flag_counts(records: list[tuple[Article, ModelRef]]) -> dict[str, int]:
+    """How many sentences carry each flag."""
+    counts: dict[str, int] = defaultdict(int)
+    for article, _ in records:
+        for sentence in article.all_sentences():
+            for flag in sentence.flags:
+                counts[flag] += 1
+    return dict(counts)
+
+
+def entity_counts(records: list[tuple[Article, ModelRef]]) -> list[tuple[str, int]]:
+    """Glossary entities over all the articles, most mentioned first."""
+    counts: dict[str, int] = defaultdict(int)
+    for article, _ in records:
+        for entity in article.brief.entities if article.brief else []:
+            counts[entity.english] += entity.count
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def model_section(records: list[tuple[Article, ModelRef]]) -> list[str]:

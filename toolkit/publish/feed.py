@@ -1,13 +1,29 @@
-"""feed.xml: an Atom feed (RFC 4287) of the day's articles, with ids stable across rebuilds."""
+"""Atom feeds (RFC 4287) with ids stable across rebuilds.
+
+The day's feed.xml has one entry per article of the day; the archive's rolling feed.xml at
+the top of the outputs folder has the same entries (same ids) for the last 30 days.
+"""
 
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from toolkit.document import Article
 from toolkit.publish.article import ModelRef
+from toolkit.publish.digest import digest_title
 
 ATOM = "http://www.w3.org/2005/Atom"
 ID_NAMESPACE = uuid.UUID("6f1c1c52-8f0e-4d33-9a43-2f57b3c1a9d1")  # this toolkit's feeds
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    article: Article
+    model: ModelRef
+    day: str  # the day it was published (YYYY-MM-DD)
+    href: str
+    type: str = "text/markdown"
 
 
 def entry_id(article: Article) -> str:
@@ -15,39 +31,49 @@ def entry_id(article: Article) -> str:
     return uuid.uuid5(ID_NAMESPACE, f"{article.source.sha256}/{article.id}").urn
 
 
+def feed_id(name: str) -> str:
+    return uuid.uuid5(ID_NAMESPACE, name).urn
+
+
 def atom_feed(records: list[tuple[Article, ModelRef]], date: str) -> str:
+    """The day's feed: one entry per article, linked to its full translation."""
+    entries = [
+        FeedEntry(article, model, date, f"articles/{article.id}.en.md")
+        for article, model in records
+    ]
+    return render_feed(feed_id(f"digest/{date}"), digest_title(date), date, "digest.html", entries)
+
+
+def render_feed(
+    identity: str, title: str, updated_day: str, link: str, entries: Iterable[FeedEntry]
+) -> str:
     ET.register_namespace("", ATOM)
-    updated = f"{date}T00:00:00Z"
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _add(feed, "id", uuid.uuid5(ID_NAMESPACE, f"digest/{date}").urn)
-    _add(feed, "title", f"Arabic press briefing — {date}")
-    _add(feed, "updated", updated)
+    _add(feed, "id", identity)
+    _add(feed, "title", title)
+    _add(feed, "updated", _timestamp(updated_day))
     ET.SubElement(_add(feed, "author"), f"{{{ATOM}}}name").text = "toolkit"
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href="digest.html")
-    for article, model in records:
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
+    for item in entries:
+        article = item.article
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _add(entry, "id", entry_id(article))
         _add(entry, "title", article.headline.en or article.headline.ar)
-        _add(
-            entry,
-            "updated",
-            f"{article.source.date}T00:00:00Z" if _is_day(article.source.date) else updated,
-        )
-        ET.SubElement(
-            entry,
-            f"{{{ATOM}}}link",
-            rel="alternate",
-            type="text/markdown",
-            href=f"articles/{article.id}.en.md",
-        )
+        day = article.source.date if _is_day(article.source.date) else item.day
+        _add(entry, "updated", _timestamp(day))
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type=item.type, href=item.href)
         summary = article.brief.bluf if article.brief else ""
-        if model.synthetic:
+        if item.model.synthetic:
             summary = f"[SYNTHETIC MODEL: meaningless English] {summary}"
         _add(entry, "summary", summary)
         for entity in article.brief.entities if article.brief else []:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=entity.english, label=entity.kind)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _timestamp(day: str) -> str:
+    return f"{day}T00:00:00Z"
 
 
 def _add(parent: ET.Element, name: str, text: str | None = None) -> ET.Element:

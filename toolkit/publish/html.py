@@ -24,7 +24,7 @@ PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>{title}</title>
+<title>{title}</title>{head}
 <style>{css}</style>
 </head>
 <body>
@@ -62,6 +62,13 @@ def markdown_renderer() -> MarkdownIt:
     return md
 
 
-def render_html(markdown_text: str, title: str) -> str:
+def render_html(markdown_text: str, title: str, feed: str | None = None) -> str:
+    """A whole page; `feed` is the href of an Atom feed that readers' tools should discover."""
     body = markdown_renderer().render(markdown_text)
-    return PAGE.format(title=escape(title), css=CSS.strip(), body=body)
+    head = (
+        f'\n<link rel="alternate" type="application/atom+xml" title="{escape(title)}" '
+        f'href="{escape(feed)}">'
+        if feed
+        else ""
+    )
+    return PAGE.format(title=escape(title), head=head, css=CSS.strip(), body=body)

@@ -1,0 +1,165 @@
+"""The day's briefing as an e-mail: one multipart/alternative message per recipient.
+
+text/plain is a readable briefing (no Markdown tables); text/html is digest.md rendered by
+the same code as digest.html (escaped, no script, Arabic runs in dir="rtl" spans), with its
+CSS inlined by css-inline, since mail clients drop <style>.
+"""
+
+import datetime as dt
+import email.utils
+import hashlib
+import re
+import textwrap
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+
+from toolkit.deliver.recipients import Recipient
+from toolkit.errors import ConfigError
+from toolkit.fsutil import sha256_file
+from toolkit.publish import Records, day_of, read_records
+from toolkit.publish.article import SYNTHETIC_NOTICE
+from toolkit.publish.digest import digest_title, entity_counts, flag_counts
+from toolkit.publish.html import render_html
+
+LIST_NAME = "Arabic press briefing"
+WIDTH = 76
+RLI, PDI = "\u2067", "\u2069"  # right-to-left isolate: Arabic reads right to left in plain text
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """What every message of a day carries."""
+
+    date: str
+    articles: int
+    synthetic: bool
+    text: str
+    html: str
+    digest_sha256: str  # of digest.md: tells whether the digest was rebuilt after sending
+
+    @property
+    def subject(self) -> str:
+        count = f"{self.articles} article" + ("" if self.articles == 1 else "s")
+        return ("[SYNTHETIC] " if self.synthetic else "") + f"{digest_title(self.date)} · {count}"
+
+
+def load_briefing(day_dir: Path) -> Briefing:
+    """The briefing of a day folder, from its digest.md and articles/*.json."""
+    day_dir = Path(day_dir)
+    digest = day_dir / "digest.md"
+    if not digest.is_file():
+        raise ConfigError(
+            f"{day_dir}: no digest.md to send: run `toolkit brief {day_dir}` (or nightly) first"
+        )
+    date = day_of(day_dir)
+    records, _ = read_records(day_dir)  # a broken record is `toolkit brief`'s to report
+    return Briefing(
+        date=date,
+        articles=len(records),
+        synthetic=any(model.synthetic for _, model in records),
+        text=briefing_text(records, date),
+        html=email_html(digest.read_text(encoding="utf-8"), digest_title(date)),
+        digest_sha256=sha256_file(digest),
+    )
+
+
+def email_html(markdown: str, title: str) -> str:
+    import css_inline
+
+    page = render_html(markdown, title)
+    # No remote stylesheet is ever fetched; var(--…) is resolved, since few clients know it.
+    return css_inline.inline(page, load_remote_stylesheets=False, resolve_css_variables=True)
+
+
+def briefing_text(records: Records, date: str) -> str:
+    """The plain-text part: the digest as lines a terminal mail reader shows well."""
+    lines = []
+    if any(model.synthetic for _, model in records):
+        lines += [f"*** {SYNTHETIC_NOTICE} ***", ""]
+    lines += [digest_title(date), "=" * len(digest_title(date)), ""]
+    if not records:
+        return "\n".join(lines + ["Nothing new today: no articles were published for this date."])
+    terms = [t for article, _ in records for s in article.all_sentences() for t in s.terms]
+    lines += [
+        f"{len(records)} article(s) · glossary terms respected: "
+        f"{sum(t.ok for t in terms)}/{len(terms)}",
+    ]
+    for number, (article, _) in enumerate(records, 1):
+        brief = article.brief
+        lines += ["", *_wrap(f"{number}. {article.headline.en}", "", "   ")]
+        lines += _wrap(f"{RLI}{_flat(article.headline.ar)}{PDI}", "   ", "   ")
+        if brief is None:
+            continue
+        lines += _wrap(f"Bottom line: {brief.bluf}", "   ", "   ")
+        if brief.key_points:
+            lines.append("   Key points:")
+            for point in brief.key_points:
+                lines += _wrap(f"- {point}", "   ", "     ")
+        for figure in brief.figures:
+            lines += _wrap(f"Figure: {figure.value} ({figure.context})", "   ", "     ")
+        if brief.entities:
+            names = ", ".join(f"{e.english} ×{e.count}" for e in brief.entities)
+            lines += _wrap(f"Entities: {names}", "   ", "     ")
+        source = article.source
+        where = " · ".join(x for x in (source.url or source.path, source.date or "") if x)
+        lines += _wrap(f"Source: {where}", "   ", "     ")
+    entities = ", ".join(f"{name} ×{n}" for name, n in entity_counts(records)[:10])
+    counts = flag_counts(records)
+    total = sum(len(article.all_sentences()) for article, _ in records)
+    flagged = sum(bool(s.flags) for article, _ in records for s in article.all_sentences())
+    lines += ["", *_wrap(f"Entities today: {entities or 'none'}", "", "  ")]
+    lines += _wrap(
+        f"Flagged sentences: {flagged}/{total}"
+        + (" (" + ", ".join(f"{f} {n}" for f, n in sorted(counts.items())) + ")" if counts else ""),
+        "",
+        "  ",
+    )
+    models = sorted({model for _, model in records}, key=lambda m: m.name)
+    lines += [
+        "Model: "
+        + "; ".join(
+            f"{m.name} ({m.quantization}, {'SYNTHETIC' if m.synthetic else 'real'})" for m in models
+        )
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(
+        _flat(text), WIDTH, initial_indent=first, subsequent_indent=rest, break_long_words=False
+    ) or [first.rstrip()]
+
+
+def message_id(date: str, recipient: Recipient, domain: str) -> str:
+    """The same for a given day and recipient, whenever and however often it is built."""
+    token = hashlib.sha256(f"{date}\n{recipient.address.lower()}".encode()).hexdigest()[:24]
+    return f"<briefing.{date}.{token}@{domain}>"
+
+
+def build_message(
+    briefing: Briefing, sender: Recipient, recipient: Recipient, now: dt.datetime | None = None
+) -> EmailMessage:
+    domain = sender.address.rsplit("@", 1)[1]
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = briefing.subject
+    message["From"] = Address(sender.name or LIST_NAME, addr_spec=sender.address)
+    message["To"] = Address(recipient.name, addr_spec=recipient.address)
+    message["Date"] = email.utils.format_datetime(now or dt.datetime.now().astimezone())
+    message["Message-ID"] = message_id(briefing.date, recipient, domain)
+    message["List-Id"] = f"{LIST_NAME} <arabic-press-briefing.{domain}>"
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
+    message.set_content(briefing.text, charset="utf-8", cte="quoted-printable")
+    message.add_alternative(briefing.html, subtype="html", charset="utf-8", cte="quoted-printable")
+    return message
+
+
+def eml_name(briefing: Briefing, recipient: Recipient) -> str:
+    safe = re.sub(r"[^A-Za-z0-9.+-]+", "_", recipient.address.replace("@", "_at_"))
+    return f"{briefing.date}-{safe}.eml"
