@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,18 @@ def test_fetch_downloads_only_what_conversion_needs_and_records_the_commit(hub, 
     article.write_text("عنوان\nقالت الشرطة إن الهجوم وقع صباح اليوم.\n", encoding="utf-8")
     translated = invoke("translate", article, "--model", model)
     assert translated.exit_code == 0, translated.output
+
+
+def test_a_download_folder_left_by_a_killed_fetch_is_removed(hub, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_FETCH_DEADLINE", "60")
+    models = tmp_path / "models"
+    stale, recent = models / ".opus-mt-ar-en.fetch-stale", models / ".opus-mt-ar-en.fetch-live"
+    for folder in (stale, recent):
+        (folder / "checkpoint").mkdir(parents=True)
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    result, model = fetch(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert not stale.exists() and recent.exists()  # a younger one may belong to a live fetch
 
 
 def test_safetensors_is_preferred_when_the_hub_offers_both(

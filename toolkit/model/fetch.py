@@ -113,6 +113,7 @@ def fetch_model(
 
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(output, limits.deadline)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.fetch-", dir=output.parent))
     try:
         checkpoint = staging / "checkpoint"
@@ -130,6 +131,13 @@ def fetch_model(
             ) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(output: Path, deadline: float) -> None:
+    """Download folders left by a killed fetch: older than the deadline, no fetch owns them."""
+    for folder in output.parent.glob(f".{output.name}.fetch-*"):
+        if time.time() - folder.stat().st_mtime > deadline:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _download(repo: str, revision: str | None, endpoint: str, target: Path, limits: Limits) -> str:
