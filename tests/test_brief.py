@@ -10,6 +10,10 @@ from toolkit.glossary import Matcher, load_glossary
 from toolkit.ingest.normalize import normalize
 
 
+def figures_of(arabic: str) -> list[tuple[str, str, str]]:
+    return [(f.kind, f.value, f.context) for f in extract_figures(normalize(arabic))]
+
+
 @pytest.mark.parametrize(
     ("arabic", "expected"),
     [
@@ -34,8 +38,7 @@ from toolkit.ingest.normalize import normalize
     ],
 )
 def test_figures(arabic, expected):
-    found = [(f.kind, f.value, f.context) for f in extract_figures(normalize(arabic))]
-    assert found == expected
+    assert figures_of(arabic) == expected
 
 
 @pytest.mark.parametrize(
@@ -48,8 +51,7 @@ def test_figures(arabic, expected):
     ],
 )
 def test_years_standing_alone(arabic, expected):
-    found = [(f.kind, f.value, f.context) for f in extract_figures(normalize(arabic))]
-    assert found == expected
+    assert figures_of(arabic) == expected
 
 
 @pytest.mark.parametrize(
@@ -85,8 +87,7 @@ def test_years_standing_alone(arabic, expected):
     ],
 )
 def test_approximate_and_worded_counts_keep_their_qualifier(arabic, expected):
-    found = [(f.kind, f.value, f.context) for f in extract_figures(normalize(arabic))]
-    assert found == expected
+    assert figures_of(arabic) == expected
 
 
 def article_of(arabic_sentences, english=None):
