@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from toolkit.cli import app
@@ -12,6 +13,17 @@ SHARED_ARTICLES = REPO.parent / "shared" / "articles"
 def invoke(*args: str, input: str | None = None, env: dict | None = None):
     """Run the CLI in-process; stdout and stderr are kept apart."""
     return CliRunner().invoke(app, [str(arg) for arg in args], input=input, env=env)
+
+
+def markdown_lists(markdown: str) -> list[tuple[str, int]]:
+    """(bullet or ordered, number of items) of every list in a Markdown document."""
+    lists: list[list] = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append([token.type.split("_")[0], 0])
+        elif token.type == "list_item_open":
+            lists[-1][1] += 1
+    return [(kind, items) for kind, items in lists]
 
 
 @pytest.fixture(scope="session")

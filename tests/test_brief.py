@@ -10,6 +10,10 @@ from toolkit.glossary import Matcher, load_glossary
 from toolkit.ingest.normalize import normalize
 
 
+def figures_of(arabic: str) -> list[tuple[str, str, str]]:
+    return [(f.kind, f.value, f.context) for f in extract_figures(normalize(arabic))]
+
+
 @pytest.mark.parametrize(
     ("arabic", "expected"),
     [
@@ -27,12 +31,63 @@ from toolkit.ingest.normalize import normalize
         ("في 31 كانون الثاني 2024", [("date", "31 January 2024", "")]),
         ("قضى في 12 فبراير (شباط) متأثرا", [("date", "12 February", "")]),
         ("اعتقال 83 شخصًا و5 أشخاص", [("count", "83", "people"), ("count", "5", "people")]),
-        ("في يونيو الماضي وبين عامي 2019 و2022", []),
+        ("في يونيو الماضي وبين عامي 2019 و2022", [("date", "2019–2022", "")]),
+        ("دعا الرئيس الجميع إلى الهدوء في يونيو الماضي", []),
+        ("فتح في نوفمبر (تشرين الثاني) 2023، وأوكل إلى الشرطة", [("date", "November 2023", "")]),
+        ("الانتخابات المقررة في 15 مارس، تعقد", [("date", "15 March", "")]),
     ],
 )
 def test_figures(arabic, expected):
-    found = [(f.kind, f.value, f.context) for f in extract_figures(normalize(arabic))]
-    assert found == expected
+    assert figures_of(arabic) == expected
+
+
+@pytest.mark.parametrize(
+    ("arabic", "expected"),
+    [
+        ("وقد أسس أرنو «الحرس» العام 2018 وحلته الحكومة", [("date", "2018", "")]),
+        ("التي حدثت بين عامي 2015 و 2017 ، في عمليات", [("date", "2015–2017", "")]),
+        ("مرشح الرئاسة عام 2000. والسفير", [("date", "2000", "")]),
+        ("ومنذ عام ونصف عام", []),
+    ],
+)
+def test_years_standing_alone(arabic, expected):
+    assert figures_of(arabic) == expected
+
+
+@pytest.mark.parametrize(
+    ("arabic", "expected"),
+    [
+        ("ارتفع العدد إلى نحو 3000.", [("count", "about 3,000", "")]),
+        (
+            "إن عدد المقاتلين الأوروبيين الذين توجهوا إلى سوريا ارتفع إلى نحو 3000.",
+            [("count", "about 3,000", "fighters")],
+        ),
+        (
+            "أكدت تركيا أنها رحلت أكثر من ألف مقاتل أجنبي.",
+            [("count", "more than 1,000", "fighters")],
+        ),
+        ("هناك ما يزيد على 40 ألف حساب", [("count", "more than 40,000", "accounts")]),
+        ("أكثر من 40 ألفًا، ويجب", [("count", "more than 40,000", "")]),
+        ("قرابة 200 شخص", [("count", "nearly 200", "people")]),
+        ("أقل من 50 مقاتلا", [("count", "fewer than 50", "fighters")]),
+        ("ما لا يقل عن 12 هجوما", [("count", "at least 12", "attacks")]),
+        ("يمتلكون نحو 300 مليون دولار", [("money", "about $300 million", "")]),
+        ("ارتفعت بنحو 35 في المائة", [("percent", "about 35%", "")]),
+        ("حذفت الشركة عشرات الحسابات", [("count", "dozens", "accounts")]),
+        ("شارك عشرات الآلاف من الأشخاص", [("count", "tens of thousands", "people")]),
+        ("وطلبت توجيه التهمة إلى سبعة أشخاص، ثلاثة منهم مقربون", [("count", "7", "people")]),
+        (
+            "اعتقال 83 شخصا في ست دول أفريقية",
+            [("count", "83", "people"), ("count", "6", "countries")],
+        ),
+        ("مشاركة ما بين ألفين وثلاثة آلاف شخص", [("count", "between 2,000 and 3,000", "people")]),
+        ("اعتقل ثلاثة عشر شخصا", []),  # 13, not 3
+        ("أكثر من دولة", []),
+        ("الذين هم دون الـ16", []),
+    ],
+)
+def test_approximate_and_worded_counts_keep_their_qualifier(arabic, expected):
+    assert figures_of(arabic) == expected
 
 
 def article_of(arabic_sentences, english=None):

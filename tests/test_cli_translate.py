@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, invoke
+from conftest import REPO, invoke, markdown_lists
 from typer.main import get_command
 
 from toolkit.cli import app
@@ -116,3 +116,10 @@ def test_every_command_explains_itself():
         assert result.exit_code == 0, path
         assert command.help and len(command.help) > 20, path
         assert "Usage:" in result.stdout
+
+
+def test_the_bullets_of_a_seed_article_stay_bullets_in_the_english(tiny_model, shared_articles):
+    (path,) = shared_articles.glob("000_*")
+    result = invoke("translate", path, "--model", tiny_model, "--to", "md", "--beam", "1")
+    assert result.exit_code == 0, result.output
+    assert markdown_lists(result.stdout) == [("bullet", 3)]

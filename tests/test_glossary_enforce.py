@@ -162,3 +162,13 @@ def test_inject_gives_the_model_english_names(engine, glossary, monkeypatch):
     joined = " ".join(seen)
     assert "Western Union" in joined and "MoneyGram" in joined and "Interpol" in joined
     assert "ويسترن" not in joined and "الإنتربول" not in joined
+
+
+def test_a_name_in_latin_letters_is_verified_in_the_english(glossary, matcher):
+    text = "خاصة مع استخدام التطبيقات مثل Telegram و Deep Web."
+    matches = matcher.find(text)
+    assert [(m.entry.english, m.surface) for m in matches] == [("Telegram", "Telegram")]
+    assert [t.ok for t in verify("apps such as Telegraph and the Deep Web", matches)] == [False]
+    edited = post_edit("apps such as Telegraph and the Deep Web", matches, glossary)
+    assert [t.ok for t in verify(edited, matches)] == [True]
+    assert prepare_source(text, matches, STRATEGIES["combined"]) == text

@@ -127,3 +127,79 @@ def test_never_inside_a_longer_word(matcher, tmp_path):
 def test_bare_only_terms_skip_quotes(matcher):
     assert [e for _, e in found(matcher, "«الشرق الأوسط»")] == ["Asharq Al-Awsat"]
     assert [e for _, e in found(matcher, "الشرق الأوسط")] == ["Middle East"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "proclitic"),
+    [
+        ("نشرته صحيفة الـ«تايمز». وكشفت", "الـ«تايمز»", "ال"),
+        ("قال للـ«تايمز» البريطانية", "للـ«تايمز»", "لل"),
+        ("وذكرت والـ«تايمز» أن", "والـ«تايمز»", "وال"),
+        ("نقلت الـ«شرق الأوسط» عنه", "الـ«شرق الأوسط»", "ال"),
+    ],
+)
+def test_the_article_cut_off_by_tatweel_and_quotes_still_belongs_to_the_name(
+    matcher, text, surface, proclitic
+):
+    (match,) = matcher.find(text)
+    assert (match.surface, match.proclitic, match.quoted) == (surface, proclitic, True)
+    assert match.entry.arabic.startswith("ال")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("مثل Telegram و Deep Web.", [("Telegram", "Telegram")]),
+        ("عبر «Western Union» و X", [("«Western Union»", "Western Union")]),
+        ("شركات مثل Google وMeta", [("Google", "Google")]),  # وMeta is one word
+        ("تنظيم ISIS-K في أفغانستان", [("ISIS-K", "ISIS-K")]),
+        ("مشروع Telegrams وmyTelegram", []),
+    ],
+)
+def test_names_already_in_latin_letters_are_terms(matcher, text, expected):
+    assert found(matcher, text) == expected
+
+
+def test_a_latin_name_counts_whatever_the_context_of_its_arabic_entries(matcher):
+    # «الشرق الأوسط» is Asharq Al-Awsat only in quotes; its English name needs none
+    assert found(matcher, "قال لصحيفة Asharq Al-Awsat إن") == [
+        ("Asharq Al-Awsat", "Asharq Al-Awsat")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("صوت البرلمان الأوروبي على القانون", "European Parliament"),
+        ("وأحالت القضية إلى يوروجست", "Eurojust"),
+        ("قالت مفوضية الأمم المتحدة لشؤون اللاجئين إن", "UNHCR"),
+        ("حذر مكتب الأمم المتحدة المعني بالمخدرات والجريمة من", "UNODC"),
+        ("وتعمل الأونروا في غزة", "UNRWA"),
+        ("أعلنت المديرية العامة للأمن الداخلي اعتقال", "DGSI"),
+        ("وكشف جهاز الأمن الداخلي البريطاني أن", "MI5"),
+        ("نقلا عن الموساد", "Mossad"),
+        ("أصدرت المحكمة الجنائية الدولية مذكرة", "International Criminal Court"),
+        (
+            "حسبما أعلنت النيابة الفرنسية لمكافحة الإرهاب",
+            "French National Anti-Terrorism Prosecutor's Office",
+        ),
+        ("قالت النيابة الفيدرالية البلجيكية إن", "Belgian Federal Prosecutor's Office"),
+        ("حولت الأموال عبر بينانس", "Binance"),
+        ("وتستخدم منصة كوين بيس", "Coinbase"),
+        ("دفعوا بعملة مونيرو", "Monero"),
+        ("أوقفت ماستركارد التعامل", "Mastercard"),
+    ],
+)
+def test_institutions_of_the_beat(matcher, text, english):
+    assert [e for _, e in found(matcher, text)] == [english]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال المجلس القومي لحقوق الإنسان إن",  # a national body, not the UN council
+        "اجتمع مجلس الأمن القومي الأمريكي",  # the NSC, not the UN Security Council
+    ],
+)
+def test_national_namesakes_are_not_un_bodies(matcher, text):
+    assert found(matcher, text) == []

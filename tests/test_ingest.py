@@ -261,8 +261,9 @@ def test_ingest_json_follows_the_contract(tmp_path):
     document = json.loads(result.stdout)
     assert document["source"] == path and document["encoding"] == "utf-8"
     (article,) = document["articles"]
-    assert set(article) == {"id", "headline", "paragraphs", "dropped"}
+    assert set(article) == {"id", "headline", "paragraphs", "bullets", "dropped"}
     assert article["paragraphs"] == [[BODY[0]], BODY[1:3], [BODY[3]]]
+    assert article["bullets"] == ["", "", "-"]  # "- تجميد أصول…" is a list item
     assert "TT" in article["dropped"]
     human = invoke("ingest", path)
     assert "dropped: TT" in human.stdout and BODY[0] in human.stdout

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.ingest.normalize import normalize
-from toolkit.ingest.sentences import split_sentences, strip_bullet
+from toolkit.ingest.sentences import bullet_marker, split_sentences, strip_bullet
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,21 @@ def test_a_long_sentence_with_only_commas_stays_one_sentence():
 )
 def test_bullet_markers_are_stripped_for_the_model(line):
     assert strip_bullet(line) == "تجميد الأصول."
+
+
+@pytest.mark.parametrize(
+    ("line", "marker"),
+    [
+        ("- تجميد الأصول.", "-"),
+        ("• تجميد الأصول.", "-"),
+        ("3) تجميد الأصول.", "3."),
+        ("12. تجميد الأصول.", "12."),
+        ("تجميد الأصول - نهائيا.", ""),
+        ("2020. عام صعب", ""),  # a year, not an item number
+    ],
+)
+def test_the_list_marker_is_kept_for_display(line, marker):
+    assert bullet_marker(line) == marker
 
 
 @given(st.text())

@@ -5,11 +5,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import REPO, invoke
+from conftest import REPO, invoke, markdown_lists
 
 from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
 from toolkit.publish import publish_digest
-from toolkit.publish.article import ModelRef, article_from_json, article_json
+from toolkit.publish.article import (
+    ModelRef,
+    article_from_json,
+    article_json,
+    article_markdown,
+    article_text,
+)
 from toolkit.publish.html import render_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -87,6 +93,21 @@ def test_article_record_round_trips():
     record = article_json(article, FakeInfo())
     assert record["glossary"] == {"matched": 2, "respected": 1}
     assert set(record) == {"id", "source", "headline", "sentences", "brief", "glossary", "model"}
+
+
+def test_list_items_stay_list_items_in_the_english():
+    article = make_article(1)
+    item = Sentence(ar="تجميد الأصول.", en="Assets frozen.", paragraph=2, bullet="-")
+    other = Sentence(ar="ترحيل المتهمين.", en="Defendants deported.", paragraph=3, bullet="-")
+    step = Sentence(ar="إغلاق الحسابات.", en="Accounts closed.", paragraph=5, bullet="1.")
+    after = Sentence(ar="والتحقيق مستمر.", en="The inquiry goes on.", paragraph=6)
+    article.sentences += [item, other, step, after]
+    markdown = article_markdown(article, FakeInfo())
+    assert markdown_lists(markdown) == [("bullet", 2), ("ordered", 1)]
+    assert "\n- Assets frozen.\n- Defendants deported.\n" in markdown
+    assert "\n- " in article_text(article, FakeInfo())
+    again, _ = article_from_json(json.loads(json.dumps(article_json(article, FakeInfo()))), "x")
+    assert [s.bullet for s in again.sentences] == ["", "", "-", "-", "1.", ""]
 
 
 def test_digest_has_every_part(tmp_path):

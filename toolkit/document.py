@@ -31,6 +31,7 @@ class Sentence:
     ar: str  # normalized: what the model is given (before glossary pre-processing)
     paragraph: int
     original: str = ""  # as it stands in the input, for surfaces and display
+    bullet: str = ""  # list marker of its paragraph ("-" or "3."), "" for running text
     matches: list = field(default_factory=list)  # glossary TermMatches in `original`
     en: str = ""
     score: float | None = None

@@ -2,8 +2,12 @@
 
 Money with currency ("260 مليون دولار" → $260 million), percentages ("35 في المائة" → 35%),
 dates with Gregorian month names in both the Egyptian/Gulf spelling (أغسطس) and the Levantine
-one (آب), alone or paired ("نوفمبر (تشرين الثاني) 2023", "مارس/آذار"), and counts of things
-("40 ألف حساب" → 40,000 accounts). Text must be normalized first (ASCII digits).
+one (آب), alone or paired, with or without a day ("نوفمبر (تشرين الثاني) 2023", "مارس/آذار"),
+years standing alone ("العام 2018", "بين عامي 2015 و2017"), and counts of things in digits or
+words ("40 ألف حساب" → 40,000 accounts, "سبعة أشخاص" → 7 people, "عشرات الحسابات" → dozens
+of accounts). An approximation before a figure is kept ("نحو 3000" → about 3,000, "أكثر من
+ألف مقاتل" → more than 1,000 fighters); a bare approximate number takes its noun from a
+"عدد المقاتلين" earlier in the sentence. Text must be normalized first (ASCII digits).
 """
 
 import re
@@ -103,6 +107,30 @@ NOUNS = {
     "مقاتل": "fighters",
     "مقاتلا": "fighters",
     "مقاتلين": "fighters",
+    "مقاتلون": "fighters",
+    "جندي": "soldiers",
+    "جنود": "soldiers",
+    "قاض": "judges",
+    "قاضيا": "judges",
+    "قضاة": "judges",
+    "رهينة": "hostages",
+    "رهائن": "hostages",
+    "ضحية": "victims",
+    "ضحايا": "victims",
+    "مشتبه": "suspects",
+    "موقوف": "detainees",
+    "موقوفين": "detainees",
+    "معتقلين": "detainees",
+    "مداهمة": "raids",
+    "مداهمات": "raids",
+    "تغريدة": "tweets",
+    "تغريدات": "tweets",
+    "شركة": "companies",
+    "شركات": "companies",
+    "منظمة": "organizations",
+    "منظمات": "organizations",
+    "جمعية": "associations",
+    "جمعيات": "associations",
     "موقع": "websites",
     "مواقع": "websites",
     "صفحة": "pages",
@@ -116,6 +144,7 @@ NOUNS = {
     "دول": "countries",
     "متهم": "defendants",
     "متهمين": "defendants",
+    "متهما": "defendants",
     "قتيل": "dead",
     "قتيلا": "dead",
     "جريح": "wounded",
@@ -129,6 +158,7 @@ NOUNS = {
     "عملية": "operations",
     "عمليات": "operations",
     "هجوم": "attacks",
+    "هجوما": "attacks",
     "هجمات": "attacks",
     "بلاغ": "reports",
     "بلاغا": "reports",
@@ -153,20 +183,115 @@ NOUNS = {
     "يوم": "days",
     "أيام": "days",
 }
-NUMBER = r"(\d+(?:[.,]\d+)*)"
-SCALE = "(" + "|".join(sorted(map(re.escape, SCALES), key=len, reverse=True)) + ")"
-CURRENCY = "(" + "|".join(sorted(map(re.escape, CURRENCIES), key=len, reverse=True)) + ")"
-MONTH = "(" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + ")"
-NOUN = "(" + "|".join(sorted(map(re.escape, NOUNS), key=len, reverse=True)) + ")"
-END = r"(?![\w\u0600-\u06ff])"
+# numbers written as words, with a noun after them: "سبعة أشخاص", "ست دول" (not teens:
+# "ثلاثة عشر" is 13, so a unit before عشر/عشرة is no figure)
+NUMBER_WORDS = {
+    "اثنان": 2,
+    "اثنين": 2,
+    "اثنتان": 2,
+    "اثنتين": 2,
+    "ثلاث": 3,
+    "ثلاثة": 3,
+    "أربع": 4,
+    "أربعة": 4,
+    "خمس": 5,
+    "خمسة": 5,
+    "ست": 6,
+    "ستة": 6,
+    "سبع": 7,
+    "سبعة": 7,
+    "ثماني": 8,
+    "ثمانية": 8,
+    "تسع": 9,
+    "تسعة": 9,
+}
+# a scale word standing alone is its own number: "ألف مقاتل", "ألفين", "مائتي شخص"
+ALONE = {
+    "مائة": (1, 100),
+    "مئة": (1, 100),
+    "مائتين": (2, 100),
+    "مئتين": (2, 100),
+    "مائتي": (2, 100),
+    "مئتي": (2, 100),
+    "ألف": (1, 1_000),
+    "ألفين": (2, 1_000),
+    "ألفي": (2, 1_000),
+    "مليون": (1, 1_000_000),
+    "مليونين": (2, 1_000_000),
+    "مليار": (1, 1_000_000_000),
+}
+# plural "tens/hundreds/thousands of" before a definite noun: "عشرات الحسابات"
+VAGUE = {
+    "عشرات الآلاف": "tens of thousands",
+    "مئات الآلاف": "hundreds of thousands",
+    "عشرات": "dozens",
+    "مئات": "hundreds",
+    "آلاف": "thousands",
+    "ملايين": "millions",
+}
+QUALIFIERS = {
+    "نحو": "about",
+    "حوالي": "about",
+    "حوالى": "about",
+    "زهاء": "about",
+    "قرابة": "nearly",
+    "ما يقرب من": "nearly",
+    "ما يقارب": "nearly",
+    "أكثر من": "more than",
+    "ما يزيد على": "more than",
+    "ما يزيد عن": "more than",
+    "يزيد على": "more than",
+    "أزيد من": "more than",
+    "أقل من": "less than",
+    "ما لا يقل عن": "at least",
+    "لا يقل عن": "at least",
+    "ما يصل إلى": "up to",
+}
 
-MONEY = re.compile(rf"{NUMBER}\s*{SCALE}?\s*{CURRENCY}{END}")
-PERCENT = re.compile(rf"{NUMBER}\s*(?:%|٪|في المائة|في المئة|بالمائة|بالمئة){END}")
+
+def _alternatives(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+NUMBER = r"(\d+(?:[.,]\d+)*)"
+SCALE = f"({_alternatives(SCALES)})"
+CURRENCY = f"({_alternatives(CURRENCIES)})"
+MONTH = f"({_alternatives(MONTHS)})"
+NOUN = f"({_alternatives(NOUNS)})"
+# not followed by a letter, digit or diacritic; punctuation such as «،» may follow
+END = r"(?![\w\u064b-\u065f\u0670])"
+QUALIFIER = rf"(?<!\w)(?:وب|و|ب)?(?P<qualifier>{_alternatives(QUALIFIERS)})\s+"
+WORD_START = r"(?:(?<!\w)|(?<=\sو))"  # a word, or one behind the conjunction و
+
+
+def _quantity(name: str) -> str:
+    """Digits or a number word, then an optional scale; or a scale word alone."""
+    return (
+        rf"(?:(?:(?<![\d.,])(?P<{name}_digits>\d+(?:[.,]\d+)*)"
+        rf"|{WORD_START}(?P<{name}_word>{_alternatives(NUMBER_WORDS)})(?!\s+عشرة?{END}))"
+        rf"\s*(?P<{name}_scale>{_alternatives(SCALES)})?"
+        rf"|{WORD_START}(?P<{name}_alone>{_alternatives(ALONE)}))"
+    )
+
+
+COUNTED = r"\s*(?:من\s+)?(?:ال)?" + NOUN + END
+MONEY = re.compile(rf"(?:{QUALIFIER})?{NUMBER}\s*{SCALE}?\s*{CURRENCY}{END}")
+PERCENT = re.compile(rf"(?:{QUALIFIER})?{NUMBER}\s*(?:%|٪|في المائة|في المئة|بالمائة|بالمئة){END}")
 DATE = re.compile(
     rf"(?:(\d{{1,2}})\s+)?{MONTH}(?:\s*(?:\(|/)\s*{MONTH}\s*\)?)?(?:\s+(\d{{4}}))?{END}"
 )
+YEAR = re.compile(
+    r"(?<!\w)(?:[وفبل]|وال|فال|بال|لل|ال)?(?:عامي|عام|سنة)\s+((?:19|20)\d\d)"
+    rf"(?:\s*(?:و|-|إلى|حتى)\s*((?:19|20)\d\d))?{END}"
+)
+RANGE = re.compile(
+    rf"(?<!\w)(?:ما\s+)?بين\s+{_quantity('low')}\s*(?:و|-|إلى)\s*{_quantity('high')}{COUNTED}"
+)
+COUNT = re.compile(rf"(?:{QUALIFIER})?{_quantity('n')}{COUNTED}")
+APPROXIMATE = re.compile(rf"{QUALIFIER}{_quantity('n')}{END}")
 SCALED = re.compile(rf"(?<![\d.,]){NUMBER}\s*{SCALE}{END}")
-COUNT = re.compile(rf"(?<![\d.,]){NUMBER}\s*{SCALE}?\s*(?:من\s+)?(?:ال)?{NOUN}{END}")
+VAGUE_COUNT = re.compile(rf"(?<!\w)({_alternatives(VAGUE)})\s+(?:من\s+)?ال{NOUN}{END}")
+NUMBER_OF = re.compile(rf"عدد\s+(?:ال)?{NOUN}{END}")
 
 
 def _number(text: str) -> float:
@@ -184,6 +309,23 @@ def _plain(value: float) -> str:
     return f"{value:g}" if value != int(value) else f"{int(value)}"
 
 
+def _quantity_value(match: re.Match, name: str) -> str:
+    alone = match.group(f"{name}_alone")
+    if alone:
+        return _english_number(*ALONE[alone])
+    digits, word = match.group(f"{name}_digits"), match.group(f"{name}_word")
+    number = _number(digits) if digits else NUMBER_WORDS[word]
+    return _english_number(number, SCALES.get(match.group(f"{name}_scale")))
+
+
+def _qualified(match: re.Match, value: str, countable: bool = False) -> str:
+    qualifier = match.group("qualifier")
+    if not qualifier:
+        return value
+    words = QUALIFIERS[qualifier]
+    return f"{'fewer than' if countable and words == 'less than' else words} {value}"
+
+
 def extract_figures(text: str) -> list[Figure]:
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
@@ -195,12 +337,11 @@ def extract_figures(text: str) -> list[Figure]:
         figures.append(Figure(kind, value, match.group().strip(), context))
 
     for match in MONEY.finditer(text):
-        number, scale, currency = match.groups()
-        symbol = CURRENCIES[currency]
+        _, number, scale, currency = match.groups()
         amount = _english_number(_number(number), SCALES.get(scale))
-        add(match, "money", f"{symbol}{amount}", "")
+        add(match, "money", _qualified(match, f"{CURRENCIES[currency]}{amount}"), "")
     for match in PERCENT.finditer(text):
-        add(match, "percent", f"{_plain(_number(match.group(1)))}%", "")
+        add(match, "percent", _qualified(match, f"{_plain(_number(match.group(2)))}%"), "")
     for match in DATE.finditer(text):
         day, month, _second_month, year = match.groups()
         if not (day or year):
@@ -208,10 +349,23 @@ def extract_figures(text: str) -> list[Figure]:
         parts = [str(int(day))] if day else []
         parts += [MONTH_NAMES[MONTHS[month]]] + ([year] if year else [])
         add(match, "date", " ".join(parts), "")
+    for match in YEAR.finditer(text):
+        first, last = match.groups()
+        add(match, "date", f"{first}–{last}" if last else first, "")
+    for match in RANGE.finditer(text):
+        low, high = _quantity_value(match, "low"), _quantity_value(match, "high")
+        add(match, "count", f"between {low} and {high}", NOUNS[match.groups()[-1]])
     for match in COUNT.finditer(text):
-        number, scale, noun = match.groups()
-        add(match, "count", _english_number(_number(number), SCALES.get(scale)), NOUNS[noun])
+        value = _qualified(match, _quantity_value(match, "n"), countable=True)
+        add(match, "count", value, NOUNS[match.groups()[-1]])
+    for match in APPROXIMATE.finditer(text):  # "نحو 3000": the noun, if any, came before
+        named = list(NUMBER_OF.finditer(text, 0, match.start()))
+        context = NOUNS[named[-1].group(1)] if named else ""
+        add(match, "count", _qualified(match, _quantity_value(match, "n")), context)
     for match in SCALED.finditer(text):  # "40 ألفًا" with no noun we know
         number, scale = match.groups()
         add(match, "count", _english_number(_number(number), SCALES[scale]), "")
+    for match in VAGUE_COUNT.finditer(text):
+        vague, noun = match.groups()
+        add(match, "count", VAGUE[vague], NOUNS[noun])
     return sorted(figures, key=lambda figure: text.find(figure.arabic))

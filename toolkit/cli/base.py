@@ -5,10 +5,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from toolkit import __version__
 from toolkit.errors import ToolkitError
 
+# Plain click help (rich_markup_mode=None): paragraphs are re-filled to the terminal width,
+# `\b` keeps a block as written, and "[default: …]" in help text is shown, not read as markup.
 app = typer.Typer(
     help="Offline Arabic→English translation and briefing (opus-mt-ar-en on CTranslate2).\n\n"
     "Stages: ingest → glossary → translate → brief → publish. Results go to stdout or files; "
@@ -17,7 +20,18 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+
+class HelpCommand(TyperCommand):
+    """A command whose arguments show as their docstrings name them: FILE, OUT_DIR."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument) and param.metavar is None:
+                param.metavar = param.name.upper()
 
 
 def command(group: typer.Typer, name: str | None = None):
@@ -32,7 +46,7 @@ def command(group: typer.Typer, name: str | None = None):
                 typer.echo(f"toolkit: error: {error}", err=True)
                 raise typer.Exit(error.exit_code) from None
 
-        group.command(name)(run)
+        group.command(name, cls=HelpCommand)(run)
         return function
 
     return decorate

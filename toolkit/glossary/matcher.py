@@ -6,11 +6,13 @@ word behind an allowed proclitic (و ف ب ل ك, ال, لل, وال, بال, و
 must follow separated by whitespace only, and the last word must end where the text word
 ends, so a term is never found inside a longer word. A short stem (≤ 3 letters) takes a
 one-letter proclitic only across an explicit boundary — a tatweel (لـداعش) or a quote
-(لـ«داعش») — because بأمن or وكس are words of their own. Overlaps go to the longest term.
+(لـ«داعش») — because بأمن or وكس are words of their own; the article may be cut off the same
+way (الـ«تايمز» is التايمز). A canonical English name written in Latin letters in the Arabic
+text (مثل Telegram) is its term too. Overlaps go to the longest term.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from toolkit.glossary.entries import Entry, Glossary
 from toolkit.ingest.normalize import fold_presentation_forms
@@ -94,9 +96,18 @@ def _last_word(text: str, words: list[_Word], index: int, term_words: list[str])
 class Matcher:
     def __init__(self, glossary: Glossary):
         self.terms: dict[str, list[tuple[list[str], Entry]]] = {}
+        # a canonical name already in Latin letters in the Arabic text (مثل Telegram) is
+        # unambiguous: quotes or not, it is that entry; one-letter names (X) are too short
+        self.latin: dict[str, Entry] = {}
         for entry in glossary.entries:
             words = fold(entry.arabic).split()
             self.terms.setdefault(words[0], []).append((words, entry))
+            if len(entry.english) > 1:
+                self.latin.setdefault(entry.english, replace(entry, context=""))
+        names = sorted(map(re.escape, self.latin), key=len, reverse=True)
+        self.latin_names = (
+            re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w-])") if names else None
+        )
 
     def find(self, text: str) -> list[TermMatch]:
         words = [
@@ -106,6 +117,10 @@ class Matcher:
         candidates = [
             match for index in range(len(words)) for match in self._at(text, words, index)
         ]
+        if self.latin_names is not None:
+            for name in self.latin_names.finditer(text):
+                entry = self.latin[name.group()]
+                candidates.append(self._surface(text, name.start(), name.end(), "", entry))
         chosen: list[TermMatch] = []
         taken: list[tuple[int, int]] = []
         for match in sorted(candidates, key=lambda m: (-len(fold(m.entry.arabic)), m.start)):
@@ -124,23 +139,26 @@ class Matcher:
                 last = _last_word(text, words, index, term_words)
                 if last is None:
                     continue
-                match = self._surface(text, words, index, last, clitic, entry)
+                match = self._surface(text, first.start, words[last].end, clitic, entry)
                 if match is not None:
                     found.append(match)
-        # a proclitic written apart before a quote: لـ«داعش», ل«الشرق الأوسط»
+        # a proclitic written apart before a quote: لـ«داعش», ل«الشرق الأوسط»; or the
+        # article itself: الـ«تايمز» is التايمز
         previous = words[index - 1] if index else None
         gap = text[previous.end : first.start] if previous else ""
-        if (
-            previous
-            and previous.folded in PLAIN_PROCLITICS
-            and gap
-            and all(c in OPENING for c in gap)
-        ):
-            for term_words, entry in self.terms.get(first.folded, ()):
-                last = _last_word(text, words, index, term_words)
-                if last is not None:
+        if previous and gap and all(c in OPENING for c in gap):
+            stems = []
+            if previous.folded in PLAIN_PROCLITICS:
+                stems.append(first.folded)
+            if previous.folded in ARTICLE_PROCLITICS and not first.folded.startswith(ARTICLE):
+                stems.append(ARTICLE + first.folded)
+            for stem in stems:
+                for term_words, entry in self.terms.get(stem, ()):
+                    last = _last_word(text, words, index, [first.folded, *term_words[1:]])
+                    if last is None:
+                        continue
                     match = self._surface(
-                        text, words, index, last, previous.folded, entry, previous.start
+                        text, first.start, words[last].end, previous.folded, entry, previous.start
                     )
                     if match is not None:
                         found.append(match)
@@ -163,15 +181,9 @@ class Matcher:
 
     @staticmethod
     def _surface(
-        text: str,
-        words: list[_Word],
-        first: int,
-        last: int,
-        clitic: str,
-        entry: Entry,
-        start: int | None = None,
+        text: str, word_start: int, end: int, clitic: str, entry: Entry, start: int | None = None
     ) -> TermMatch | None:
-        begin, end = words[first].start, words[last].end
+        begin = word_start
         opening = ""
         while begin > 0 and text[begin - 1] in OPENING:
             begin -= 1
@@ -181,7 +193,7 @@ class Matcher:
         if quoted:
             end += len(closing_wanted)
         else:
-            begin = words[first].start
+            begin = word_start
         if start is not None:  # a proclitic written apart opens the surface
             begin = start
         if entry.context == "quoted" and not quoted or entry.context == "bare" and quoted:

@@ -15,7 +15,7 @@ from toolkit.ingest.debris import DebrisRules, default_rules
 from toolkit.ingest.decode import decode_bytes
 from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import READERS, read_txt
-from toolkit.ingest.sentences import split_sentences, strip_bullet
+from toolkit.ingest.sentences import bullet_marker, split_sentences, strip_bullet
 
 STDIN = "-"
 
@@ -54,7 +54,12 @@ def ingest_file(path: str, rules: DebrisRules | None = None) -> IngestResult:
                 dropped_only.extend(clean.dropped)
                 continue
             sentences = [
-                Sentence(ar=normalize(sentence), paragraph=number, original=sentence)
+                Sentence(
+                    ar=normalize(sentence),
+                    paragraph=number,
+                    original=sentence,
+                    bullet=bullet_marker(paragraph),
+                )
                 for number, paragraph in enumerate(clean.paragraphs)
                 for sentence in split_sentences(strip_bullet(paragraph), rules)
             ]

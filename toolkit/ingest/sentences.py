@@ -20,6 +20,15 @@ def strip_bullet(text: str) -> str:
     return BULLET.sub("", text, count=1)
 
 
+def bullet_marker(text: str) -> str:
+    """The Markdown marker of a list line: "-" for - • ● …, "3." for "3)" or "3."; else ""."""
+    match = BULLET.match(text)
+    if not match:
+        return ""
+    number = re.match(r"\s*(\d+)", match.group())
+    return f"{number.group(1)}." if number else "-"
+
+
 def split_sentences(paragraph: str, rules: DebrisRules | None = None) -> list[str]:
     rules = rules or default_rules()
     protected = [match.span() for match in QUOTED.finditer(paragraph)]

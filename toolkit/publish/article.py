@@ -36,7 +36,7 @@ def article_json(article: Article, info: ModelInfo) -> dict:
         "headline": {
             key: value
             for key, value in sentence_json(article.headline).items()
-            if key != "paragraph"
+            if key not in ("paragraph", "bullet")
         },
         "sentences": [sentence_json(sentence) for sentence in article.sentences],
         "brief": asdict(article.brief) if article.brief else None,
@@ -75,6 +75,7 @@ def sentence_json(sentence: Sentence) -> dict:
         "ar": sentence.ar,
         "en": sentence.en,
         "paragraph": sentence.paragraph,
+        "bullet": sentence.bullet,
         "score": sentence.score,
         "flags": sentence.flags,
         "terms": [asdict(term) for term in sentence.terms],
@@ -86,6 +87,7 @@ def sentence_from_json(data: dict, paragraph: int | None = None) -> Sentence:
         ar=data["ar"],
         en=data["en"],
         paragraph=data["paragraph"] if paragraph is None else paragraph,
+        bullet=data.get("bullet", ""),
         score=data.get("score"),
         flags=list(data.get("flags", [])),
         terms=[TermCheck(**term) for term in data.get("terms", [])],
@@ -127,18 +129,29 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
     if info.synthetic:
         lines += [f"> **{SYNTHETIC_NOTICE}**", ""]
     lines += [f"# {article.headline.en}", ""]
-    lines += [
-        " ".join(sentence.en for sentence in paragraph) + "\n" for paragraph in article.paragraphs
-    ]
+    lines += [block + "\n" for block in english_blocks(article)]
     return "\n".join(lines)
+
+
+def english_blocks(article: Article) -> list[str]:
+    """The English paragraphs; a list item keeps its marker and next items join its list."""
+    blocks: list[str] = []
+    in_list = False
+    for paragraph in article.paragraphs:
+        text = " ".join(sentence.en for sentence in paragraph)
+        marker = paragraph[0].bullet
+        if marker and in_list:
+            blocks[-1] += f"\n{marker} {text}"
+        else:
+            blocks.append(f"{marker} {text}" if marker else text)
+        in_list = bool(marker)
+    return blocks
 
 
 def article_text(article: Article, info: ModelInfo) -> str:
     lines = [f"[{SYNTHETIC_NOTICE}]", ""] if info.synthetic else []
     lines += [article.headline.en, ""]
-    lines += [
-        " ".join(sentence.en for sentence in paragraph) + "\n" for paragraph in article.paragraphs
-    ]
+    lines += [block + "\n" for block in english_blocks(article)]
     return "\n".join(lines)
 
 
@@ -151,6 +164,7 @@ def ingest_json(result: IngestResult) -> dict:
                 "id": article.id,
                 "headline": article.headline.ar,
                 "paragraphs": [[s.ar for s in paragraph] for paragraph in article.paragraphs],
+                "bullets": [paragraph[0].bullet for paragraph in article.paragraphs],
                 "dropped": article.dropped,
             }
             for article in result.articles

@@ -1,13 +1,19 @@
-"""Cut sentences that are too long for the model at clause boundaries.
+"""What the model is given for one sentence: quotations split into sentences, long pieces cut.
+
+A sentence that holds a quotation of several sentences («… . … . …», as a spokesman's
+statement is printed) reaches the model one quoted sentence at a time, each piece with its
+own quote marks so that every piece is balanced; the display keeps the sentence whole.
 
 Marian models take at most 512 source positions and translate long inputs badly, so a
-sentence over the limit is cut at the Arabic comma «،» or semicolon «؛» first, then before
+piece over the limit is cut at the Arabic comma «،» or semicolon «؛» first, then before
 the conjunction « و», and only as a last resort between words. Pieces are packed greedily
 back up to the limit so that the model sees as much context as it can.
 """
 
 import re
 from collections.abc import Callable
+
+from toolkit.ingest.sentences import QUOTED, split_sentences
 
 CLAUSE_BREAKS = (
     re.compile(r"(?<=[،؛,;:])\s+"),  # after a comma/semicolon, Arabic or Latin
@@ -17,8 +23,28 @@ CLAUSE_BREAKS = (
 
 
 def split_for_model(text: str, count: Callable[[str], int], limit: int) -> list[str]:
-    """Split `text` into pieces of at most `limit` tokens as counted by `count`."""
-    return _split(text.strip(), count, limit, level=0)
+    """Split `text` into its quoted sentences, then into pieces of at most `limit` tokens."""
+    return [
+        piece
+        for part in split_quotations(text.strip())
+        for piece in _split(part, count, limit, level=0)
+    ]
+
+
+def split_quotations(text: str) -> list[str]:
+    """Cut after each sentence inside a quotation; every piece gets the quote marks back."""
+    pieces = [""]
+    position = 0
+    for quote in QUOTED.finditer(text):
+        opening, inner, closing = quote.group()[0], quote.group()[1:-1], quote.group()[-1]
+        sentences = split_sentences(inner)
+        if len(sentences) < 2:
+            continue
+        pieces[-1] += f"{text[position : quote.start()]}{opening}{sentences[0]}{closing}"
+        pieces += [f"{opening}{sentence}{closing}" for sentence in sentences[1:]]
+        position = quote.end()
+    pieces[-1] += text[position:]
+    return [piece.strip() for piece in pieces if piece.strip()]
 
 
 def _split(text: str, count: Callable[[str], int], limit: int, level: int) -> list[str]:
