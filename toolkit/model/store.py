@@ -9,7 +9,9 @@ from toolkit.errors import ConfigError
 
 DEFAULT_MODEL_DIR = Path("models/opus-mt-ar-en")
 MANIFEST_NAME = "toolkit-model.json"
-REQUIRED_FILES = ("model.bin", "config.json", "source.spm", "target.spm", MANIFEST_NAME)
+REQUIRED_FILES = ("model.bin", "config.json", MANIFEST_NAME)
+MARIAN_SPM = ("source.spm", "target.spm")  # Transformers-converted Marian (opus-mt)
+SHARED_SPM = "sentencepiece.model"  # Argos Translate packages: one model for both sides
 HOW_TO_GET_ONE = (
     "run `make model` (needs the hub), `make demo` (offline synthetic model) or pass --model DIR"
 )
@@ -20,7 +22,7 @@ class ModelInfo:
     """The manifest written beside every converted model (toolkit-model.json)."""
 
     name: str
-    source: str  # hub repo id, or the local checkpoint path it was converted from
+    source: str  # hub repo id, local checkpoint path, synthetic:…, or "argos"
     revision: str | None
     quantization: str
     model_sha256: str
@@ -28,6 +30,8 @@ class ModelInfo:
     synthetic: bool
     shape: str | None = None
     toolkit_version: str | None = None
+    package: str | None = None  # the Argos Translate package it was imported from
+    package_version: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -53,6 +57,8 @@ def load_model_info(model_dir: Path) -> ModelInfo:
     if not model_dir.is_dir():
         raise ConfigError(f"no model at {model_dir}: {HOW_TO_GET_ONE}")
     missing = [name for name in REQUIRED_FILES if not (model_dir / name).is_file()]
+    if spm_files(model_dir) is None:
+        missing.append(f"{' and '.join(MARIAN_SPM)} or {SHARED_SPM}")
     if missing:
         raise ConfigError(
             f"model at {model_dir} is incomplete (missing {', '.join(missing)}): {HOW_TO_GET_ONE}"
@@ -64,3 +70,12 @@ def load_model_info(model_dir: Path) -> ModelInfo:
         raise ConfigError(
             f"{model_dir / MANIFEST_NAME}: unreadable manifest ({error}): {HOW_TO_GET_ONE}"
         ) from error
+
+
+def spm_files(model_dir: Path) -> tuple[Path, Path] | None:
+    """(source, target) SentencePiece models: source.spm/target.spm, or one shared model."""
+    marian = tuple(Path(model_dir) / name for name in MARIAN_SPM)
+    if all(path.is_file() for path in marian):
+        return marian
+    shared = Path(model_dir) / SHARED_SPM
+    return (shared, shared) if shared.is_file() else None

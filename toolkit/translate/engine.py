@@ -2,7 +2,9 @@
 
 The model is loaded once per Engine. Known traps handled here:
 - Transformers-converted Marian models need `</s>` at the end of the source tokens, or
-  they repeat themselves until the decoding limit;
+  they repeat themselves until the decoding limit; other models (Argos Translate packages)
+  get their special source tokens from CTranslate2, as their config.json says
+  (`source_suffix`);
 - the model has 512 positions: no segment fed to it is longer (long sentences are cut at
   clause boundaries by `segment.split_for_model` and the outputs joined);
 - `max_decoding_length` grows with the input, and a hypothesis that reaches it is reported
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ConfigError
-from toolkit.model.store import HOW_TO_GET_ONE, ModelInfo, load_model_info
+from toolkit.model.store import HOW_TO_GET_ONE, MARIAN_SPM, ModelInfo, load_model_info, spm_files
 from toolkit.translate.segment import split_for_model
 
 MODEL_POSITIONS = 512
@@ -107,6 +109,24 @@ class Translation:
             segment.hypotheses.sort(key=key, reverse=True)
 
 
+def source_suffix(model_dir: Path) -> tuple[str, ...]:
+    """Special tokens the engine appends to the SentencePiece pieces of every source text.
+
+    CTranslate2 adds `bos_token`/`eos_token` to the source itself when the model's config.json
+    says `add_source_bos`/`add_source_eos` (its Marian and Fairseq converters set
+    `add_source_eos`), so the engine never adds those a second time. TransformersConverter
+    writes both keys as false for Marian, because Hugging Face's MarianTokenizer appends `</s>`
+    itself: a source.spm/target.spm model gets that `</s>` from the engine. A model with one
+    shared sentencepiece.model (Argos Translate, OpenNMT-py) is fed the pieces alone, as
+    Argos Translate feeds it.
+    """
+    config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+    marian = spm_files(model_dir)[0].name == MARIAN_SPM[0]
+    if marian and not config.get("add_source_eos", False):
+        return (config.get("eos_token", EOS),)
+    return ()
+
+
 def cpu_threads() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -130,12 +150,10 @@ class Engine:
                 inter_threads=1,
                 intra_threads=threads or cpu_threads(),
             )
-            self.source_spm = spm.SentencePieceProcessor(
-                model_file=str(self.model_dir / "source.spm")
-            )
-            self.target_spm = spm.SentencePieceProcessor(
-                model_file=str(self.model_dir / "target.spm")
-            )
+            source, target = spm_files(self.model_dir)
+            self.source_spm = spm.SentencePieceProcessor(model_file=str(source))
+            self.target_spm = spm.SentencePieceProcessor(model_file=str(target))
+            self.source_suffix = source_suffix(self.model_dir)
         except (RuntimeError, OSError, ValueError) as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise ConfigError(
@@ -151,7 +169,7 @@ class Engine:
         return frozenset()
 
     def tokenize(self, text: str) -> list[str]:
-        return [*self.source_spm.encode(text, out_type=str), EOS]
+        return [*self.source_spm.encode(text, out_type=str), *self.source_suffix]
 
     def detokenize(self, tokens: list[str]) -> str:
         # SentencePiece keeps "▁" in pieces it does not know (e.g. source-side pieces of a
