@@ -222,11 +222,12 @@ def parse_xml(data: bytes, path: Path) -> ET.Element:
         parser.feed(data)
         return parser.close()
     except ET.ParseError as error:
-        line, column = error.position
+        line, column = error.position  # expat counts columns from 0, editors from 1
         reason = re.sub(r": line \d+, column \d+$", "", str(error))
-        raise ConfigError(f"{path}:{line}:{column}: malformed XML ({reason})") from None
+        raise ConfigError(f"{path}:{line}:{column + 1}: malformed XML ({reason})") from None
     except DefusedXmlException as error:
-        where = f"{path}:{parser.parser.CurrentLineNumber}:{parser.parser.CurrentColumnNumber}"
+        expat = parser.parser
+        where = f"{path}:{expat.CurrentLineNumber}:{expat.CurrentColumnNumber + 1}"
         raise ConfigError(
             f"{where}: refused: the file declares XML entities ({type(error).__name__}); "
             "glossary files need none"
