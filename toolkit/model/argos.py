@@ -14,7 +14,6 @@ uncompressed as their headers declare (zipfile never inflates a member past its 
 size, and checks its CRC).
 """
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -24,9 +23,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from toolkit import __version__
 from toolkit.errors import ConfigError
-from toolkit.fsutil import FILE_MODE, replace_dir, sha256_file
+from toolkit.fsutil import FILE_MODE, replace_dir, staged_dir
 from toolkit.model.store import SHARED_SPM, ModelInfo
 
 METADATA = "metadata.json"
@@ -71,9 +69,7 @@ def import_package(package: Path, output: Path) -> ModelInfo:
         raise ConfigError(f"{package}: no such file or folder")
     if output.resolve() == package.resolve() or output.resolve() in package.resolve().parents:
         raise ConfigError(f"-o {output} would replace the package {package}: choose another")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    try:
+    with staged_dir(output) as staging:
         if package.is_dir():
             _copy_folder(_package_root(package, package), staging)
         elif zipfile.is_zipfile(package):
@@ -87,24 +83,18 @@ def import_package(package: Path, output: Path) -> ModelInfo:
             )
         _flatten_model(staging, str(package))
         _check_loads(staging, str(package))
-        info = ModelInfo(
+        info = ModelInfo.describe(
+            staging,
             name=output.name,
             source="argos",
             revision=None,
             quantization=QUANTIZATION,
-            model_sha256=sha256_file(staging / "model.bin"),
-            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             synthetic=metadata.synthetic,
             shape=metadata.shape,
-            toolkit_version=__version__,
             package=package.name,
             package_version=metadata.package_version,
         )
         info.write(staging)
-        replace_dir(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return info
 
 

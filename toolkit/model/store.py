@@ -1,5 +1,6 @@
 """Where a model lives, what its manifest says, and the one-line error when it is missing."""
 
+import datetime as dt
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -32,6 +33,19 @@ class ModelInfo:
     toolkit_version: str | None = None
     package: str | None = None  # the Argos Translate package it was imported from
     package_version: str | None = None
+
+    @classmethod
+    def describe(cls, model_dir: Path, **fields) -> "ModelInfo":
+        """The manifest of a finished model folder: model.bin's sha256, now, this toolkit."""
+        from toolkit import __version__
+        from toolkit.fsutil import sha256_file
+
+        return cls(
+            model_sha256=sha256_file(Path(model_dir) / "model.bin"),
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            toolkit_version=__version__,
+            **fields,
+        )
 
     def to_json(self) -> dict:
         return asdict(self)
