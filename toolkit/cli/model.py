@@ -171,9 +171,9 @@ def model_info(
             )
         )
         return
-    typer.echo(f"path:          {directory}")
+    typer.echo(f"{'path:':<17}{directory}")
     for key, value in info.to_json().items():
-        typer.echo(f"{key + ':':<15}{value}")
+        typer.echo(f"{key + ':':<17}{value}")
     for name, size in files.items():
         typer.echo(f"  {name:<24}{size / 1e6:10.1f} MB")
     if info.synthetic:
