@@ -1,14 +1,29 @@
-"""Glossaries: `toolkit glossary lint|match`."""
+"""Glossaries: `toolkit glossary lint|match|import|export`."""
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from toolkit.cli.base import GlossaryOption, command, load_glossary_option
+from toolkit.cli.base import GlossaryOption, command, load_glossary_option, warn
 
-glossary_app = typer.Typer(help="Check glossary files and find their terms.", no_args_is_help=True)
+glossary_app = typer.Typer(
+    help="Check glossary files, find their terms, import and export them.", no_args_is_help=True
+)
+
+
+class ImportFormat(StrEnum):
+    tbx = "tbx"
+    tmx = "tmx"
+    csv = "csv"
+    tsv = "tsv"
+
+
+class ExportFormat(StrEnum):
+    tbx = "tbx"
+    csv = "csv"
 
 
 @command(glossary_app, "lint")
@@ -76,3 +91,100 @@ def glossary_match(
     for row in matches:
         typer.echo(f"{row['article']}\t{row['surface']}\t→ {row['english']} ({row['kind']})")
     typer.echo(f"{len(matches)} match(es)", err=True)
+
+
+@command(glossary_app, "import")
+def glossary_import(
+    file: Annotated[Path, typer.Argument(help="TBX, TMX, CSV or TSV glossary of another tool.")],
+    file_format: Annotated[
+        ImportFormat | None,
+        typer.Option(
+            "--format",
+            help="tbx (ISO 30042, TBX-Basic/TBX-Core), tmx (Amazon Translate), csv or tsv "
+            "(DeepL rows source,target, or AWS with a header row of language codes) "
+            "[default: from the suffix].",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="Kind of the imported entries when the file does not say (organization, "
+            "platform, person, place, publication, other).",
+        ),
+    ] = "other",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Glossary TSV to write, e.g. glossaries/NAME.tsv [default: stdout].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Convert a glossary of a CAT tool, DeepL or Amazon Translate into our TSV.
+
+    Arabic terms are brought to their base form (a proclitic such as the ل of لداعش is taken
+    off, with a warning), duplicates are merged, and the same Arabic with two English names
+    is an error naming both places (exit 2, nothing written). XML is parsed without entities
+    or DTDs. The result passes `toolkit glossary lint`.
+    """
+    from toolkit.errors import ConfigError
+    from toolkit.fsutil import atomic_write_text
+    from toolkit.glossary import default_glossary_files, lint
+    from toolkit.glossary.formats import detect_format, format_tsv, import_glossary
+
+    chosen = detect_format(file, file_format.value if file_format else None)
+    target = output.resolve() if output else None
+    shipped, _problems = lint([f for f in default_glossary_files() if f.resolve() != target])
+    result = import_glossary(file, chosen, kind, known=shipped)
+    for problem in result.problems:
+        typer.echo(str(problem), err=True)
+    if result.errors:
+        raise ConfigError(f"{file}: {len(result.errors)} error(s) above; nothing written")
+    text = format_tsv(
+        result.entries,
+        f"Imported from {file.name} ({chosen}) by `toolkit glossary import`; "
+        "check with `toolkit glossary lint`.",
+    )
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        atomic_write_text(output, text)
+    typer.echo(f"{len(result.entries)} entries from {file}", err=True)
+
+
+@command(glossary_app, "export")
+def glossary_export(
+    file_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="tbx: TBX-Basic (ISO 30042), every field kept, for CAT tools. csv: AWS custom "
+            "terminology (header ar,en), Arabic and canonical English only.",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    glossary: GlossaryOption = None,
+) -> None:
+    """Write our glossary for other tools (TBX for CAT tools, CSV for Amazon Translate/DeepL)."""
+    from toolkit.errors import ConfigError
+    from toolkit.fsutil import atomic_write_text
+    from toolkit.glossary.formats import format_csv, format_tbx
+
+    loaded = load_glossary_option(glossary, disabled=False)
+    if loaded is None:
+        raise ConfigError("no glossary to export: pass --glossary PATH")
+    names = ", ".join(path.name for path in loaded.files)
+    if file_format is ExportFormat.tbx:
+        text = format_tbx(loaded.entries, f"Exported by toolkit glossary export from {names}")
+        written = len(loaded.entries)
+    else:
+        text, left_out = format_csv(loaded.entries)
+        written = len(loaded.entries) - len(left_out)
+        for entry in left_out:
+            warn(f"{entry.where}: {entry.arabic!r} ({entry.context}) left out: CSV has no context")
+    atomic_write_text(output, text)
+    typer.echo(f"{written} entries → {output}", err=True)

@@ -1,4 +1,4 @@
-"""Models: `toolkit model fetch|convert|synth|info`."""
+"""Models: `toolkit model fetch|convert|synth|import|info`."""
 
 import json
 from enum import StrEnum
@@ -15,6 +15,11 @@ model_app = typer.Typer(help="Get, build and inspect translation models.", no_ar
 class Shape(StrEnum):
     tiny = "tiny"
     opus_mt_ar_en = "opus-mt-ar-en"
+
+
+class SynthFormat(StrEnum):
+    ct2 = "ct2"
+    argos = "argos"
 
 
 QuantizationOption = Annotated[
@@ -94,6 +99,15 @@ def model_synth(
             "--checkpoint", help="Also keep the Hugging Face checkpoint here (for bench)."
         ),
     ] = None,
+    package_format: Annotated[
+        SynthFormat,
+        typer.Option(
+            "--format",
+            help="ct2: a toolkit model folder. argos: an Argos Translate ar→en package (one "
+            "shared SentencePiece model) for `toolkit model import`: a folder, or a zip if -o "
+            "ends in .argosmodel.",
+        ),
+    ] = SynthFormat.ct2,
 ) -> None:
     """Build a random-weight Marian model and convert it like a real one (output meaningless)."""
     from toolkit.model.synth import synthesize
@@ -105,7 +119,31 @@ def model_synth(
         seed=seed,
         quantization=quantization,
         checkpoint=checkpoint,
+        argos=package_format is SynthFormat.argos,
     )
+    _report_model(info, output)
+
+
+@command(model_app, "import")
+def model_import(
+    package: Annotated[
+        Path,
+        typer.Argument(
+            help="Argos Translate ar→en package: a translate-ar_en-*.argosmodel file, or an "
+            "installed package folder such as ~/.local/share/argos-translate/packages/ar_en."
+        ),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")],
+) -> None:
+    """Import an Argos Translate ar→en package as a toolkit model (exit 2 if it is unusable).
+
+    Checks from_code ar and to_code en and that the model loads; copies the CTranslate2 model,
+    sentencepiece.model and metadata.json (not stanza/) and writes toolkit-model.json with
+    source argos, the package version and the model's sha256.
+    """
+    from toolkit.model.argos import import_package
+
+    info = import_package(package, output)
     _report_model(info, output)
 
 
@@ -133,9 +171,9 @@ def model_info(
             )
         )
         return
-    typer.echo(f"path:          {directory}")
+    typer.echo(f"{'path:':<17}{directory}")
     for key, value in info.to_json().items():
-        typer.echo(f"{key + ':':<15}{value}")
+        typer.echo(f"{key + ':':<17}{value}")
     for name, size in files.items():
         typer.echo(f"  {name:<24}{size / 1e6:10.1f} MB")
     if info.synthetic:

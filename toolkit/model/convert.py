@@ -4,13 +4,10 @@
 built by exactly the code that builds the real one.
 """
 
-import datetime as dt
-import tempfile
 from pathlib import Path
 
-from toolkit import __version__
 from toolkit.errors import ConfigError
-from toolkit.fsutil import replace_dir, sha256_file
+from toolkit.fsutil import staged_dir
 from toolkit.model.store import ModelInfo
 
 QUANTIZATIONS = ("int8", "int8_float32", "int16", "float16", "bfloat16", "float32")
@@ -38,27 +35,17 @@ def convert_checkpoint(
         raise ConfigError(f"{checkpoint}: not a Marian checkpoint (missing {', '.join(missing)})")
     from ctranslate2.converters import TransformersConverter
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    try:
+    with staged_dir(output) as staging:
         converter = TransformersConverter(str(checkpoint), copy_files=list(SPM_FILES))
         converter.convert(str(staging), quantization=quantization, force=True)
-        info = ModelInfo(
+        info = ModelInfo.describe(
+            staging,
             name=output.name,
             source=source or str(checkpoint),
             revision=revision,
             quantization=quantization,
-            model_sha256=sha256_file(staging / "model.bin"),
-            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             synthetic=synthetic,
             shape=shape,
-            toolkit_version=__version__,
         )
         info.write(staging)
-        replace_dir(staging, output)
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return info

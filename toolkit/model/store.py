@@ -1,5 +1,6 @@
 """Where a model lives, what its manifest says, and the one-line error when it is missing."""
 
+import datetime as dt
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -9,7 +10,9 @@ from toolkit.errors import ConfigError
 
 DEFAULT_MODEL_DIR = Path("models/opus-mt-ar-en")
 MANIFEST_NAME = "toolkit-model.json"
-REQUIRED_FILES = ("model.bin", "config.json", "source.spm", "target.spm", MANIFEST_NAME)
+REQUIRED_FILES = ("model.bin", "config.json", MANIFEST_NAME)
+MARIAN_SPM = ("source.spm", "target.spm")  # Transformers-converted Marian (opus-mt)
+SHARED_SPM = "sentencepiece.model"  # Argos Translate packages: one model for both sides
 HOW_TO_GET_ONE = (
     "run `make model` (needs the hub), `make demo` (offline synthetic model) or pass --model DIR"
 )
@@ -20,7 +23,7 @@ class ModelInfo:
     """The manifest written beside every converted model (toolkit-model.json)."""
 
     name: str
-    source: str  # hub repo id, or the local checkpoint path it was converted from
+    source: str  # hub repo id, local checkpoint path, synthetic:…, or "argos"
     revision: str | None
     quantization: str
     model_sha256: str
@@ -28,6 +31,21 @@ class ModelInfo:
     synthetic: bool
     shape: str | None = None
     toolkit_version: str | None = None
+    package: str | None = None  # the Argos Translate package it was imported from
+    package_version: str | None = None
+
+    @classmethod
+    def describe(cls, model_dir: Path, **fields) -> "ModelInfo":
+        """The manifest of a finished model folder: model.bin's sha256, now, this toolkit."""
+        from toolkit import __version__
+        from toolkit.fsutil import sha256_file
+
+        return cls(
+            model_sha256=sha256_file(Path(model_dir) / "model.bin"),
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            toolkit_version=__version__,
+            **fields,
+        )
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -53,6 +71,8 @@ def load_model_info(model_dir: Path) -> ModelInfo:
     if not model_dir.is_dir():
         raise ConfigError(f"no model at {model_dir}: {HOW_TO_GET_ONE}")
     missing = [name for name in REQUIRED_FILES if not (model_dir / name).is_file()]
+    if spm_files(model_dir) is None:
+        missing.append(f"{' and '.join(MARIAN_SPM)} or {SHARED_SPM}")
     if missing:
         raise ConfigError(
             f"model at {model_dir} is incomplete (missing {', '.join(missing)}): {HOW_TO_GET_ONE}"
@@ -64,3 +84,12 @@ def load_model_info(model_dir: Path) -> ModelInfo:
         raise ConfigError(
             f"{model_dir / MANIFEST_NAME}: unreadable manifest ({error}): {HOW_TO_GET_ONE}"
         ) from error
+
+
+def spm_files(model_dir: Path) -> tuple[Path, Path] | None:
+    """(source, target) SentencePiece models: source.spm/target.spm, or one shared model."""
+    marian = tuple(Path(model_dir) / name for name in MARIAN_SPM)
+    if all(path.is_file() for path in marian):
+        return marian
+    shared = Path(model_dir) / SHARED_SPM
+    return (shared, shared) if shared.is_file() else None

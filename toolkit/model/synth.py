@@ -3,6 +3,8 @@
 `synthesize` trains source/target SentencePiece models on a small corpus, builds a MarianMT
 checkpoint of the requested shape with random weights, and hands it to `convert_checkpoint`,
 the code path real models take. Its translations are meaningless; its cost is the real one.
+With `argos=True` it trains one SentencePiece model for both sides and writes the converted
+model as an Argos Translate package instead (for `toolkit model import`).
 """
 
 import io
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError
 from toolkit.fsutil import replace_dir
+from toolkit.model.argos import write_package
 from toolkit.model.convert import convert_checkpoint
 from toolkit.model.store import ModelInfo
 
@@ -125,7 +128,9 @@ def shared_vocabulary(spm_models: list[bytes], size: int | None) -> list[str]:
     return tokens
 
 
-def build_checkpoint(shape: MarianShape, corpus: list[Path], seed: int, directory: Path) -> None:
+def build_checkpoint(
+    shape: MarianShape, corpus: list[Path], seed: int, directory: Path, *, shared_spm: bool = False
+) -> None:
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
@@ -134,8 +139,11 @@ def build_checkpoint(shape: MarianShape, corpus: list[Path], seed: int, director
     hf_logging.disable_progress_bar()
 
     arabic, english = split_corpus(corpus)
-    source_spm = train_sentencepiece(arabic, shape.pieces_per_side)
-    target_spm = train_sentencepiece(english, shape.pieces_per_side)
+    if shared_spm:
+        source_spm = target_spm = train_sentencepiece(arabic + english, 2 * shape.pieces_per_side)
+    else:
+        source_spm = train_sentencepiece(arabic, shape.pieces_per_side)
+        target_spm = train_sentencepiece(english, shape.pieces_per_side)
     (directory / "source.spm").write_bytes(source_spm)
     (directory / "target.spm").write_bytes(target_spm)
     tokens = shared_vocabulary([source_spm, target_spm], shape.vocab_size)
@@ -184,24 +192,54 @@ def synthesize(
     seed: int = 0,
     quantization: str = "int8",
     checkpoint: Path | None = None,
+    argos: bool = False,
 ) -> ModelInfo:
-    """Build and convert; `checkpoint`, if given, keeps the Hugging Face checkpoint there."""
+    """Build and convert; `checkpoint`, if given, keeps the Hugging Face checkpoint there;
+    `argos` writes an Argos package (a folder, or a zip if `output` ends in .argosmodel)."""
     if shape_name not in SHAPES:
         raise ConfigError(f"unknown shape {shape_name!r}: use one of {', '.join(SHAPES)}")
     with tempfile.TemporaryDirectory(prefix="toolkit-synth-") as scratch:
-        folder = Path(scratch)
-        build_checkpoint(SHAPES[shape_name], corpus or default_corpus(), seed, folder)
+        folder = Path(scratch) / "checkpoint"
+        folder.mkdir()
+        build_checkpoint(
+            SHAPES[shape_name], corpus or default_corpus(), seed, folder, shared_spm=argos
+        )
         info = convert_checkpoint(
             folder,
-            output,
+            Path(scratch) / "ct2" if argos else output,
             quantization=quantization,
             source=f"synthetic:{shape_name}:seed={seed}",
             synthetic=True,
             shape=shape_name,
         )
+        if argos:
+            write_argos_package(Path(scratch) / "ct2", output, shape_name)
         if checkpoint is not None:
             staging = Path(checkpoint).with_name(f".{Path(checkpoint).name}.tmp")
             shutil.rmtree(staging, ignore_errors=True)
             shutil.copytree(folder, staging)
             replace_dir(staging, Path(checkpoint))
         return info
+
+
+def write_argos_package(model_dir: Path, output: Path, shape_name: str) -> None:
+    """Package a converted synthetic model as Argos Translate would ship it.
+
+    Argos feeds the model the SentencePiece pieces alone, while a Marian model was trained
+    with `</s>` after the source: as CTranslate2's own Marian converter does, config.json
+    says `add_source_eos`, and CTranslate2 appends it.
+    """
+    config_path = model_dir / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config_path.write_text(json.dumps({**config, "add_source_eos": True}, indent=2) + "\n")
+    metadata = {
+        "package_version": "0.0",
+        "argos_version": "1.9",
+        "from_code": "ar",
+        "from_name": "Arabic",
+        "to_code": "en",
+        "to_name": "English",
+        "synthetic": True,  # random weights: `model import` marks the model synthetic
+        "shape": shape_name,
+    }
+    write_package(model_dir, model_dir / "source.spm", output, metadata)

@@ -2,7 +2,9 @@
 
 The model is loaded once per Engine. Known traps handled here:
 - Transformers-converted Marian models need `</s>` at the end of the source tokens, or
-  they repeat themselves until the decoding limit;
+  they repeat themselves until the decoding limit; other models (Argos Translate packages)
+  get their special source tokens from CTranslate2, as their config.json says
+  (`source_suffix`);
 - the model has 512 positions: no segment fed to it is longer (long sentences are cut at
   clause boundaries by `segment.split_for_model` and the outputs joined);
 - `max_decoding_length` grows with the input, and a hypothesis that reaches it is reported
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ConfigError
-from toolkit.model.store import HOW_TO_GET_ONE, ModelInfo, load_model_info
+from toolkit.model.store import HOW_TO_GET_ONE, MARIAN_SPM, ModelInfo, load_model_info, spm_files
 from toolkit.translate.executor import Executor, LocalExecutor
 from toolkit.translate.options import MODEL_POSITIONS, DecodingOptions, Layout, cpu_threads
 from toolkit.translate.plan import Batch, BatchResult, SegmentInput, plan_batches
@@ -82,12 +84,30 @@ class Translation:
             segment.hypotheses.sort(key=key, reverse=True)
 
 
+def source_suffix(model_dir: Path) -> tuple[str, ...]:
+    """Special tokens the engine appends to the SentencePiece pieces of every source text.
+
+    CTranslate2 adds `bos_token`/`eos_token` to the source itself when the model's config.json
+    says `add_source_bos`/`add_source_eos` (its Marian and Fairseq converters set
+    `add_source_eos`), so the engine never adds those a second time. TransformersConverter
+    writes both keys as false for Marian, because Hugging Face's MarianTokenizer appends `</s>`
+    itself: a source.spm/target.spm model gets that `</s>` from the engine. A model with one
+    shared sentencepiece.model (Argos Translate, OpenNMT-py) is fed the pieces alone, as
+    Argos Translate feeds it.
+    """
+    config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+    marian = spm_files(model_dir)[0].name == MARIAN_SPM[0]
+    if marian and not config.get("add_source_eos", False):
+        return (config.get("eos_token", EOS),)
+    return ()
+
+
 class Engine:
     """One loaded model. `translate` takes plain Arabic strings and returns English.
 
-    For a run over many texts the steps are public: `segment_inputs` (tokenize and cut),
-    `plan_batches` (toolkit.translate.plan), an executor's `run`, and `segment` (detokenize
-    one result), so a caller can decode one stream across many files.
+    For a run over many texts the steps are public: `segment_inputs` (tokenize and cut) per
+    text, then `decode` (plan batches, run them on an executor, detokenize) over all of them,
+    so a caller can decode one stream across many files.
     """
 
     def __init__(
@@ -107,12 +127,10 @@ class Engine:
                 inter_threads=self.layout.workers,
                 intra_threads=self.layout.threads,
             )
-            self.source_spm = spm.SentencePieceProcessor(
-                model_file=str(self.model_dir / "source.spm")
-            )
-            self.target_spm = spm.SentencePieceProcessor(
-                model_file=str(self.model_dir / "target.spm")
-            )
+            source, target = spm_files(self.model_dir)
+            self.source_spm = spm.SentencePieceProcessor(model_file=str(source))
+            self.target_spm = spm.SentencePieceProcessor(model_file=str(target))
+            self.source_suffix = source_suffix(self.model_dir)
         except (RuntimeError, OSError, ValueError) as error:
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise ConfigError(
@@ -129,7 +147,7 @@ class Engine:
         return frozenset()
 
     def tokenize(self, text: str) -> list[str]:
-        return [*self.source_spm.encode(text, out_type=str), EOS]
+        return [*self.source_spm.encode(text, out_type=str), *self.source_suffix]
 
     def detokenize(self, tokens: list[str]) -> str:
         # SentencePiece keeps "▁" in pieces it does not know (e.g. source-side pieces of a
