@@ -42,23 +42,8 @@ __all__ = [
     "Translation",
     "TranslationCounts",
     "TranslationMemory",
-    "translate_articles",
     "translate_groups",
 ]
-
-
-def translate_articles(
-    articles: list[Article],
-    engine: Engine,
-    options: DecodingOptions = DecodingOptions(),
-    progress: Callable[[int, int], None] | None = None,
-    glossary: Glossary | None = None,
-    strategy: Enforcement = STRATEGIES["none"],
-    memory: TranslationMemory | None = None,
-) -> TranslationCounts:
-    """Translate one group of articles (`translate_groups` with a single group)."""
-    (counts,) = translate_groups([articles], engine, options, progress, glossary, strategy, memory)
-    return counts
 
 
 @dataclass
