@@ -126,9 +126,13 @@ def make_pipeline(model, beam, glossary, no_glossary, enforce):
 
 
 def open_memory(path: Path):
+    """The translation memory; a corrupt one is set aside with a warning (it is a cache)."""
     from toolkit.translate import TranslationMemory
 
-    return TranslationMemory(path)
+    memory = TranslationMemory(path)
+    if memory.warning:
+        warn(memory.warning)
+    return memory
 
 
 def load_engine(model: Path | None):
