@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.brief import brief_articles
-from toolkit.document import Article
+from toolkit.document import Article, Problem
 from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
 from toolkit.glossary import Glossary, Matcher, annotate_articles
@@ -20,6 +20,7 @@ from toolkit.translate import (
     TranslationMemory,
     translate_articles,
 )
+from toolkit.translate.segment import too_long
 
 ARTICLE_SUFFIXES = tuple(READERS)  # every format ingest reads
 
@@ -36,7 +37,15 @@ class Pipeline:
     def translate(
         self, articles: list[Article], progress: Callable[[int, int], None] | None = None
     ) -> TranslationCounts:
-        """glossary → translate, in place; says how many sentences were decoded."""
+        """glossary → translate, in place; says how many sentences were decoded.
+
+        A sentence past toolkit.limits is marked `too-long` and never reaches the model.
+        """
+        count = lambda text: len(self.engine.tokenize(text))  # noqa: E731
+        for article in articles:
+            for sentence in article.all_sentences():
+                if too_long(sentence.ar, count, self.options.max_source_tokens):
+                    sentence.skip_too_long()
         if self.glossary is not None:
             annotate_articles(articles, Matcher(self.glossary))
         return translate_articles(
@@ -50,6 +59,20 @@ class Pipeline:
         counts = self.translate(articles, progress)
         brief_articles(articles)
         return counts
+
+
+def skipped_sentences(articles: list[Article]) -> list[Problem]:
+    """One problem per sentence the translate stage skipped as too long."""
+    return [
+        Problem(
+            f"{article.source.path}: {article.id}, "
+            + (f"sentence {number}" if number else "headline"),
+            f"skipped: too long ({len(sentence.ar):,} characters)",
+        )
+        for article in articles
+        for number, sentence in enumerate(article.all_sentences())
+        if sentence.skipped
+    ]
 
 
 def article_files(directory: Path) -> list[Path]:

@@ -59,7 +59,7 @@ def translate_articles(
     strategy: Enforcement = STRATEGIES["none"],
     memory: TranslationMemory | None = None,
 ) -> TranslationCounts:
-    sentences = [sentence for article in articles for sentence in article.all_sentences()]
+    sentences = [s for article in articles for s in article.all_sentences() if not s.skipped]
     if glossary is None:
         strategy = STRATEGIES["none"]
     sources = [prepare_source(s.original or s.ar, s.matches, strategy) for s in sentences]

@@ -3,11 +3,14 @@
 Marian models take at most 512 source positions and translate long inputs badly, so a
 sentence over the limit is cut at the Arabic comma «،» or semicolon «؛» first, then before
 the conjunction « و», and only as a last resort between words. Pieces are packed greedily
-back up to the limit so that the model sees as much context as it can.
+back up to the limit so that the model sees as much context as it can. A sentence past
+toolkit.limits (too many tokens, or too many segments) is not cut at all: it is skipped.
 """
 
 import re
 from collections.abc import Callable
+
+from toolkit.limits import MAX_SENTENCE_SEGMENTS, MAX_SENTENCE_TOKENS
 
 CLAUSE_BREAKS = (
     re.compile(r"(?<=[،؛,;:])\s+"),  # after a comma/semicolon, Arabic or Latin
@@ -19,6 +22,19 @@ CLAUSE_BREAKS = (
 def split_for_model(text: str, count: Callable[[str], int], limit: int) -> list[str]:
     """Split `text` into pieces of at most `limit` tokens as counted by `count`."""
     return _split(text.strip(), count, limit, level=0)
+
+
+def too_long(
+    text: str,
+    count: Callable[[str], int],
+    segment_tokens: int,
+    max_tokens: int = MAX_SENTENCE_TOKENS,
+    max_segments: int = MAX_SENTENCE_SEGMENTS,
+) -> bool:
+    """Whether `text` is past the limits of what one sentence may cost to decode."""
+    return count(text) > max_tokens or (
+        len(split_for_model(text, count, segment_tokens)) > max_segments
+    )
 
 
 def _split(text: str, count: Callable[[str], int], limit: int, level: int) -> list[str]:
