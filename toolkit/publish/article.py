@@ -126,7 +126,8 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
     ]
     if info.synthetic:
         lines += [f"> **{SYNTHETIC_NOTICE}**", ""]
-    lines += [f"# {article.headline.en}", ""]
+    if article.headline.ar:  # plain text (--text) has none
+        lines += [f"# {article.headline.en}", ""]
     lines += [
         " ".join(sentence.en for sentence in paragraph) + "\n" for paragraph in article.paragraphs
     ]
@@ -135,7 +136,8 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
 
 def article_text(article: Article, info: ModelInfo) -> str:
     lines = [f"[{SYNTHETIC_NOTICE}]", ""] if info.synthetic else []
-    lines += [article.headline.en, ""]
+    if article.headline.ar:
+        lines += [article.headline.en, ""]
     lines += [
         " ".join(sentence.en for sentence in paragraph) + "\n" for paragraph in article.paragraphs
     ]
