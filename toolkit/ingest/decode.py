@@ -32,8 +32,11 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
         return _checked(_strict(data, "utf-8-sig", name), "utf-8-sig", name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _checked(_strict(data, "utf-16", name), "utf-16", name)
-    if b"\x00" in data and (utf16 := _utf16_without_bom(data)):
-        return _checked(data.decode(utf16), utf16, name)
+    if b"\x00" in data:
+        if utf16 := _utf16_without_bom(data):
+            return _checked(data.decode(utf16), utf16, name)
+        if data.count(0) > _most_strays(len(data)):
+            raise InputError(f"{name}: binary file (NUL bytes), not an article")
     try:
         return _checked(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError:
@@ -69,6 +72,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return encoding if _reads_as_arabic(text) else None
 
 
+def _most_strays(length: int) -> int:
+    return max(STRAY_CONTROLS, length // 100)
+
+
 def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
@@ -83,7 +90,7 @@ def _checked(text: str, encoding: str, name: str) -> DecodedText:
         for i, ch in enumerate(text)
         if unicodedata.category(ch) == "Cc" and ch not in KEPT_CONTROLS
     ]
-    if len(strays) > max(STRAY_CONTROLS, len(text) // 100):
+    if len(strays) > _most_strays(len(text)):
         kind = "NUL bytes" if "\x00" in text else f"{len(strays)} control characters"
         raise InputError(f"{name}: binary file ({kind}), not an article")
     if not strays:
