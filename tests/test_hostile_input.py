@@ -85,6 +85,14 @@ def test_translate_writes_the_good_records_and_names_the_bad_line(tiny_model, tm
     assert f"toolkit: error: {path}:2: invalid JSON" in result.stderr
 
 
+def test_glossary_match_names_the_bad_line_too(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(f"{record(GOOD[0])}\n{{not json\n", encoding="utf-8")
+    result = invoke("glossary", "match", path, "--json")
+    assert result.exit_code == 1 and f"{path}:2: invalid JSON" in result.stderr
+    assert {m["english"] for m in json.loads(result.stdout)["matches"]} == {"Telegram"}
+
+
 # 2. state files the job owns never stop it
 
 

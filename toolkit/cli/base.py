@@ -42,6 +42,14 @@ def warn(message: str) -> None:
     typer.echo(f"toolkit: warning: {message}", err=True)
 
 
+def exit_on_problems(problems: list) -> None:
+    """Name each part left out on stderr, and exit 1 if any was (the rest is written)."""
+    for problem in problems:
+        typer.echo(f"toolkit: error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"toolkit {__version__}")

@@ -20,6 +20,7 @@ from toolkit.cli.base import (
     WaitOption,
     app,
     command,
+    exit_on_problems,
     make_pipeline,
     memory_option,
     open_memory,
@@ -253,14 +254,6 @@ def translate_folder(
             warn=warn,
             **options,
         )
-
-
-def exit_on_problems(problems: list) -> None:
-    """Name each part left out on stderr, and exit 1 if any was (the rest is written)."""
-    for problem in problems:
-        typer.echo(f"toolkit: error: {problem}", err=True)
-    if problems:
-        raise typer.Exit(1)
 
 
 def close_run(report, label: str) -> None:
