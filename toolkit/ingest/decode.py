@@ -9,6 +9,7 @@ warning; many mean binary data, and the file is refused.
 import codecs
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from toolkit.errors import InputError
 
@@ -18,6 +19,7 @@ MIN_ARABIC_SHARE = 0.5  # of the letters, for the guessed encodings (cp1256, BOM
 STRAY_CONTROLS = 8
 KEPT_CONTROLS = "\t\n\r\f"
 NEWLINE = "\n"
+CONTROL_BYTES = [b for b in [*range(32), 127] if chr(b) not in KEPT_CONTROLS]
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,12 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
         return _checked(_strict(data, "utf-8-sig", name), "utf-8-sig", name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _checked(_strict(data, "utf-16", name), "utf-16", name)
-    if b"\x00" in data:
-        if utf16 := _utf16_without_bom(data):
-            return _checked(data.decode(utf16), utf16, name)
-        if data.count(0) > _most_strays(len(data)):
-            raise InputError(f"{name}: binary file (NUL bytes), not an article")
+    if b"\x00" in data and (utf16 := _utf16_without_bom(data)):
+        return _checked(data.decode(utf16), utf16, name)
+    # the other encodings are ASCII-compatible: control characters are control bytes
+    controls = sum(data.count(byte) for byte in CONTROL_BYTES)
+    if controls > _most_strays(len(data)):
+        _refuse_binary(name, controls, b"\x00" in data)
     try:
         return _checked(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError:
@@ -76,6 +79,11 @@ def _most_strays(length: int) -> int:
     return max(STRAY_CONTROLS, length // 100)
 
 
+def _refuse_binary(name: str, controls: int, nul: bool) -> NoReturn:
+    kind = "NUL bytes" if nul else f"{controls} control characters"
+    raise InputError(f"{name}: binary file ({kind}), not an article")
+
+
 def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
@@ -91,8 +99,7 @@ def _checked(text: str, encoding: str, name: str) -> DecodedText:
         if unicodedata.category(ch) == "Cc" and ch not in KEPT_CONTROLS
     ]
     if len(strays) > _most_strays(len(text)):
-        kind = "NUL bytes" if "\x00" in text else f"{len(strays)} control characters"
-        raise InputError(f"{name}: binary file ({kind}), not an article")
+        _refuse_binary(name, len(strays), "\x00" in text)
     if not strays:
         return DecodedText(text, encoding)
     where = ", ".join(
