@@ -247,9 +247,11 @@ def test_json_and_jsonl(tmp_path):
 
     lines = "\n".join(json.dumps(item, ensure_ascii=False) for item in items)
     assert len(ingest_file(write(tmp_path, "a.jsonl", lines)).articles) == 2
-    broken = write(tmp_path, "b.jsonl", lines + '\n{"title": "x"}\n')
-    with pytest.raises(InputError, match=r"b\.jsonl:3: no 'text' or 'body'"):
-        ingest_file(broken)
+    broken = ingest_file(write(tmp_path, "b.jsonl", lines + '\n{"title": "x"}\n'))
+    assert len(broken.articles) == 2  # the bad record is named, the good ones kept
+    assert [str(p) for p in broken.problems] == [
+        f"{tmp_path}/b.jsonl:3: no 'text' or 'body' string"
+    ]
     with pytest.raises(InputError, match=r"c\.json:1: invalid JSON"):
         ingest_file(write(tmp_path, "c.json", "{nope"))
 

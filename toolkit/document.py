@@ -7,6 +7,20 @@ Ingest creates Articles with Arabic sentences; later stages fill in the other fi
 
 from dataclasses import dataclass, field
 
+TOO_LONG = "too-long"  # the flag of a sentence past toolkit.limits: not sent to the model
+SKIPPED_TOO_LONG = "[skipped: too long]"  # its English
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A part of an input that was left out (a bad JSONL line, a too-long article)."""
+
+    where: str  # "feed.jsonl:2", "list.json: item 2", "a.txt: a-1, sentence 3"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
 
 @dataclass
 class Source:
@@ -37,6 +51,13 @@ class Sentence:
     score: float | None = None
     flags: list[str] = field(default_factory=list)
     terms: list[TermCheck] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> bool:
+        return TOO_LONG in self.flags
+
+    def skip_too_long(self) -> None:
+        self.en, self.score, self.flags, self.terms = SKIPPED_TOO_LONG, None, [TOO_LONG], []
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.brief import brief_articles
-from toolkit.document import Article
+from toolkit.document import Article, Problem
 from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
 from toolkit.glossary import Glossary, Matcher, annotate_articles
@@ -21,6 +21,7 @@ from toolkit.translate import (
     translate_groups,
 )
 from toolkit.translate.executor import Executor
+from toolkit.translate.segment import too_long
 
 ARTICLE_SUFFIXES = tuple(READERS)  # every format ingest reads
 
@@ -42,7 +43,16 @@ class Pipeline:
         on_group: Callable[[int, TranslationCounts], None] | None = None,
     ) -> list[TranslationCounts]:
         """glossary → translate, in place, every group in one decoding stream; `on_group(i,
-        counts)` as soon as group i is translated."""
+        counts)` as soon as group i is translated.
+
+        A sentence past toolkit.limits is marked `too-long` and never reaches the model.
+        """
+        count = lambda text: len(self.engine.tokenize(text))  # noqa: E731
+        for articles in groups:
+            for article in articles:
+                for sentence in article.all_sentences():
+                    if too_long(sentence.ar, count, self.options.max_source_tokens):
+                        sentence.skip_too_long()
         if self.glossary is not None:
             matcher = Matcher(self.glossary)
             for articles in groups:
@@ -73,6 +83,20 @@ class Pipeline:
                 on_group(number, counts)
 
         return self.translate(groups, progress, briefed)
+
+
+def skipped_sentences(articles: list[Article]) -> list[Problem]:
+    """One problem per sentence the translate stage skipped as too long."""
+    return [
+        Problem(
+            f"{article.source.path}: {article.id}, "
+            + (f"sentence {number}" if number else "headline"),
+            f"skipped: too long ({len(sentence.ar):,} characters)",
+        )
+        for article in articles
+        for number, sentence in enumerate(article.all_sentences())
+        if sentence.skipped
+    ]
 
 
 def article_files(directory: Path) -> list[Path]:

@@ -4,8 +4,10 @@ Per input file: unchanged (its outputs in OUT_DIR are current: same file hash, m
 glossary and settings, all files present) → skipped; published on an earlier date (nightly)
 → skipped; unreadable → failed, named, the others go on; otherwise ingested, translated
 (through the translation memory) in one decoding stream across all files, then briefed and
-written as soon as its last sentence is decoded, every output replaced atomically. The run
-is recorded in OUT_DIR/manifest.json.
+written as soon as its last sentence is decoded, every output replaced atomically. A file's
+bad records and too-long parts are its `problems`: its good articles are published, the
+problems named. The run is recorded in OUT_DIR/manifest.json; an unusable manifest of an
+earlier run is ignored with a warning and rewritten.
 """
 
 import datetime as dt
@@ -25,7 +27,7 @@ from toolkit.document import Article
 from toolkit.errors import ConfigError, InputError
 from toolkit.fsutil import atomic_write_text
 from toolkit.ingest import ingest_file
-from toolkit.pipeline import Pipeline, article_files, write_article
+from toolkit.pipeline import Pipeline, article_files, skipped_sentences, write_article
 from toolkit.translate import TranslationCounts
 
 MANIFEST = "manifest.json"
@@ -39,6 +41,8 @@ class FileRecord:
     status: str  # new | updated | unchanged | published-earlier | failed
     articles: list[str] = field(default_factory=list)
     reason: str | None = None
+    problems: list[str] = field(default_factory=list)  # records or parts left out (exit 1)
+    warnings: list[str] = field(default_factory=list)  # what ingest repaired
     sentences: int = 0
     decoded: int = 0
     from_memory: int = 0
@@ -56,6 +60,7 @@ class RunReport:
     glossary: dict | None
     settings: dict
     files: list[FileRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the job's own state files
     timings: dict = field(default_factory=dict)
     finished: str | None = None
     date: str | None = None
@@ -73,6 +78,7 @@ class RunReport:
             "unchanged": self.count("unchanged"),
             "published_earlier": self.count("published-earlier"),
             "failed": self.count("failed"),
+            "problems": sum(len(r.problems) for r in self.files),
             "articles": sum(len(r.articles) for r in done),
             "sentences": sum(r.sentences for r in done),
             "decoded": sum(r.decoded for r in done),
@@ -87,6 +93,7 @@ class RunReport:
         c = self.counts
         text = (
             f"{c['new']} new, {c['unchanged']} unchanged, {c['failed']} failed"
+            + (f", {c['problems']} problems" if c["problems"] else "")
             + (f", {c['published_earlier']} published earlier" if c["published_earlier"] else "")
             + f"; {c['sentences']} sentences"
             + f" ({c['decoded']} decoded, {c['from_memory']} from memory)"
@@ -144,16 +151,47 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def read_manifest(folder: Path) -> dict | None:
-    try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+# what later runs read from a run record's files; a record without them is not usable
+RECORD_FIELDS = {
+    "file": str,
+    "sha256": str,
+    "status": str,
+    "articles": list,
+    "sentences": int,
+    "flagged": int,
+}
+
+
+def read_manifest(folder: Path, warn: Callable[[str], None] | None = None) -> dict | None:
+    """The run record in `folder`; None when there is none or it is unusable (warned)."""
+    path = folder / MANIFEST
+    if not path.exists():
         return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        _check_run_record(data)
+        return data
+    except (OSError, ValueError) as error:
+        if warn:
+            warn(f"{path}: not a usable run record ({error}); ignored")
+        return None
+
+
+def _check_run_record(data: object) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        raise ValueError("no list of files")
+    if not isinstance(data.get("model"), dict) or not isinstance(data.get("glossary"), dict | None):
+        raise ValueError("no model or glossary")
+    for record in data["files"]:
+        if not isinstance(record, dict) or not all(
+            isinstance(record.get(key), kind) for key, kind in RECORD_FIELDS.items()
+        ):
+            raise ValueError(f"a bad file record: {json.dumps(record)[:80]}")
 
 
 def _current(previous: dict | None, report: RunReport, out_dir: Path) -> dict[str, dict]:
     """Files whose outputs from the last run are still right, by file hash."""
-    if not previous or previous.get("model", {}).get("sha256") != report.model["sha256"]:
+    if not previous or previous["model"].get("sha256") != report.model["sha256"]:
         return {}
     if (previous.get("glossary") or {}).get("sha256") != (report.glossary or {}).get("sha256"):
         return {}
@@ -180,13 +218,20 @@ def run_folder(
     published_earlier: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     log: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> RunReport:
     started = time.monotonic()
     report = new_report(command, pipeline, input_dir, out_dir)
-    previous = read_manifest(out_dir)
+    log = log or (lambda _line: None)
+    warn = warn or (lambda _message: None)
+
+    def state_warning(message: str) -> None:
+        report.warnings.append(message)
+        warn(message)
+
+    previous = read_manifest(out_dir, state_warning)
     current = _current(previous, report, out_dir)
     earlier = published_earlier or {}
-    log = log or (lambda _line: None)
 
     pending: list[tuple[FileRecord, list[Article]]] = []
     for path in article_files(input_dir):
@@ -200,6 +245,8 @@ def run_folder(
                 sha,
                 "unchanged",
                 kept["articles"],
+                problems=kept.get("problems", []),
+                warnings=kept.get("warnings", []),
                 sentences=kept["sentences"],
                 flagged=kept["flagged"],
             )
@@ -207,8 +254,13 @@ def run_folder(
             record.status, record.reason = "published-earlier", f"published on {earlier[sha]}"
         else:
             try:
-                articles = ingest_file(str(path)).articles
+                ingested = ingest_file(str(path))
+                articles = ingested.articles
                 record.articles = [a.id for a in articles]
+                record.problems = [str(problem) for problem in ingested.problems]
+                record.warnings = ingested.warnings
+                for message in ingested.warnings:
+                    warn(message)
                 pending.append((record, articles))
             except InputError as error:
                 record.status, record.reason = "failed", str(error)
@@ -224,6 +276,7 @@ def run_folder(
         nonlocal written
         record, articles = pending[number]
         _record_counts(record, counts, articles)
+        record.problems += [str(problem) for problem in skipped_sentences(articles)]
         if record.file in old_outputs:
             record.status = "updated"
             _remove_stale(out_dir, old_outputs[record.file], set(record.articles))
@@ -272,13 +325,15 @@ def _remove_stale(out_dir: Path, old_ids: list[str], new_ids: set[str]) -> None:
             (out_dir / "articles" / f"{article_id}{suffix}").unlink(missing_ok=True)
 
 
-def published_before(outputs: Path, date: str) -> dict[str, str]:
+def published_before(
+    outputs: Path, date: str, warn: Callable[[str], None] | None = None
+) -> dict[str, str]:
     """File hash → the earlier date whose run published it (from outputs/<date>/manifest.json)."""
     seen: dict[str, str] = {}
     for folder in sorted(outputs.glob("????-??-??")):
         if folder.name >= date:
             continue
-        for record in (read_manifest(folder) or {}).get("files", []):
+        for record in (read_manifest(folder, warn) or {}).get("files", []):
             if record.get("status") in DONE:
                 seen.setdefault(record["sha256"], folder.name)
     return seen

@@ -16,7 +16,7 @@ CONTEXT_WORDS = 10
 
 def build_brief(article: Article) -> Brief:
     sentences = article.sentences
-    arabic = [s.ar for s in sentences]
+    arabic = ["" if s.skipped else s.ar for s in sentences]  # a skipped blob is no point
     lead = lead_index(arabic)
     bluf_indices = [lead] if lead >= 0 else []
     if (
@@ -32,6 +32,7 @@ def build_brief(article: Article) -> Brief:
         figures=[
             replace(figure, context=figure.context or _snippet(sentence.en))
             for sentence in sentences
+            if not sentence.skipped
             for figure in extract_figures(sentence.ar)
         ],
         entities=entities(article),

@@ -56,6 +56,14 @@ def warn(message: str) -> None:
     typer.echo(f"toolkit: warning: {message}", err=True)
 
 
+def exit_on_problems(problems: list) -> None:
+    """Name each part left out on stderr, and exit 1 if any was (the rest is written)."""
+    for problem in problems:
+        typer.echo(f"toolkit: error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"toolkit {__version__}")
@@ -140,9 +148,13 @@ def make_pipeline(model, beam, glossary, no_glossary, enforce):
 
 
 def open_memory(path: Path):
+    """The translation memory; a corrupt one is set aside with a warning (it is a cache)."""
     from toolkit.translate import TranslationMemory
 
-    return TranslationMemory(path)
+    memory = TranslationMemory(path)
+    if memory.warning:
+        warn(memory.warning)
+    return memory
 
 
 def load_engine(model: Path | None):

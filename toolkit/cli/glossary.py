@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli.base import GlossaryOption, command, load_glossary_option, warn
+from toolkit.cli.base import (
+    GlossaryOption,
+    command,
+    exit_on_problems,
+    load_glossary_option,
+    warn,
+)
 
 glossary_app = typer.Typer(
     help="Check glossary files, find their terms, import and export them.", no_args_is_help=True
@@ -87,10 +93,11 @@ def glossary_match(
     if as_json:
         document = {"source": ingested.source, "matches": matches}
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
-        return
-    for row in matches:
-        typer.echo(f"{row['article']}\t{row['surface']}\t→ {row['english']} ({row['kind']})")
-    typer.echo(f"{len(matches)} match(es)", err=True)
+    else:
+        for row in matches:
+            typer.echo(f"{row['article']}\t{row['surface']}\t→ {row['english']} ({row['kind']})")
+        typer.echo(f"{len(matches)} match(es)", err=True)
+    exit_on_problems(ingested.problems)
 
 
 @command(glossary_app, "import")

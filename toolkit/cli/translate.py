@@ -20,10 +20,12 @@ from toolkit.cli.base import (
     WaitOption,
     app,
     command,
+    exit_on_problems,
     make_pipeline,
     memory_option,
     open_memory,
     progress_bar,
+    warn,
 )
 
 
@@ -36,8 +38,19 @@ class OutputFormat(StrEnum):
 @command(app, "translate")
 def translate_command(
     file: Annotated[
-        str, typer.Argument(help="Arabic article file, or - for stdin.", metavar="FILE|-")
-    ],
+        str | None,
+        typer.Argument(
+            help="Arabic article file, or - for stdin. A single line is plain text.",
+            metavar="FILE|-",
+            show_default=False,
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option(
+            "--text", help="Translate this text (a word, a phrase, sentences) instead of a file."
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="Write here (atomically) instead of stdout."),
@@ -62,13 +75,25 @@ def translate_command(
     ] = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Translate every article in one file on demand, sentence by sentence."""
+    """Translate every article in one file on demand, sentence by sentence.
+
+    An input of one line (`echo مرحبا | toolkit translate -`) or --text is plain text: no
+    headline or page-furniture rules, just its sentences. A bad record (a JSONL line that is
+    not JSON) or a part past the size limits is named on stderr and the rest is translated
+    (exit 1).
+    """
+    from toolkit.errors import ConfigError
     from toolkit.fsutil import atomic_write_text
-    from toolkit.ingest import ingest_file
+    from toolkit.ingest import ingest_file, ingest_plain
+    from toolkit.pipeline import skipped_sentences
     from toolkit.publish.article import article_json, article_markdown, article_text
 
+    if (file is None) == (text is None):
+        raise ConfigError("give one input: FILE, - for stdin, or --text TEXT")
     fmt = to or _format_from_suffix(output)
-    ingested = ingest_file(file)
+    ingested = ingest_plain(text) if text is not None else ingest_file(file, one_line_as_text=True)
+    for message in ingested.warnings:
+        warn(message)
     pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
     engine = pipeline.engine
     if tm is not None:
@@ -82,14 +107,15 @@ def translate_command(
             "encoding": ingested.encoding,
             "articles": [article_json(article, engine.info) for article in articles],
         }
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        rendered = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     else:
         render = article_markdown if fmt is OutputFormat.md else article_text
-        text = "\n".join(render(article, engine.info) for article in articles)
+        rendered = "\n".join(render(article, engine.info) for article in articles)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(rendered)
     else:
-        atomic_write_text(output, text)
+        atomic_write_text(output, rendered)
+    exit_on_problems([*ingested.problems, *skipped_sentences(articles)])
 
 
 @command(app, "ingest")
@@ -100,17 +126,21 @@ def ingest_command(
     """Show what ingest sees: articles, headline, paragraphs → sentences, dropped lines.
 
     Formats: .txt (first headline-like line is the headline), .md, .html, .json, .jsonl.
-    Encodings: UTF-8 (BOM or not), UTF-16 with BOM, Windows-1256. Page furniture rules
+    Encodings: UTF-8 (BOM or not), UTF-16 (BOM or not), Windows-1256. Page furniture rules
     (widgets, bylines, photo credits, abbreviations) live in toolkit/data/debris.tsv.
+    Bad records and articles past the size limit are named on stderr (exit 1).
     """
     from toolkit.ingest import ingest_file
     from toolkit.publish.article import ingest_json, ingest_text
 
     result = ingest_file(file)
+    for message in result.warnings:
+        warn(message)
     if as_json:
         typer.echo(json.dumps(ingest_json(result), ensure_ascii=False, indent=2))
     else:
         typer.echo(ingest_text(result))
+    exit_on_problems(result.problems)
 
 
 @command(app, "batch")
@@ -196,7 +226,7 @@ def nightly_command(
             inbox,
             folder,
             quiet,
-            published_earlier=published_before(outputs, day),
+            published_earlier=published_before(outputs, day, warn),
         )
         publishing = time.monotonic()
         publish_digest(folder, day)
@@ -216,16 +246,23 @@ def translate_folder(
     pipeline.memory = open_memory(tm)
     with progress_bar("translating", quiet) as update:
         return run_folder(
-            command, pipeline, inputs, out_dir, progress=update, log=plain_log(quiet), **options
+            command,
+            pipeline,
+            inputs,
+            out_dir,
+            progress=update,
+            log=plain_log(quiet),
+            warn=warn,
+            **options,
         )
 
 
 def close_run(report, label: str) -> None:
     for record in report.files:
-        if record.status == "failed":
-            typer.echo(f"toolkit: error: {record.reason}", err=True)
+        for error in [record.reason] if record.status == "failed" else record.problems:
+            typer.echo(f"toolkit: error: {error}", err=True)
     typer.echo(f"{label}: {report.summary()}")
-    if report.count("failed"):
+    if report.count("failed") or report.counts["problems"]:
         raise typer.Exit(1)
 
 

@@ -1,21 +1,25 @@
 """Ingest stage: a file (or stdin) → Articles of normalized Arabic sentences in paragraphs.
 
 decode (encodings) → read (format) → clean (debris, article split, headline) → segment.
+A bad record (a JSONL line that is not JSON) or an article past toolkit.limits is left out
+and named in `problems`; the rest of the file is still read. Plain text (`--text`, or one
+line on demand) skips the article heuristics: no headline, no debris rules.
 """
 
 import hashlib
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from toolkit.document import Article, Sentence, Source
+from toolkit.document import Article, Problem, Sentence, Source
 from toolkit.errors import InputError
 from toolkit.ingest.clean import clean_document
 from toolkit.ingest.debris import DebrisRules, default_rules
 from toolkit.ingest.decode import decode_bytes
 from toolkit.ingest.normalize import normalize
-from toolkit.ingest.readers import READERS, read_txt
+from toolkit.ingest.readers import READERS, ReadResult, read_txt
 from toolkit.ingest.sentences import bullet_marker, split_sentences, strip_bullet
+from toolkit.limits import MAX_ARTICLE_CHARS
 
 STDIN = "-"
 
@@ -25,6 +29,8 @@ class IngestResult:
     source: str
     encoding: str
     articles: list[Article]
+    problems: list[Problem] = field(default_factory=list)  # what was left out, and why
+    warnings: list[str] = field(default_factory=list)  # what was repaired (stray controls)
 
 
 def read_input(path: str) -> tuple[bytes, str]:
@@ -36,22 +42,79 @@ def read_input(path: str) -> tuple[bytes, str]:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from error
 
 
-def ingest_file(path: str, rules: DebrisRules | None = None) -> IngestResult:
+def ingest_file(
+    path: str, rules: DebrisRules | None = None, *, one_line_as_text: bool = False
+) -> IngestResult:
+    """Every article in the file. With one_line_as_text, a plain-text input (stdin, .txt) of
+    a single line is a word or phrase to translate, not an article: see ingest_plain."""
     data, name = read_input(path)
     if not data.strip():
         raise InputError(f"{name}: empty file")
     decoded = decode_bytes(data, name)
-    rules = rules or default_rules()
+    text = decoded.text.lstrip("\ufeff")
     reader = READERS.get(Path(path).suffix.lower(), read_txt) if path != STDIN else read_txt
     stem = "stdin" if path == STDIN else Path(path).stem
     source = Source(path=name, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding)
+    if one_line_as_text and reader is read_txt and len(_lines(text)) == 1:
+        result = _plain(text, source, stem)
+    else:
+        result = _articles(reader(text, name), rules or default_rules(), source, stem)
+    result.warnings[:0] = decoded.warnings
+    return result
 
+
+def ingest_plain(text: str) -> IngestResult:
+    """Plain text given on the command line (--text): sentences in paragraphs, nothing else."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    source = Source(path="<text>", sha256=digest, encoding="utf-8")
+    return _plain(text, source, "text")
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if normalize(line)]
+
+
+def _plain(text: str, source: Source, stem: str) -> IngestResult:
+    """No headline, no debris rules, no article split: each line a paragraph of sentences."""
+    lines = _lines(text)
+    if not lines:
+        raise InputError(f"{source.path}: no text")
+    problem = _too_long(source.path, "", lines)
+    if problem:
+        raise InputError(str(problem))
+    sentences = [
+        Sentence(ar=normalize(sentence), paragraph=number, original=sentence)
+        for number, line in enumerate(lines)
+        for sentence in split_sentences(line.strip())
+    ]
+    headline = Sentence(ar="", paragraph=-1)
+    article = Article(id=f"{stem}-1", source=source, headline=headline, sentences=sentences)
+    return IngestResult(source=source.path, encoding=source.encoding, articles=[article])
+
+
+def _too_long(where: str, headline: str, paragraphs: list[str]) -> Problem | None:
+    size = len(headline) + sum(len(paragraph) for paragraph in paragraphs)
+    if size <= MAX_ARTICLE_CHARS:
+        return None
+    title = f" «{headline[:40]}»" if headline else ""
+    return Problem(
+        where,
+        f"article{title} skipped: too long ({size:,} characters; limit {MAX_ARTICLE_CHARS:,})",
+    )
+
+
+def _articles(read: ReadResult, rules: DebrisRules, source: Source, stem: str) -> IngestResult:
     articles: list[Article] = []
+    problems = list(read.problems)
     dropped_only: list[str] = []
-    for document in reader(decoded.text.lstrip("\ufeff"), name):
+    for document in read.documents:
         for clean in clean_document(document, rules):
             if not clean.paragraphs and not clean.headline:
                 dropped_only.extend(clean.dropped)
+                continue
+            problem = _too_long(document.where or source.path, clean.headline, clean.paragraphs)
+            if problem:
+                problems.append(problem)
                 continue
             sentences = [
                 Sentence(
@@ -74,6 +137,11 @@ def ingest_file(path: str, rules: DebrisRules | None = None) -> IngestResult:
                     dropped=clean.dropped,
                 )
             )
+    if not articles and problems:
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        raise InputError("; ".join(map(str, problems[:3])) + more)
     if not articles:
-        raise InputError(f"{name}: no article text ({len(dropped_only)} lines, all page furniture)")
-    return IngestResult(source=name, encoding=decoded.encoding, articles=articles)
+        raise InputError(
+            f"{source.path}: no article text ({len(dropped_only)} lines, all page furniture)"
+        )
+    return IngestResult(source.path, source.encoding, articles, problems)

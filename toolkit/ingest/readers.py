@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from toolkit.document import Problem
 from toolkit.errors import InputError
 
 
@@ -21,10 +22,17 @@ class RawDocument:
     date: str | None = None
     may_hold_several: bool = False  # plain text can hold several articles back to back
     dropped: list[str] = field(default_factory=list)  # what the reader itself left out
+    where: str = ""  # the record it came from ("feed.jsonl:3"), when there are several
 
 
-def read_txt(text: str, name: str) -> list[RawDocument]:
-    return [RawDocument(lines=text.splitlines(), may_hold_several=True)]
+@dataclass
+class ReadResult:
+    documents: list[RawDocument]
+    problems: list[Problem] = field(default_factory=list)  # records left out, and why
+
+
+def read_txt(text: str, name: str) -> ReadResult:
+    return ReadResult([RawDocument(lines=text.splitlines(), may_hold_several=True)])
 
 
 MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -33,7 +41,7 @@ MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 MD_BLOCK_START = re.compile(r"^\s*(#{1,6}\s|[-*+•]\s|\d{1,2}[.)]\s|>)")
 
 
-def read_md(text: str, name: str) -> list[RawDocument]:
+def read_md(text: str, name: str) -> ReadResult:
     """Headings, list items and paragraphs become lines; soft-wrapped lines are joined."""
     lines: list[str] = []
     dropped: list[str] = []
@@ -58,7 +66,7 @@ def read_md(text: str, name: str) -> list[RawDocument]:
         else:
             lines.append(line)
         previous_blank = False
-    return [RawDocument(lines=lines, may_hold_several=True, dropped=dropped)]
+    return ReadResult([RawDocument(lines=lines, may_hold_several=True, dropped=dropped)])
 
 
 class _ArticleHTML(HTMLParser):
@@ -155,7 +163,7 @@ class _ArticleHTML(HTMLParser):
             self.buffer.append(data)
 
 
-def read_html(text: str, name: str) -> list[RawDocument]:
+def read_html(text: str, name: str) -> ReadResult:
     parser = _ArticleHTML()
     parser.feed(text)
     parser.close()
@@ -163,7 +171,7 @@ def read_html(text: str, name: str) -> list[RawDocument]:
     documents = [doc for doc in parser.articles if doc.lines or doc.headline]
     for document in documents:
         document.headline = document.headline or parser.title
-    return documents
+    return ReadResult(documents)
 
 
 TITLE_KEYS = ("title", "headline")
@@ -171,11 +179,12 @@ TEXT_KEYS = ("text", "body")
 
 
 def _from_object(item: object, where: str) -> RawDocument:
+    """One JSON record; ValueError says what is wrong with it."""
     if not isinstance(item, dict):
-        raise InputError(f"{where}: expected an object with title/headline and text/body")
+        raise ValueError("expected an object with title/headline and text/body")
     body = next((item[k] for k in TEXT_KEYS if isinstance(item.get(k), str)), None)
     if body is None:
-        raise InputError(f"{where}: no 'text' or 'body' string")
+        raise ValueError("no 'text' or 'body' string")
     title = next((item[k] for k in TITLE_KEYS if isinstance(item.get(k), str)), None)
     url, date = item.get("url"), item.get("date")
     return RawDocument(
@@ -183,29 +192,47 @@ def _from_object(item: object, where: str) -> RawDocument:
         headline=title.strip() if title and title.strip() else None,
         url=url if isinstance(url, str) else None,
         date=date if isinstance(date, str) else None,
+        where=where,
     )
 
 
-def read_json(text: str, name: str) -> list[RawDocument]:
+def _add_record(result: ReadResult, where: str, item: object) -> None:
+    try:
+        result.documents.append(_from_object(item, where))
+    except ValueError as error:
+        result.problems.append(Problem(where, str(error)))
+
+
+def read_json(text: str, name: str) -> ReadResult:
+    """One object or a list of them; a bad item is left out and named, the others are read."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"{name}:{error.lineno}: invalid JSON ({error.msg})") from error
-    items = data if isinstance(data, list) else [data]
-    return [_from_object(item, f"{name}: item {i + 1}") for i, item in enumerate(items)]
+    result = ReadResult([])
+    for number, item in enumerate(data if isinstance(data, list) else [data], 1):
+        _add_record(result, f"{name}: item {number}", item)
+    return result
 
 
-def read_jsonl(text: str, name: str) -> list[RawDocument]:
-    documents = []
-    for number, line in enumerate(text.splitlines(), 1):
+def read_jsonl(text: str, name: str) -> ReadResult:
+    """One object per line; a bad line is left out and named, the others are read.
+
+    Lines end at \\n only: JSON strings may hold U+2028 and other characters that
+    str.splitlines() would cut at.
+    """
+    result = ReadResult([])
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
+        where = f"{name}:{number}"
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            raise InputError(f"{name}:{number}: invalid JSON ({error.msg})") from error
-        documents.append(_from_object(item, f"{name}:{number}"))
-    return documents
+            result.problems.append(Problem(where, f"invalid JSON ({error.msg})"))
+            continue
+        _add_record(result, where, item)
+    return result
 
 
 READERS = {

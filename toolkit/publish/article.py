@@ -128,7 +128,8 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
     ]
     if info.synthetic:
         lines += [f"> **{SYNTHETIC_NOTICE}**", ""]
-    lines += [f"# {article.headline.en}", ""]
+    if article.headline.ar:  # plain text (--text) has none
+        lines += [f"# {article.headline.en}", ""]
     lines += [block + "\n" for block in english_blocks(article)]
     return "\n".join(lines)
 
@@ -150,7 +151,8 @@ def english_blocks(article: Article) -> list[str]:
 
 def article_text(article: Article, info: ModelInfo) -> str:
     lines = [f"[{SYNTHETIC_NOTICE}]", ""] if info.synthetic else []
-    lines += [article.headline.en, ""]
+    if article.headline.ar:
+        lines += [article.headline.en, ""]
     lines += [block + "\n" for block in english_blocks(article)]
     return "\n".join(lines)
 

@@ -89,7 +89,12 @@ def translate_groups(
     state: list[_Group] = []
     work: dict[str, tuple[str, list[str]]] = {}
     for articles in groups:
-        sentences = [sentence for article in articles for sentence in article.all_sentences()]
+        sentences = [
+            sentence
+            for article in articles
+            for sentence in article.all_sentences()
+            if not sentence.skipped  # too long: never sent to the model
+        ]
         keys = []
         for sentence in sentences:
             source = prepare_source(sentence.original or sentence.ar, sentence.matches, strategy)

@@ -7,13 +7,15 @@ own quote marks so that every piece is balanced; the display keeps the sentence 
 Marian models take at most 512 source positions and translate long inputs badly, so a
 piece over the limit is cut at the Arabic comma «،» or semicolon «؛» first, then before
 the conjunction « و», and only as a last resort between words. Pieces are packed greedily
-back up to the limit so that the model sees as much context as it can.
+back up to the limit so that the model sees as much context as it can. A sentence past
+toolkit.limits (too many tokens, or too many segments) is not cut at all: it is skipped.
 """
 
 import re
 from collections.abc import Callable
 
 from toolkit.ingest.sentences import QUOTED, split_sentences
+from toolkit.limits import MAX_SENTENCE_SEGMENTS, MAX_SENTENCE_TOKENS
 
 CLAUSE_BREAKS = (
     re.compile(r"(?<=[،؛,;:])\s+"),  # after a comma/semicolon, Arabic or Latin
@@ -45,6 +47,19 @@ def split_quotations(text: str) -> list[str]:
         position = quote.end()
     pieces[-1] += text[position:]
     return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def too_long(
+    text: str,
+    count: Callable[[str], int],
+    segment_tokens: int,
+    max_tokens: int = MAX_SENTENCE_TOKENS,
+    max_segments: int = MAX_SENTENCE_SEGMENTS,
+) -> bool:
+    """Whether `text` is past the limits of what one sentence may cost to decode."""
+    return count(text) > max_tokens or (
+        len(split_for_model(text, count, segment_tokens)) > max_segments
+    )
 
 
 def _split(text: str, count: Callable[[str], int], limit: int, level: int) -> list[str]:
