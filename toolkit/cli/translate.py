@@ -17,9 +17,12 @@ from toolkit.cli.base import (
     ModelOption,
     NoGlossaryOption,
     QuietOption,
+    SchedulerOption,
     WaitOption,
+    WorkersOption,
     app,
     command,
+    decoding_on,
     make_pipeline,
     memory_option,
     open_memory,
@@ -130,6 +133,8 @@ def batch_command(
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
     tm: Annotated[Path | None, memory_option("outputs/tm.sqlite")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     wait: WaitOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -143,9 +148,10 @@ def batch_command(
     started = time.monotonic()
     with run_lock(output, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
-        report = translate_folder(
-            "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
-        )
+        with decoding_on(pipeline, workers, scheduler):
+            report = translate_folder(
+                "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
+            )
         finish(report, output, started)
     close_run(report, "batch")
 
@@ -167,6 +173,8 @@ def nightly_command(
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
     tm: Annotated[Path | None, memory_option("OUTPUTS/tm.sqlite")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     wait: WaitOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -189,15 +197,16 @@ def nightly_command(
     folder = outputs / day
     with run_lock(outputs, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
-        report = translate_folder(
-            "nightly",
-            pipeline,
-            tm or outputs / "tm.sqlite",
-            inbox,
-            folder,
-            quiet,
-            published_earlier=published_before(outputs, day),
-        )
+        with decoding_on(pipeline, workers, scheduler):
+            report = translate_folder(
+                "nightly",
+                pipeline,
+                tm or outputs / "tm.sqlite",
+                inbox,
+                folder,
+                quiet,
+                published_earlier=published_before(outputs, day),
+            )
         publishing = time.monotonic()
         publish_digest(folder, day)
         report.date, report.digest = day, str(folder / "digest.html")
