@@ -8,12 +8,17 @@ DEMO_MODEL ?= models/synthetic-opus-mt-ar-en
 INBOX ?= inbox
 OUTPUTS ?= outputs
 DATE ?= $(shell date +%F)
+# Scale out: WORKERS=N local Dask worker processes, or SCHEDULER=tcp://host:8786 (an existing cluster)
+WORKERS ?=
+SCHEDULER ?=
+SCALE := $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 STAMP := $(VENV)/.installed
 
 .PHONY: help setup browser test lint model demo-model nightly demo translate bench eval lock clean
 
 help:
 	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing)"
+	@echo "                       WORKERS=N: N local Dask worker processes; SCHEDULER=ADDR: a Dask cluster"
 	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
@@ -65,7 +70,7 @@ demo-model: setup
 
 # The main job (cron): what is new in inbox/ → outputs/<date>/ with digest, feed, manifest.
 nightly: model
-	$(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) --model $(MODEL)
+	$(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) --model $(MODEL) $(SCALE)
 
 demo: demo-model
 	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo
