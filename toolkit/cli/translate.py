@@ -183,7 +183,8 @@ def nightly_command(
     Incremental: files already published for this date with the same model, glossary and
     settings are skipped, files published on an earlier date are not published again, and
     sentences in the translation memory are not decoded again. Safe to kill and rerun; one
-    run at a time per OUTPUTS (a second exits 2, or waits with --wait).
+    run at a time per OUTPUTS (a second exits 2, or waits with --wait). With --workers or
+    --scheduler only decoding runs on a Dask cluster; everything else stays in this process.
     """
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_digest
