@@ -15,13 +15,18 @@ RECIPIENTS ?=
 SMTP ?=
 SEND_OPTS ?=
 SEND = $(TOOLKIT) send $(OUTPUTS)/$(DATE) --to "$(RECIPIENTS)" $(if $(SMTP),--smtp "$(SMTP)") $(SEND_OPTS)
+# Scale out: WORKERS=N local Dask worker processes, or SCHEDULER=tcp://host:8786 (an existing cluster)
+WORKERS ?=
+SCHEDULER ?=
+SCALE := $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 STAMP := $(VENV)/.installed
 
 .PHONY: help setup browser test lint model demo-model nightly demo translate send archive bench eval lock clean
 
 help:
 	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing);"
-	@echo "                       with RECIPIENTS=file, e-mail the briefing too"
+	@echo "                       RECIPIENTS=file: e-mail the briefing too;"
+	@echo "                       WORKERS=N: N local Dask worker processes; SCHEDULER=ADDR: a Dask cluster"
 	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port]  e-mail outputs/<date>/ (once per recipient)"
 	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
@@ -78,7 +83,7 @@ demo-model: setup
 # the worse of the two.
 nightly: model
 	@rc=0; $(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) \
-		--model $(MODEL) || rc=$$?; \
+		--model $(MODEL) $(SCALE) || rc=$$?; \
 	if [ -z "$(RECIPIENTS)" ]; then echo "RECIPIENTS not set: the briefing is not e-mailed"; \
 	elif [ $$rc -le 1 ]; then $(SEND) || { s=$$?; [ $$s -gt $$rc ] && rc=$$s; }; \
 	fi; exit $$rc

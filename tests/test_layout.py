@@ -47,11 +47,13 @@ def test_layout_reaches_ctranslate2(tiny_model, monkeypatch):
 
     monkeypatch.setattr(ctranslate2, "Translator", spy)
     engine = Engine(tiny_model, layout=Layout(workers=2, threads=1, batch_tokens=64))
-    assert (seen["inter_threads"], seen["intra_threads"]) == (2, 1)
+    assert not seen  # loaded on first use only
     assert engine.translator.num_translators == 2
+    assert (seen["inter_threads"], seen["intra_threads"]) == (2, 1)
 
     monkeypatch.setenv("TOOLKIT_LAYOUT", "1x2:128")
     engine = Engine(tiny_model)
+    assert engine.translator.num_translators == 1
     assert (seen["inter_threads"], seen["intra_threads"]) == (1, 2)
     assert engine.layout.batch_tokens == 128
 

@@ -17,9 +17,10 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from toolkit import __version__
@@ -29,6 +30,8 @@ from toolkit.fsutil import atomic_write_text
 from toolkit.ingest import ingest_file
 from toolkit.pipeline import Pipeline, article_files, skipped_sentences, write_article
 from toolkit.translate import TranslationCounts
+from toolkit.translate.executor import Executor
+from toolkit.translate.plan import Batch, BatchResult
 
 MANIFEST = "manifest.json"
 DONE = ("new", "updated", "unchanged")
@@ -62,6 +65,7 @@ class RunReport:
     files: list[FileRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the job's own state files
     timings: dict = field(default_factory=dict)
+    batches: dict[str, int] = field(default_factory=dict)  # decoded per worker
     finished: str | None = None
     date: str | None = None
     digest: str | None = None
@@ -110,7 +114,24 @@ def settings_of(pipeline: Pipeline) -> dict:
         "decoding_ratio": options.decoding_ratio,
         "decoding_margin": options.decoding_margin,
         "layout": pipeline.engine.layout.to_json(),
+        "executor": executor_of(pipeline).settings.to_json(),
     }
+
+
+def executor_of(pipeline: Pipeline) -> Executor:
+    return pipeline.executor or pipeline.engine.executor
+
+
+class CountingExecutor:
+    """Passes results through and counts the batches each worker decoded."""
+
+    def __init__(self, inner: Executor, counts: Counter):
+        self.inner, self.counts, self.settings = inner, counts, inner.settings
+
+    def run(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
+        for result in self.inner.run(batches):
+            self.counts[result.worker] += 1
+            yield result
 
 
 # settings that change speed, not results: outputs made under other values are still current
@@ -289,7 +310,10 @@ def run_folder(
             f"({counts.decoded} decoded, {counts.from_memory} from memory)"
         )
 
-    pipeline.run([articles for _, articles in pending], progress, publish)
+    per_worker: Counter = Counter()
+    counting = replace(pipeline, executor=CountingExecutor(executor_of(pipeline), per_worker))
+    counting.run([articles for _, articles in pending], progress, publish)
+    report.batches = dict(sorted(per_worker.items()))
     report.timings["translate_s"] = round(time.monotonic() - translate_started, 3)
     for record in report.files:
         if record.status in ("failed", "published-earlier"):

@@ -1,5 +1,6 @@
 """What every command group shares: the app, error handling, common options, set-up helpers."""
 
+import contextlib
 import functools
 from pathlib import Path
 from typing import Annotated
@@ -168,6 +169,39 @@ def load_engine(model: Path | None):
             "its translations are meaningless; outputs are marked synthetic: true"
         )
     return engine
+
+
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Decode on a local Dask cluster of N worker processes (127.0.0.1), each with its "
+        "share of the cores. [default: this process's own translator]",
+        show_default=False,
+        metavar="N",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Decode on the existing Dask cluster at ADDRESS (tcp://host:8786); its workers "
+        "must see the model at the --model path. [default: $TOOLKIT_SCHEDULER]",
+        show_default=False,
+        metavar="ADDRESS",
+    ),
+]
+
+
+@contextlib.contextmanager
+def decoding_on(pipeline, workers: int | None, scheduler: str | None):
+    """The pipeline decodes on a Dask cluster for the duration (--workers/--scheduler)."""
+    from toolkit.translate.cluster import executor_for
+
+    with executor_for(pipeline.engine, workers, scheduler) as executor:
+        pipeline.executor = executor
+        yield
 
 
 WaitOption = Annotated[

@@ -17,9 +17,12 @@ from toolkit.cli.base import (
     ModelOption,
     NoGlossaryOption,
     QuietOption,
+    SchedulerOption,
     WaitOption,
+    WorkersOption,
     app,
     command,
+    decoding_on,
     exit_on_problems,
     make_pipeline,
     memory_option,
@@ -160,6 +163,8 @@ def batch_command(
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
     tm: Annotated[Path | None, memory_option("outputs/tm.sqlite")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     wait: WaitOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -173,9 +178,10 @@ def batch_command(
     started = time.monotonic()
     with run_lock(output, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
-        report = translate_folder(
-            "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
-        )
+        with decoding_on(pipeline, workers, scheduler):
+            report = translate_folder(
+                "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
+            )
         finish(report, output, started)
     close_run(report, "batch")
 
@@ -197,6 +203,8 @@ def nightly_command(
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
     tm: Annotated[Path | None, memory_option("OUTPUTS/tm.sqlite")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     wait: WaitOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -205,7 +213,8 @@ def nightly_command(
     Incremental: files already published for this date with the same model, glossary and
     settings are skipped, files published on an earlier date are not published again, and
     sentences in the translation memory are not decoded again. Safe to kill and rerun; one
-    run at a time per OUTPUTS (a second exits 2, or waits with --wait).
+    run at a time per OUTPUTS (a second exits 2, or waits with --wait). With --workers or
+    --scheduler only decoding runs on a Dask cluster; everything else stays in this process.
     """
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive, publish_digest
@@ -219,15 +228,16 @@ def nightly_command(
     folder = outputs / day
     with run_lock(outputs, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
-        report = translate_folder(
-            "nightly",
-            pipeline,
-            tm or outputs / "tm.sqlite",
-            inbox,
-            folder,
-            quiet,
-            published_earlier=published_before(outputs, day, warn),
-        )
+        with decoding_on(pipeline, workers, scheduler):
+            report = translate_folder(
+                "nightly",
+                pipeline,
+                tm or outputs / "tm.sqlite",
+                inbox,
+                folder,
+                quiet,
+                published_earlier=published_before(outputs, day, warn),
+            )
         publishing = time.monotonic()
         publish_digest(folder, day)
         publish_archive(outputs)

@@ -11,6 +11,7 @@ The model is loaded once per Engine. Known traps handled here:
   as truncated rather than passed off as complete.
 """
 
+import contextlib
 import functools
 import json
 from collections.abc import Callable, Iterator
@@ -102,6 +103,18 @@ def source_suffix(model_dir: Path) -> tuple[str, ...]:
     return ()
 
 
+@contextlib.contextmanager
+def _loading(model_dir: Path) -> Iterator[None]:
+    """A model file that cannot be loaded is a configuration error (exit 2)."""
+    try:
+        yield
+    except (RuntimeError, OSError, ValueError) as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ConfigError(
+            f"model at {model_dir} cannot be loaded ({message}): {HOW_TO_GET_ONE}"
+        ) from error
+
+
 class Engine:
     """One loaded model. `translate` takes plain Arabic strings and returns English.
 
@@ -113,30 +126,33 @@ class Engine:
     def __init__(
         self, model_dir: Path, *, compute_type: str = "default", layout: Layout | None = None
     ):
-        import ctranslate2
         import sentencepiece as spm
 
         self.model_dir = Path(model_dir)
         self.info: ModelInfo = load_model_info(self.model_dir)
         self.layout = layout or Layout.configured()
-        try:
-            self.translator = ctranslate2.Translator(
-                str(self.model_dir),
-                device="cpu",
-                compute_type=compute_type,
-                inter_threads=self.layout.workers,
-                intra_threads=self.layout.threads,
-            )
+        self.compute_type = compute_type
+        with _loading(self.model_dir):
             source, target = spm_files(self.model_dir)
             self.source_spm = spm.SentencePieceProcessor(model_file=str(source))
             self.target_spm = spm.SentencePieceProcessor(model_file=str(target))
             self.source_suffix = source_suffix(self.model_dir)
-        except (RuntimeError, OSError, ValueError) as error:
-            message = str(error).splitlines()[0] if str(error) else type(error).__name__
-            raise ConfigError(
-                f"model at {self.model_dir} cannot be loaded ({message}): {HOW_TO_GET_ONE}"
-            ) from error
         self.executor: Executor = LocalExecutor(self)
+
+    @functools.cached_property
+    def translator(self):
+        """This process's CTranslate2 translator, loaded on first use: a driver whose batches
+        are decoded elsewhere (toolkit.translate.cluster) never loads one."""
+        import ctranslate2
+
+        with _loading(self.model_dir):
+            return ctranslate2.Translator(
+                str(self.model_dir),
+                device="cpu",
+                compute_type=self.compute_type,
+                inter_threads=self.layout.workers,
+                intra_threads=self.layout.threads,
+            )
 
     @functools.cached_property
     def target_vocabulary(self) -> frozenset[str]:

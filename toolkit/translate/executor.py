@@ -7,12 +7,27 @@ translator; a Dask executor ships the same `Batch` objects to worker processes.
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
 from typing import Protocol
 
 from toolkit.translate.plan import Batch, BatchResult
 
 
+@dataclass(frozen=True)
+class ExecutorSettings:
+    """Who decodes, as the manifest records it (`settings.executor`)."""
+
+    kind: str  # local | dask
+    workers: int  # this process's CTranslate2 workers, or the Dask worker processes
+    scheduler: str | None = None  # the Dask scheduler's address
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
 class Executor(Protocol):
+    settings: ExecutorSettings
+
     def run(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
         """Decode every batch; yield each result once, as soon as it is ready."""
         ...
@@ -47,6 +62,10 @@ class LocalExecutor:
 
     def __init__(self, engine):
         self.engine = engine  # the translator is looked up per run (tests may wrap it)
+
+    @property
+    def settings(self) -> ExecutorSettings:
+        return ExecutorSettings("local", self.engine.layout.workers)
 
     def run(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
         translator = self.engine.translator
