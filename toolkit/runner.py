@@ -103,6 +103,7 @@ def settings_of(pipeline: Pipeline) -> dict:
         "decoding_ratio": options.decoding_ratio,
         "decoding_margin": options.decoding_margin,
         "layout": pipeline.engine.layout.to_json(),
+        **({"vmap": options.vmap} if options.vmap else {}),  # absent: outputs stay current
     }
 
 

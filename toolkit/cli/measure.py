@@ -12,6 +12,7 @@ from toolkit.cli.base import (
     EnforceOption,
     GlossaryOption,
     ModelOption,
+    VmapOption,
     app,
     command,
     make_pipeline,
@@ -28,6 +29,7 @@ def eval_command(
     glossary: GlossaryOption = None,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    vmap: VmapOption = False,
     compare: Annotated[
         bool,
         typer.Option("--compare-strategies", help="Score every --enforce strategy, not just one."),
@@ -51,7 +53,7 @@ def eval_command(
     from toolkit.pipeline import Pipeline
 
     references = read_references(refs)
-    base = make_pipeline(model, beam, glossary, False, enforce)
+    base = make_pipeline(model, beam, glossary, False, enforce, vmap)
     configs = []
     if base.glossary is not None:
         names = [name for name in STRATEGIES if name != "none"] if compare else [enforce]

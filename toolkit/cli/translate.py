@@ -17,6 +17,7 @@ from toolkit.cli.base import (
     ModelOption,
     NoGlossaryOption,
     QuietOption,
+    VmapOption,
     WaitOption,
     app,
     command,
@@ -56,6 +57,7 @@ def translate_command(
     no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    vmap: VmapOption = False,
     tm: Annotated[
         Path | None,
         typer.Option("--tm", help="Translation memory (SQLite) to reuse and fill [default: none]."),
@@ -69,7 +71,7 @@ def translate_command(
 
     fmt = to or _format_from_suffix(output)
     ingested = ingest_file(file)
-    pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+    pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
     engine = pipeline.engine
     if tm is not None:
         pipeline.memory = open_memory(tm)
@@ -129,6 +131,7 @@ def batch_command(
     no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    vmap: VmapOption = False,
     tm: Annotated[Path | None, memory_option("outputs/tm.sqlite")] = None,
     wait: WaitOption = False,
     quiet: QuietOption = False,
@@ -142,7 +145,7 @@ def batch_command(
 
     started = time.monotonic()
     with run_lock(output, wait):
-        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
         report = translate_folder(
             "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
         )
@@ -166,6 +169,7 @@ def nightly_command(
     no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    vmap: VmapOption = False,
     tm: Annotated[Path | None, memory_option("OUTPUTS/tm.sqlite")] = None,
     wait: WaitOption = False,
     quiet: QuietOption = False,
@@ -188,7 +192,7 @@ def nightly_command(
     started = time.monotonic()
     folder = outputs / day
     with run_lock(outputs, wait):
-        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
         report = translate_folder(
             "nightly",
             pipeline,

@@ -64,3 +64,12 @@ def load_model_info(model_dir: Path) -> ModelInfo:
         raise ConfigError(
             f"{model_dir / MANIFEST_NAME}: unreadable manifest ({error}): {HOW_TO_GET_ONE}"
         ) from error
+
+
+def target_vocabulary(model_dir: Path) -> list[str]:
+    """The converted model's output vocabulary in id order ([] if it has no JSON vocabulary)."""
+    for name in ("shared_vocabulary.json", "target_vocabulary.json"):
+        path = Path(model_dir) / name
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    return []

@@ -10,13 +10,12 @@ The model is loaded once per Engine. Known traps handled here:
 """
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ConfigError
-from toolkit.model.store import HOW_TO_GET_ONE, ModelInfo, load_model_info
+from toolkit.model.store import HOW_TO_GET_ONE, ModelInfo, load_model_info, target_vocabulary
 from toolkit.translate.executor import Executor, LocalExecutor
 from toolkit.translate.options import MODEL_POSITIONS, DecodingOptions, Layout, cpu_threads
 from toolkit.translate.plan import Batch, BatchResult, SegmentInput, plan_batches
@@ -122,11 +121,7 @@ class Engine:
 
     @functools.cached_property
     def target_vocabulary(self) -> frozenset[str]:
-        for name in ("shared_vocabulary.json", "target_vocabulary.json"):
-            path = self.model_dir / name
-            if path.is_file():
-                return frozenset(json.loads(path.read_text(encoding="utf-8")))
-        return frozenset()
+        return frozenset(target_vocabulary(self.model_dir))
 
     def tokenize(self, text: str) -> list[str]:
         return [*self.source_spm.encode(text, out_type=str), EOS]

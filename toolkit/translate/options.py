@@ -25,6 +25,9 @@ class DecodingOptions:
     decoding_margin: int = 10
     # n-best list per segment (the glossary re-ranks it); must not exceed beam_size
     num_hypotheses: int = 1
+    # sha256 of the model folder's vmap.txt when decoding is restricted to it (CTranslate2
+    # use_vmap, `--vmap`); None: the full output vocabulary
+    vmap: str | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.beam_size <= 16:
