@@ -78,33 +78,43 @@ def run_leg(spec: LegSpec, scratch: Path) -> LegResult:
 
 class Bench:
     """Runs legs (each `repeat` times in fresh processes, the fastest kept), once per
-    engine and layout, and records them in `report`."""
+    engine and layout, and records them in `report`. A layout whose batches and threads
+    are those of one already run is not run again (on small work several token budgets
+    give the same plan): `skipped` says so."""
 
     def __init__(self, model_dir, checkpoint, work: BenchWork, repeat: int, scratch: Path, log):
         self.model_dir, self.checkpoint, self.work = model_dir, checkpoint, work
         self.repeat, self.scratch, self.log = repeat, scratch, log
         self.done: dict[tuple[str, str], LegResult | None] = {}
+        self.plans: dict[tuple, Layout] = {}  # (engine, workers, threads, batches) → layout
         self.report = BenchReport(machine(), {})
 
     def leg(self, engine: str, layout: Layout, vmap: str | None = None) -> LegResult | None:
         key = (engine, str(layout))
-        if key not in self.done:
-            spec = LegSpec(
-                engine,
-                str(self.model_dir),
-                str(self.checkpoint) if self.checkpoint else None,
-                layout.workers,
-                layout.threads,
-                layout.batch_tokens,
-                self.work.batches(layout.batch_tokens, vmap),
-            )
-            self.log(f"bench: {engine} {layout} …")
-            try:
-                runs = [run_leg(spec, self.scratch) for _ in range(self.repeat)]
-                self.done[key] = max(runs, key=lambda run: run.tokens_per_s)
-            except LegFailed as failure:
-                self.report.skipped[f"{engine} {layout}"] = str(failure)
-                self.done[key] = None
+        if key in self.done:
+            return self.done[key]
+        batches = self.work.batches(layout.batch_tokens, vmap)
+        plan = (engine, layout.workers, layout.threads, tuple(b.members for b in batches))
+        self.done[key] = None
+        if plan in self.plans:
+            self.report.skipped[f"{engine} {layout}"] = f"same batches as {self.plans[plan]}"
+            return None
+        self.plans[plan] = layout
+        spec = LegSpec(
+            engine,
+            str(self.model_dir),
+            str(self.checkpoint) if self.checkpoint else None,
+            layout.workers,
+            layout.threads,
+            layout.batch_tokens,
+            batches,
+        )
+        self.log(f"bench: {engine} {layout} …")
+        try:
+            runs = [run_leg(spec, self.scratch) for _ in range(self.repeat)]
+            self.done[key] = max(runs, key=lambda run: run.tokens_per_s)
+        except LegFailed as failure:
+            self.report.skipped[f"{engine} {layout}"] = str(failure)
         return self.done[key]
 
     def sweep(self, engine: str, layouts: list[Layout]) -> LegResult | None:
