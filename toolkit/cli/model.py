@@ -22,6 +22,14 @@ QuantizationOption = Annotated[
     typer.Option("--quantization", help="CTranslate2 weight type: int8, int16, float16, float32…"),
 ]
 
+ModelDirArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+        show_default=False,
+    ),
+]
+
 
 def _report_model(info, directory: Path) -> None:
     kind = "SYNTHETIC" if info.synthetic else "model"
@@ -111,13 +119,7 @@ def model_synth(
 
 @command(model_app, "info")
 def model_info(
-    directory: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
-            show_default=False,
-        ),
-    ] = None,
+    directory: ModelDirArgument = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Show what a model folder holds: manifest, files and sizes, synthetic or not."""
@@ -144,13 +146,7 @@ def model_info(
 
 @command(model_app, "vmap")
 def model_vmap(
-    directory: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
-            show_default=False,
-        ),
-    ] = None,
+    directory: ModelDirArgument = None,
     corpus: Annotated[
         list[Path] | None,
         typer.Option(

@@ -23,7 +23,7 @@ from pathlib import Path
 from toolkit.errors import ConfigError
 from toolkit.fsutil import atomic_write_text
 from toolkit.model.store import load_model_info, target_vocabulary
-from toolkit.model.synth import default_corpus, is_arabic
+from toolkit.model.synth import corpus_cells, default_corpus, is_arabic
 
 VMAP_NAME = "vmap.txt"
 EOS = "</s>"
@@ -62,15 +62,7 @@ def vmap_tokens(model_dir: Path) -> int:
 
 def english_lines(paths: list[Path]) -> list[str]:
     """Every non-Arabic tab-separated field of every line (plain English text works too)."""
-    lines = []
-    for path in paths:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path}: cannot read corpus file ({error})") from error
-        for line in text.splitlines():
-            lines += [cell.strip() for cell in line.split("\t") if cell.strip()]
-    return [line for line in lines if not is_arabic(line)]
+    return [cell for cell in corpus_cells(paths) if not is_arabic(cell)]
 
 
 def default_vmap_corpus() -> list[str]:
