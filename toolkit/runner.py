@@ -115,6 +115,7 @@ def settings_of(pipeline: Pipeline) -> dict:
         "decoding_margin": options.decoding_margin,
         "layout": pipeline.engine.layout.to_json(),
         "executor": executor_of(pipeline).settings.to_json(),
+        **({"vmap": options.vmap} if options.vmap else {}),  # absent: outputs stay current
     }
 
 

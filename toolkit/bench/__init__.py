@@ -1,123 +1,133 @@
-"""`toolkit bench`: CTranslate2 int8 and float32 against transformers float32, same work.
+"""`toolkit bench`: the product's engine path against raw CTranslate2 and transformers.
 
-The plan: Arabic sentences (the sample inbox, ../shared/articles when present, the dev set)
-are tokenized once with source.spm (+ `</s>`) and cut to ≤256 tokens like the engine does.
-Each segment gets its own output length, L = 1.3 × source tokens + 2 (a typical
-English/Arabic token ratio) rounded up to a multiple of 8 so that similar segments can share
-batches, forced as both the minimum and the maximum decoding length in
-every engine — random weights would otherwise make output lengths arbitrary. Batches hold
-segments of one L only (so forcing L per batch is forcing it per segment), length-sorted,
-at most 512 source tokens. Each engine runs the same plan in its own process (clean peak
-RSS) with the same beam and all cores.
+One piece of work (toolkit.bench.work: the same segments, each with a forced output length)
+is planned into batches by the product's `plan_batches` and shipped to every leg, each in
+its own process (toolkit.bench.worker; clean peak RSS):
+
+- `toolkit-int8`: `Engine` + its executor, as the nightly job decodes, at the configured
+  layout ($TOOLKIT_LAYOUT, else the default); `--layouts` sweeps it;
+- `toolkit-int8-vmap`: the same with the model's vocabulary map (`--vmap`);
+- `ct2-int8`, `ct2-float32`: raw CTranslate2, the ceiling, on the very same batches, at
+  RAW_LAYOUT;
+- `transformers-fp32`: `MarianMTModel.generate` with every core, at the fastest of
+  TRANSFORMERS_BATCH_TOKENS (the sweep is reported too).
 """
 
 import json
-import math
 import os
 import platform
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.errors import ConfigError, InputError
-from toolkit.translate.engine import EOS, cpu_threads
-from toolkit.translate.segment import split_for_model
+from toolkit.bench.legs import (
+    CT2_FLOAT32,
+    CT2_INT8,
+    ENGINES,
+    TOOLKIT,
+    TOOLKIT_VMAP,
+    TRANSFORMERS,
+    LegResult,
+    LegSpec,
+)
+from toolkit.bench.report import BenchReport, bench_text
+from toolkit.bench.work import FORCED_LENGTH_RULE, BenchWork, bench_sentences, make_work
+from toolkit.errors import ConfigError
+from toolkit.translate.options import LAYOUT_ENV, Layout, cpu_threads
 
-ENGINES = ("ct2-int8", "ct2-float32", "transformers-fp32")
-BASELINE = "transformers-fp32"
-MAX_SOURCE_TOKENS = 256
-MAX_BATCH_TOKENS = 512
-LENGTH_RATIO, LENGTH_MARGIN, LENGTH_STEP = 1.3, 2, 8
-SENTENCE_SOURCES = (Path("inbox"), Path("../shared/articles"))
+__all__ = ["ENGINES", "BenchReport", "bench_text", "run_bench", "select_engines"]
 
-
-@dataclass
-class BenchReport:
-    machine: dict
-    settings: dict
-    engines: list[dict] = field(default_factory=list)
-    skipped: dict[str, str] = field(default_factory=dict)
-
-    def ratios(self) -> dict[str, dict[str, float]]:
-        base = next((e for e in self.engines if e["engine"] == BASELINE), None)
-        if base is None:
-            return {}
-        return {
-            e["engine"]: {
-                "tokens_per_s": round(e["tokens_per_s"] / base["tokens_per_s"], 2),
-                "peak_rss": round(e["peak_rss_mb"] / base["peak_rss_mb"], 2),
-            }
-            for e in self.engines
-        }
-
-    def to_json(self) -> dict:
-        return {**asdict(self), "ratios": self.ratios()}
+TRANSFORMERS_BATCH_TOKENS = (512, 1024, 2048)
 
 
-def bench_sentences(limit: int) -> list[str]:
-    from toolkit.evaluate import read_references
-    from toolkit.ingest import ingest_file
-    from toolkit.pipeline import article_files
-
-    sentences: list[str] = []
-    for folder in SENTENCE_SOURCES:
-        if folder.is_dir():
-            for path in article_files(folder):
-                try:
-                    articles = ingest_file(str(path)).articles
-                except InputError:
-                    continue
-                sentences += [s.ar for a in articles for s in a.all_sentences() if s.ar]
-    from toolkit.model.synth import default_corpus
-
-    sentences += [r.arabic for r in read_references(default_corpus()[0])]
-    return sentences[:limit]
+def raw_layout(cores: int, batch_tokens: int) -> Layout:
+    """Raw CTranslate2's best layout, measured for int8 and float32 alike (README "Speed"):
+    one single-threaded worker per core, every batch handed over at once."""
+    return Layout(cores, 1, batch_tokens)
 
 
-def make_plan(model_dir: Path, checkpoint: Path | None, sentences: list[str], beam: int) -> dict:
-    import sentencepiece as spm
+def select_engines(text: str | None) -> tuple[str, ...]:
+    """`--engines a,b`: those legs, in our order; None: every one."""
+    if text is None:
+        return ENGINES
+    chosen = {name.strip() for name in text.split(",") if name.strip()}
+    if not chosen or chosen - set(ENGINES):
+        raise ConfigError(f"--engines {text!r}: choose from {', '.join(ENGINES)}")
+    return tuple(name for name in ENGINES if name in chosen)
 
-    processor = spm.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
-    encode = lambda text: [*processor.encode(text, out_type=str), EOS]  # noqa: E731
-    pieces = [
-        encode(piece)
-        for sentence in sentences
-        for piece in split_for_model(sentence, lambda t: len(encode(t)), MAX_SOURCE_TOKENS)
-    ]
 
-    def forced_length(tokens: list[str]) -> int:
-        wanted = LENGTH_RATIO * len(tokens) + LENGTH_MARGIN
-        return min(512, LENGTH_STEP * math.ceil(wanted / LENGTH_STEP))
+class LegFailed(Exception):
+    pass
 
-    pieces.sort(key=lambda tokens: (forced_length(tokens), len(tokens)))
-    batches: list[list[list[str]]] = []
-    current: list[list[str]] = []
-    for tokens in pieces:
-        full = (len(current) + 1) * len(tokens) > MAX_BATCH_TOKENS
-        if current and (full or forced_length(tokens) != forced_length(current[-1])):
-            batches.append(current)
-            current = []
-        current.append(tokens)
-    if current:
-        batches.append(current)
-    return {
-        "model_dir": str(model_dir),
-        "checkpoint": str(checkpoint) if checkpoint else None,
-        "beam": beam,
-        "threads": cpu_threads(),
-        "batches": [
-            {
-                "tokens": batch,
-                "length": forced_length(batch[0]),
-            }
-            for batch in batches
-        ],
-    }
+
+def run_leg(spec: LegSpec, scratch: Path) -> LegResult:
+    path = scratch / "leg.json"
+    path.write_text(spec.to_json(), encoding="utf-8")
+    process = subprocess.run(
+        [sys.executable, "-m", "toolkit.bench.worker", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
+    )
+    if process.returncode != 0:
+        raise LegFailed((process.stderr.strip().splitlines() or ["failed"])[-1][:200])
+    return LegResult.from_json(json.loads(process.stdout.strip().splitlines()[-1]))
+
+
+class Bench:
+    """Runs legs (each `repeat` times in fresh processes, the fastest kept), once per
+    engine and layout, and records them in `report`. A layout whose batches and threads
+    are those of one already run is not run again (on small work several token budgets
+    give the same plan): `skipped` says so."""
+
+    def __init__(self, model_dir, checkpoint, work: BenchWork, repeat: int, scratch: Path, log):
+        self.model_dir, self.checkpoint, self.work = model_dir, checkpoint, work
+        self.repeat, self.scratch, self.log = repeat, scratch, log
+        self.done: dict[tuple[str, str], LegResult | None] = {}
+        self.plans: dict[tuple, Layout] = {}  # (engine, workers, threads, batches) → layout
+        self.report = BenchReport(machine(), {})
+
+    def leg(self, engine: str, layout: Layout, vmap: str | None = None) -> LegResult | None:
+        key = (engine, str(layout))
+        if key in self.done:
+            return self.done[key]
+        batches = self.work.batches(layout.batch_tokens, vmap)
+        plan = (engine, layout.workers, layout.threads, tuple(b.members for b in batches))
+        self.done[key] = None
+        if plan in self.plans:
+            self.report.skipped[f"{engine} {layout}"] = f"same batches as {self.plans[plan]}"
+            return None
+        self.plans[plan] = layout
+        spec = LegSpec(
+            engine,
+            str(self.model_dir),
+            str(self.checkpoint) if self.checkpoint else None,
+            layout.workers,
+            layout.threads,
+            layout.batch_tokens,
+            batches,
+        )
+        self.log(f"bench: {engine} {layout} …")
+        try:
+            runs = [run_leg(spec, self.scratch) for _ in range(self.repeat)]
+            self.done[key] = max(runs, key=lambda run: run.tokens_per_s)
+        except LegFailed as failure:
+            self.report.skipped[f"{engine} {layout}"] = str(failure)
+        return self.done[key]
+
+    def sweep(self, engine: str, layouts: list[Layout]) -> LegResult | None:
+        """Every layout in `report.sweeps[engine]`; the fastest is returned."""
+        rows = [row for layout in layouts if (row := self.leg(engine, layout))]
+        if rows:
+            self.report.sweeps[engine] = rows
+        return max(rows, key=lambda row: row.tokens_per_s, default=None)
 
 
 def machine() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
     cpu = platform.processor() or ""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -129,76 +139,79 @@ def machine() -> dict:
     versions = {}
     for package in ("ctranslate2", "torch", "transformers"):
         try:
-            from importlib.metadata import version
-
             versions[package] = version(package)
-        except Exception:  # noqa: BLE001 - a missing package is reported as such
+        except PackageNotFoundError:
             versions[package] = None
-    return {"cores": cpu_threads(), "cpu": cpu, "python": platform.python_version(), **versions}
+    return {
+        "cores": cpu_threads(),
+        "cpu": cpu,
+        "load_average": [round(load, 2) for load in os.getloadavg()],  # a shared machine?
+        "python": platform.python_version(),
+        **versions,
+    }
 
 
 def run_bench(
-    model_dir: Path, checkpoint: Path | None, sentences: int, beam: int, log=print
+    model_dir: Path,
+    checkpoint: Path | None,
+    sentences: int,
+    beam: int,
+    *,
+    engines: tuple[str, ...] = ENGINES,
+    layouts: tuple[Layout, ...] = (),
+    repeat: int = 1,
+    log: Callable[[str], None] = print,
 ) -> BenchReport:
     from toolkit.model.store import load_model_info
+    from toolkit.model.vmap import vmap_path, vmap_sha256, vmap_tokens
 
     info = load_model_info(model_dir)
     texts = bench_sentences(sentences)
     if not texts:
         raise ConfigError("no Arabic sentences to benchmark (inbox/ is empty)")
-    plan = make_plan(model_dir, checkpoint, texts, beam)
-    report = BenchReport(
-        machine=machine(),
-        settings={
+    work = make_work(model_dir, texts, beam)
+    cores, product = cpu_threads(), Layout.configured()
+    has_vmap = vmap_path(model_dir).is_file()
+    has_checkpoint = bool(checkpoint and (checkpoint / "config.json").is_file())
+    with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as scratch:
+        bench = Bench(model_dir, checkpoint, work, repeat, Path(scratch), log)
+        report = bench.report
+        report.settings = {
             "model": str(model_dir),
             "synthetic": info.synthetic,
             "quantization": info.quantization,
-            "sentences": len(texts),
-            "segments": sum(len(b["tokens"]) for b in plan["batches"]),
-            "batches": len(plan["batches"]),
+            "sentences": work.sentences,
+            "segments": len(work.segments),
+            "target_tokens": work.target_tokens,
+            "forced_length": FORCED_LENGTH_RULE,
             "beam": beam,
-            "threads": plan["threads"],
-            "max_batch_tokens": MAX_BATCH_TOKENS,
-            "forced_length": f"{LENGTH_RATIO} x source tokens + {LENGTH_MARGIN}, "
-            f"rounded up to a multiple of {LENGTH_STEP}",
-        },
-    )
-    with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as scratch:
-        plan_path = Path(scratch) / "plan.json"
-        plan_path.write_text(json.dumps(plan), encoding="utf-8")
-        for engine in ENGINES:
-            if engine == BASELINE and not (checkpoint and (checkpoint / "config.json").is_file()):
-                report.skipped[engine] = "no Hugging Face checkpoint (--checkpoint DIR)"
-                continue
-            log(f"bench: {engine} …")
-            process = subprocess.run(
-                [sys.executable, "-m", "toolkit.bench.worker", engine, str(plan_path)],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
-            )
-            if process.returncode != 0:
-                report.skipped[engine] = (process.stderr.strip().splitlines() or ["failed"])[-1][
-                    :200
-                ]
-                continue
-            report.engines.append(json.loads(process.stdout.strip().splitlines()[-1]))
+            "cores": cores,
+            "layout": str(product),
+            "layout_from": LAYOUT_ENV if os.environ.get(LAYOUT_ENV, "").strip() else "default",
+            "raw_layout": str(raw_layout(cores, product.batch_tokens)),
+            "transformers_batch_tokens": list(TRANSFORMERS_BATCH_TOKENS),
+            "vmap_tokens": vmap_tokens(model_dir) if has_vmap else None,
+            "repeat": repeat,
+        }
+        rows: list[LegResult | None] = []
+        if TOOLKIT in engines:
+            rows.append(bench.leg(TOOLKIT, product))
+            if layouts:
+                bench.sweep(TOOLKIT, list(layouts))
+        if CT2_INT8 in engines:
+            rows.append(bench.leg(CT2_INT8, raw_layout(cores, product.batch_tokens)))
+        if TOOLKIT_VMAP in engines:
+            if has_vmap:
+                rows.append(bench.leg(TOOLKIT_VMAP, product, vmap_sha256(model_dir)))
+            else:
+                report.skipped[TOOLKIT_VMAP] = f"no vmap.txt: run `toolkit model vmap {model_dir}`"
+        if CT2_FLOAT32 in engines:
+            rows.append(bench.leg(CT2_FLOAT32, raw_layout(cores, product.batch_tokens)))
+        if TRANSFORMERS in engines:
+            if has_checkpoint:
+                sizes = [Layout(1, cores, tokens) for tokens in TRANSFORMERS_BATCH_TOKENS]
+                rows.append(bench.sweep(TRANSFORMERS, sizes))
+            else:
+                report.skipped[TRANSFORMERS] = "no Hugging Face checkpoint (--checkpoint DIR)"
+        report.engines = [row for row in rows if row is not None]
     return report
-
-
-def bench_table(report: BenchReport) -> str:
-    ratios = report.ratios()
-    lines = [
-        f"| engine | load s | target tok/s | sentences/s | peak RSS MB "
-        f"| tok/s vs {BASELINE} | RSS vs {BASELINE} |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for e in report.engines:
-        ratio = ratios.get(e["engine"], {})
-        lines.append(
-            f"| {e['engine']} | {e['load_s']:.2f} | {e['tokens_per_s']:.0f} "
-            f"| {e['sentences_per_s']:.2f} | {e['peak_rss_mb']:.0f} "
-            f"| {ratio.get('tokens_per_s', '–')}× | {ratio.get('peak_rss', '–')}× |"
-        )
-    lines += [f"| {engine} | skipped: {why} | | | | | |" for engine, why in report.skipped.items()]
-    return "\n".join(lines)

@@ -115,6 +115,16 @@ EnforceOption = Annotated[
     ),
 ]
 
+VmapOption = Annotated[
+    bool,
+    typer.Option(
+        "--vmap",
+        help="Decode with the model folder's vocabulary map (build it with `toolkit model "
+        "vmap`): faster, but it can change translations; off by default, and only `make eval` "
+        "on the real model shows what it costs in quality.",
+    ),
+]
+
 
 def progress_bar(description: str, quiet: bool):
     from toolkit.progress import progress_bar as bar
@@ -134,16 +144,19 @@ def load_glossary_option(paths: list[Path] | None, disabled: bool):
     return load_glossary(files)
 
 
-def make_pipeline(model, beam, glossary, no_glossary, enforce):
+def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
     """Check everything that can be wrong in the set-up before loading the model."""
     from toolkit.errors import ConfigError
     from toolkit.glossary.enforce import STRATEGIES
+    from toolkit.model import resolve_model_dir
+    from toolkit.model.vmap import vmap_sha256
     from toolkit.pipeline import Pipeline
     from toolkit.translate import DecodingOptions
 
     if enforce not in STRATEGIES:
         raise ConfigError(f"unknown --enforce {enforce!r}: use one of {', '.join(STRATEGIES)}")
-    options = DecodingOptions(beam_size=beam)
+    model = resolve_model_dir(model)
+    options = DecodingOptions(beam_size=beam, vmap=vmap_sha256(model) if vmap else None)
     loaded = load_glossary_option(glossary, no_glossary)
     return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce])
 

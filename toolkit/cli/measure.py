@@ -12,6 +12,7 @@ from toolkit.cli.base import (
     EnforceOption,
     GlossaryOption,
     ModelOption,
+    VmapOption,
     app,
     command,
     make_pipeline,
@@ -28,6 +29,7 @@ def eval_command(
     glossary: GlossaryOption = None,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    vmap: VmapOption = False,
     compare: Annotated[
         bool,
         typer.Option("--compare-strategies", help="Score every --enforce strategy, not just one."),
@@ -51,7 +53,7 @@ def eval_command(
     from toolkit.pipeline import Pipeline
 
     references = read_references(refs)
-    base = make_pipeline(model, beam, glossary, False, enforce)
+    base = make_pipeline(model, beam, glossary, False, enforce, vmap)
     configs = []
     if base.glossary is not None:
         names = [name for name in STRATEGIES if name != "none"] if compare else [enforce]
@@ -94,7 +96,7 @@ def bench_command(
         typer.Option(
             "--model",
             help="CTranslate2 model [default: a synthetic opus-mt-ar-en-shaped one, "
-            "built if missing in models/bench-opus-mt-ar-en].",
+            "built if missing in models/bench-opus-mt-ar-en, with its vmap.txt].",
             show_default=False,
         ),
     ] = None,
@@ -110,47 +112,81 @@ def bench_command(
         int, typer.Option("--sentences", min=1, help="How many Arabic sentences.")
     ] = 24,
     beam: BeamOption = 4,
+    engines: Annotated[
+        str | None,
+        typer.Option(
+            "--engines",
+            help="Comma-separated legs to run [default: all: toolkit-int8, toolkit-int8-vmap, "
+            "ct2-int8, ct2-float32, transformers-fp32].",
+            show_default=False,
+            metavar="ENGINE,…",
+        ),
+    ] = None,
+    layouts: Annotated[
+        str | None,
+        typer.Option(
+            "--layouts",
+            help="Also run toolkit-int8 at each of these WORKERSxTHREADS[:BATCH_TOKENS] "
+            "layouts, e.g. 2x1:512,2x1:1024,2x1:2048,2x1:4096,1x2:2048 (one row each).",
+            show_default=False,
+        ),
+    ] = None,
+    repeat: Annotated[
+        int,
+        typer.Option("--repeat", min=1, help="Run each leg this many times; keep the fastest run."),
+    ] = 1,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Machine, settings, engines, ratios as JSON.")
+        bool,
+        typer.Option("--json", help="Machine, settings, engines, sweeps, skipped, ratios."),
     ] = False,
 ) -> None:
-    """CTranslate2 int8 vs CTranslate2 float32 vs transformers float32 on the same model.
+    """The toolkit's own engine path against raw CTranslate2 and transformers, same work.
 
-    Same sentences (inbox/, ../shared/articles when present, the dev set), same batches
-    (length-sorted, ≤512 source tokens), same beam and threads, and the same output length
-    per segment in every engine: L = 1.3 × source tokens + 2, rounded up to a multiple of 8,
-    is forced as both the minimum and maximum decoding length (random weights would make
-    lengths arbitrary); batches hold segments of one L.
-    Each engine runs in its own process; reported: load time, target tokens/s, sentences/s,
-    peak RSS, and ratios to transformers.
+    Same segments (from inbox/, ../shared/articles when present, the dev set, cut like the
+    engine cuts them), each with its own output length forced in every leg (1.3 × source
+    tokens + 2, rounded up to a multiple of 8; random weights would make lengths
+    arbitrary), batched by the product's planner. Legs: toolkit-int8 (Engine + executor,
+    as the nightly job runs, at $TOOLKIT_LAYOUT or the default layout), toolkit-int8-vmap
+    (the same with the vocabulary map: speed only, it can change translations), ct2-int8
+    and ct2-float32 (raw CTranslate2 on the same batches, the ceiling) and
+    transformers-fp32 (at its fastest of 512, 1,024 and 2,048 source tokens per batch; all
+    three are reported). Each leg runs in its own process: load time, target tokens/s,
+    peak RSS, ratios to transformers.
     """
-    from toolkit.bench import bench_table, run_bench
+    from toolkit.bench import bench_text, run_bench, select_engines
+    from toolkit.translate.options import Layout
 
+    chosen = select_engines(engines)
+    sweep = tuple(Layout.parse(text) for text in layouts.split(",")) if layouts else ()
     if model is None:
-        model, checkpoint = (
-            Path("models/bench-opus-mt-ar-en"),
-            checkpoint or Path("models/bench-opus-mt-ar-en-checkpoint"),
-        )
-        if not (model / "model.bin").is_file() or not (checkpoint / "config.json").is_file():
-            from toolkit.model.synth import synthesize
-
-            typer.echo("bench: building the synthetic opus-mt-ar-en-shaped model", err=True)
-            synthesize("opus-mt-ar-en", model, checkpoint=checkpoint)
+        model, checkpoint = default_bench_model(checkpoint)
     report = run_bench(
-        model, checkpoint, sentences, beam, log=lambda line: typer.echo(line, err=True)
+        model,
+        checkpoint,
+        sentences,
+        beam,
+        engines=chosen,
+        layouts=sweep,
+        repeat=repeat,
+        log=lambda line: typer.echo(line, err=True),
     )
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2))
-        return
-    m = report.machine
-    typer.echo(
-        f"{dt.date.today()} · {m['cores']} cores · {m['cpu']} · ctranslate2 {m['ctranslate2']}, "
-        f"torch {m['torch']}, transformers {m['transformers']}"
-    )
-    s = report.settings
-    typer.echo(
-        f"{s['sentences']} sentences in {s['batches']} batches, beam {s['beam']}, "
-        f"{s['threads']} threads, forced length {s['forced_length']}"
-        + (" (synthetic model)" if s["synthetic"] else "")
-    )
-    typer.echo(bench_table(report))
+    else:
+        typer.echo(bench_text(report, dt.date.today().isoformat()))
+
+
+def default_bench_model(checkpoint: Path | None) -> tuple[Path, Path]:
+    """models/bench-opus-mt-ar-en with its checkpoint and vmap.txt, built when missing."""
+    from toolkit.model.vmap import build_vmap, vmap_path
+
+    model = Path("models/bench-opus-mt-ar-en")
+    checkpoint = checkpoint or Path("models/bench-opus-mt-ar-en-checkpoint")
+    if not (model / "model.bin").is_file() or not (checkpoint / "config.json").is_file():
+        from toolkit.model.synth import synthesize
+
+        typer.echo("bench: building the synthetic opus-mt-ar-en-shaped model", err=True)
+        synthesize("opus-mt-ar-en", model, checkpoint=checkpoint)
+    if not vmap_path(model).is_file():
+        build_vmap(model)
+    return model, checkpoint

@@ -27,6 +27,14 @@ QuantizationOption = Annotated[
     typer.Option("--quantization", help="CTranslate2 weight type: int8, int16, float16, float32…"),
 ]
 
+ModelDirArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+        show_default=False,
+    ),
+]
+
 
 def _report_model(info, directory: Path) -> None:
     kind = "SYNTHETIC" if info.synthetic else "model"
@@ -149,13 +157,7 @@ def model_import(
 
 @command(model_app, "info")
 def model_info(
-    directory: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
-            show_default=False,
-        ),
-    ] = None,
+    directory: ModelDirArgument = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Show what a model folder holds: manifest, files and sizes, synthetic or not."""
@@ -178,3 +180,37 @@ def model_info(
         typer.echo(f"  {name:<24}{size / 1e6:10.1f} MB")
     if info.synthetic:
         warn("SYNTHETIC model: random weights, translations are meaningless")
+
+
+@command(model_app, "vmap")
+def model_vmap(
+    directory: ModelDirArgument = None,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corpus",
+            help="More English text (repeatable): plain lines, or TSV whose Arabic-script "
+            "fields are skipped. The more English news it holds, the less --vmap restricts.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+) -> None:
+    """Build DIR/vmap.txt, the vocabulary map that `--vmap` restricts decoding to.
+
+    Allowed: every target piece of the English side of the dev set
+    (toolkit/data/ar-en-sample.tsv), the glossary's English names and any --corpus file,
+    plus figures, punctuation and glossary placeholders. With --vmap (translate, batch,
+    nightly, eval) each decoding step scores only these tokens instead of the full
+    62,834-entry vocabulary. It can change translations: only `make eval` on the real model
+    shows what it costs in quality.
+    """
+    from toolkit.model import resolve_model_dir
+    from toolkit.model.vmap import build_vmap
+
+    summary = build_vmap(resolve_model_dir(directory), corpus)
+    share = summary.tokens / summary.vocabulary
+    typer.echo(
+        f"{summary.path}: {summary.tokens} of {summary.vocabulary} target tokens allowed "
+        f"({share:.1%}), from {summary.lines} English lines; use it with --vmap"
+    )

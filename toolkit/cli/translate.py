@@ -18,6 +18,7 @@ from toolkit.cli.base import (
     NoGlossaryOption,
     QuietOption,
     SchedulerOption,
+    VmapOption,
     WaitOption,
     WorkersOption,
     app,
@@ -72,6 +73,7 @@ def translate_command(
     no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    vmap: VmapOption = False,
     tm: Annotated[
         Path | None,
         typer.Option("--tm", help="Translation memory (SQLite) to reuse and fill [default: none]."),
@@ -97,7 +99,7 @@ def translate_command(
     ingested = ingest_plain(text) if text is not None else ingest_file(file, one_line_as_text=True)
     for message in ingested.warnings:
         warn(message)
-    pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+    pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
     engine = pipeline.engine
     if tm is not None:
         pipeline.memory = open_memory(tm)
@@ -162,6 +164,7 @@ def batch_command(
     no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    vmap: VmapOption = False,
     tm: Annotated[Path | None, memory_option("outputs/tm.sqlite")] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -177,7 +180,7 @@ def batch_command(
 
     started = time.monotonic()
     with run_lock(output, wait):
-        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
         with decoding_on(pipeline, workers, scheduler):
             report = translate_folder(
                 "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
@@ -202,6 +205,7 @@ def nightly_command(
     no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
+    vmap: VmapOption = False,
     tm: Annotated[Path | None, memory_option("OUTPUTS/tm.sqlite")] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -227,7 +231,7 @@ def nightly_command(
     started = time.monotonic()
     folder = outputs / day
     with run_lock(outputs, wait):
-        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce)
+        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
         with decoding_on(pipeline, workers, scheduler):
             report = translate_folder(
                 "nightly",

@@ -93,3 +93,12 @@ def spm_files(model_dir: Path) -> tuple[Path, Path] | None:
         return marian
     shared = Path(model_dir) / SHARED_SPM
     return (shared, shared) if shared.is_file() else None
+
+
+def target_vocabulary(model_dir: Path) -> list[str]:
+    """The converted model's output vocabulary in id order ([] if it has no JSON vocabulary)."""
+    for name in ("shared_vocabulary.json", "target_vocabulary.json"):
+        path = Path(model_dir) / name
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    return []

@@ -13,7 +13,7 @@ import json
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -58,9 +58,8 @@ def is_arabic(text: str) -> bool:
     return arabic > latin
 
 
-def split_corpus(files: Iterable[Path]) -> tuple[list[str], list[str]]:
-    """Every tab-separated field of every line goes to the Arabic or the English side by script."""
-    arabic, english = [], []
+def corpus_cells(files: Iterable[Path]) -> Iterator[str]:
+    """Every non-empty tab-separated field of every line, NFC-normalized."""
     for path in files:
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
@@ -70,7 +69,14 @@ def split_corpus(files: Iterable[Path]) -> tuple[list[str], list[str]]:
             for cell in line.split("\t"):
                 cell = unicodedata.normalize("NFC", cell.strip())
                 if cell:
-                    (arabic if is_arabic(cell) else english).append(cell)
+                    yield cell
+
+
+def split_corpus(files: Iterable[Path]) -> tuple[list[str], list[str]]:
+    """Every tab-separated field of every line goes to the Arabic or the English side by script."""
+    arabic, english = [], []
+    for cell in corpus_cells(files):
+        (arabic if is_arabic(cell) else english).append(cell)
     if not arabic or not english:
         raise ConfigError("synth corpus needs both Arabic and English text")
     return arabic, english

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ConfigError
-from toolkit.model.store import HOW_TO_GET_ONE, MARIAN_SPM, ModelInfo, load_model_info, spm_files
+from toolkit.model.store import (
+    HOW_TO_GET_ONE,
+    MARIAN_SPM,
+    ModelInfo,
+    load_model_info,
+    spm_files,
+    target_vocabulary,
+)
 from toolkit.translate.executor import Executor, LocalExecutor
 from toolkit.translate.options import MODEL_POSITIONS, DecodingOptions, Layout, cpu_threads
 from toolkit.translate.plan import Batch, BatchResult, SegmentInput, plan_batches
@@ -156,11 +163,7 @@ class Engine:
 
     @functools.cached_property
     def target_vocabulary(self) -> frozenset[str]:
-        for name in ("shared_vocabulary.json", "target_vocabulary.json"):
-            path = self.model_dir / name
-            if path.is_file():
-                return frozenset(json.loads(path.read_text(encoding="utf-8")))
-        return frozenset()
+        return frozenset(target_vocabulary(self.model_dir))
 
     def tokenize(self, text: str) -> list[str]:
         return [*self.source_spm.encode(text, out_type=str), *self.source_suffix]

@@ -43,6 +43,7 @@ def decode_batch(translator, batch: Batch, *, asynchronous: bool = False):
         min_decoding_length=batch.min_decoding_length,
         suppress_sequences=[list(seq) for seq in batch.suppress] or None,
         return_scores=True,
+        use_vmap=batch.use_vmap,
         asynchronous=asynchronous,
     )
 

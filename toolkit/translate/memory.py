@@ -40,7 +40,7 @@ def memory_key(
         options.max_source_tokens,
         options.decoding_ratio,
         options.decoding_margin,
-    ]
+    ] + ([options.vmap] if options.vmap else [])  # keys made without a vmap stay valid
     material = json.dumps([model_sha256, decoding, source, sorted(suppress)], ensure_ascii=False)
     return hashlib.sha256(material.encode()).hexdigest()
 

@@ -25,6 +25,9 @@ class DecodingOptions:
     decoding_margin: int = 10
     # n-best list per segment (the glossary re-ranks it); must not exceed beam_size
     num_hypotheses: int = 1
+    # sha256 of the model folder's vmap.txt when decoding is restricted to it (CTranslate2
+    # use_vmap, `--vmap`); None: the full output vocabulary
+    vmap: str | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.beam_size <= 16:
@@ -50,7 +53,11 @@ class Layout:
     Measured on 2 cores (opus-mt-ar-en shape, int8, beam 4, forced 1.3× lengths; README
     "Speed"): one worker per core beats one worker with every core, because a decoding step
     of one small batch does not keep two threads busy; batches are handed over together so
-    both workers always have one. BATCH_TOKENS was swept for that layout.
+    both workers always have one. BATCH_TOKENS was swept for that layout on the translate
+    path (`toolkit batch` on the five seed articles, synthetic opus-mt-ar-en-shaped model,
+    2026-11-24, shared 2-core machine, one run each): 256 → 213 tok/s, 433 MB peak RSS;
+    512 → 239 tok/s, 635 MB; 1,024 → 248 tok/s, 1,163 MB; 2,048 → 175 tok/s, 1,700 MB
+    (that run saw a busier machine). 512 is within noise of the fastest at half the memory.
     """
 
     workers: int
@@ -58,7 +65,7 @@ class Layout:
     batch_tokens: int
 
     THREADS_PER_WORKER = 1
-    BATCH_TOKENS = 2048
+    BATCH_TOKENS = 512
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.threads < 1 or not 16 <= self.batch_tokens <= 65536:

@@ -42,6 +42,7 @@ class Batch:
     max_decoding_length: int
     min_decoding_length: int = 0
     suppress: tuple[Tokens, ...] = ()
+    use_vmap: bool = False  # restrict the output to the model folder's vmap.txt
 
     @property
     def source_tokens(self) -> int:
@@ -105,4 +106,5 @@ def _batch(
         max_decoding_length=limit,
         min_decoding_length=first.forced_length or 0,
         suppress=first.suppress,
+        use_vmap=options.vmap is not None,
     )
