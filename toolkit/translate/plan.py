@@ -16,7 +16,7 @@ Tokens = tuple[str, ...]
 
 # Segments planned together: batches are length-sorted within a window, and a window is
 # planned only once the one before it has been handed over, so the first files of a large
-# night are written early while batches still fill up (≈ 30 batches of 2,048 tokens).
+# night are written early while batches still fill up (≈ 100 batches of 512 tokens).
 PLAN_WINDOW_SEGMENTS = 1024
 
 
