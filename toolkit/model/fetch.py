@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import ConfigError, ToolkitError
+from toolkit.fsutil import sha256_file
 from toolkit.model.convert import convert_checkpoint
 from toolkit.model.store import ModelInfo
 
@@ -193,7 +194,7 @@ def _verify(path: Path, sibling, repo: str, commit: str, endpoint: str) -> None:
     if not expected:
         expected = _etag(repo, name, commit, endpoint)
     if expected and SHA256.fullmatch(expected):
-        kind, actual = "sha256", _sha256(path)
+        kind, actual = "sha256", sha256_file(path)
     elif expected and GIT_OID.fullmatch(expected) and name not in WEIGHTS:
         kind, actual = "git blob id", _git_blob_id(path)
     elif name in WEIGHTS:
@@ -217,14 +218,6 @@ def _etag(repo: str, name: str, commit: str, endpoint: str) -> str | None:
 
     metadata = get_hf_file_metadata(hf_hub_url(repo, name, revision=commit, endpoint=endpoint))
     return (metadata.etag or "").lower() or None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _git_blob_id(path: Path) -> str:
