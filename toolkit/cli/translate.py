@@ -181,10 +181,15 @@ def batch_command(
     started = time.monotonic()
     with run_lock(output, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
-        with decoding_on(pipeline, workers, scheduler):
-            report = translate_folder(
-                "batch", pipeline, tm or Path("outputs/tm.sqlite"), input_dir, output, quiet
-            )
+        report = translate_folder(
+            "batch",
+            pipeline,
+            tm or Path("outputs/tm.sqlite"),
+            input_dir,
+            output,
+            quiet,
+            executor=(workers, scheduler),
+        )
         finish(report, output, started)
     close_run(report, "batch")
 
@@ -232,16 +237,16 @@ def nightly_command(
     folder = outputs / day
     with run_lock(outputs, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
-        with decoding_on(pipeline, workers, scheduler):
-            report = translate_folder(
-                "nightly",
-                pipeline,
-                tm or outputs / "tm.sqlite",
-                inbox,
-                folder,
-                quiet,
-                published_earlier=published_before(outputs, day, warn),
-            )
+        report = translate_folder(
+            "nightly",
+            pipeline,
+            tm or outputs / "tm.sqlite",
+            inbox,
+            folder,
+            quiet,
+            executor=(workers, scheduler),
+            published_earlier=published_before(outputs, day, warn),
+        )
         publishing = time.monotonic()
         publish_digest(folder, day)
         publish_archive(outputs)
@@ -252,13 +257,21 @@ def nightly_command(
 
 
 def translate_folder(
-    command, pipeline, tm: Path, inputs: Path, out_dir: Path, quiet: bool, **options
+    command,
+    pipeline,
+    tm: Path,
+    inputs: Path,
+    out_dir: Path,
+    quiet: bool,
+    executor: tuple[int | None, str | None],
+    **options,
 ):
-    """What batch and nightly share: the translation memory, progress or log lines, the run."""
+    """What batch and nightly share: the translation memory, where decoding runs (`executor`
+    is --workers and --scheduler), progress or log lines, the run."""
     from toolkit.runner import plain_log, run_folder
 
     pipeline.memory = open_memory(tm)
-    with progress_bar("translating", quiet) as update:
+    with decoding_on(pipeline, *executor), progress_bar("translating", quiet) as update:
         return run_folder(
             command,
             pipeline,
