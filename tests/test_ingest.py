@@ -234,15 +234,18 @@ def test_json_and_jsonl(tmp_path):
             "text": "فرضت روسيا غرامة.\nوقالت الشركة إنها ستطعن.",
             "url": "https://x.org/1",
             "date": "2026-11-20",
+            "source": "al-ain",
         },
-        {"headline": "حظر تطبيق", "body": "حظرت السلطات التطبيق."},
+        {"headline": "حظر تطبيق", "body": "حظرت السلطات التطبيق.", "outlet": " "},
     ]
     result = ingest_file(write(tmp_path, "a.json", json.dumps(items, ensure_ascii=False)))
     assert [a.headline.ar for a in result.articles] == ["غرامة على غوغل", "حظر تطبيق"]
     assert (
         result.articles[0].source.url == "https://x.org/1"
         and result.articles[0].source.date == "2026-11-20"
+        and result.articles[0].source.outlet == "al-ain"
     )
+    assert result.articles[1].source.outlet is None
     assert sentences(result.articles[0]) == ["فرضت روسيا غرامة.", "وقالت الشركة إنها ستطعن."]
 
     lines = "\n".join(json.dumps(item, ensure_ascii=False) for item in items)

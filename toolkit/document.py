@@ -29,6 +29,7 @@ class Source:
     encoding: str
     url: str | None = None
     date: str | None = None
+    outlet: str | None = None  # the news outlet (JSON `source`/`outlet`, or collect's source name)
 
 
 @dataclass

@@ -34,6 +34,7 @@ class CleanArticle:
     dropped: list[str] = field(default_factory=list)
     url: str | None = None
     date: str | None = None
+    outlet: str | None = None
 
 
 def clean_document(document: RawDocument, rules: DebrisRules) -> list[CleanArticle]:
@@ -42,7 +43,7 @@ def clean_document(document: RawDocument, rules: DebrisRules) -> list[CleanArtic
     articles = [_assemble(block, document.headline) for block in blocks]
     articles[0].dropped[:0] = document.dropped
     for article in articles:
-        article.url, article.date = document.url, document.date
+        article.url, article.date, article.outlet = document.url, document.date, document.outlet
     return _fold_empty(articles)
 
 

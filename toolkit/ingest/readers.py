@@ -20,6 +20,7 @@ class RawDocument:
     )
     url: str | None = None
     date: str | None = None
+    outlet: str | None = None
     may_hold_several: bool = False  # plain text can hold several articles back to back
     dropped: list[str] = field(default_factory=list)  # what the reader itself left out
     where: str = ""  # the record it came from ("feed.jsonl:3"), when there are several
@@ -176,6 +177,7 @@ def read_html(text: str, name: str) -> ReadResult:
 
 TITLE_KEYS = ("title", "headline")
 TEXT_KEYS = ("text", "body")
+OUTLET_KEYS = ("source", "outlet")
 
 
 def _from_object(item: object, where: str) -> RawDocument:
@@ -187,11 +189,13 @@ def _from_object(item: object, where: str) -> RawDocument:
         raise ValueError("no 'text' or 'body' string")
     title = next((item[k] for k in TITLE_KEYS if isinstance(item.get(k), str)), None)
     url, date = item.get("url"), item.get("date")
+    outlet = next((item[k] for k in OUTLET_KEYS if isinstance(item.get(k), str)), None)
     return RawDocument(
         lines=body.splitlines(),
         headline=title.strip() if title and title.strip() else None,
         url=url if isinstance(url, str) else None,
         date=date if isinstance(date, str) else None,
+        outlet=outlet.strip() or None if outlet else None,
         where=where,
     )
 
