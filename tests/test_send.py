@@ -4,21 +4,30 @@ Messages are parsed back with the stdlib `email` package. TLS uses a self-signed
 made in the test and trusted through $TOOLKIT_SMTP_CAFILE; nothing turns verification off.
 """
 
+import asyncio
 import datetime as dt
 import email
+import fcntl
 import json
+import os
 import re
+import signal
 import socket
 import ssl
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager, suppress
 from email import policy
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import invoke
+from conftest import REPO, invoke
 from test_publish import HOSTILE, FakeInfo, make_article, write_day
 
+from toolkit.deliver import SmtpSettings, parse_address, send_briefing
 from toolkit.deliver import smtp as smtp_module
 from toolkit.publish import publish_digest
 
@@ -36,6 +45,18 @@ class Inbox:
         self.refuse: set[str] = set()
         self.defer: dict[str, int] = {}  # address → how many 451 replies before accepting
         self.hang_up: set[str] = set()  # answer DATA for these with 421 (closing), once
+        self.stall: set[str] = set()  # answer DATA for these only once `released` (or 30 s)
+        self.released = threading.Event()
+        self.victim: subprocess.Popen | None = None  # SIGKILLed at the MAIL after `kill_after`
+        self.kill_after = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.kill_after and len(self.messages) >= self.kill_after:
+            while self.victim is None:
+                await asyncio.sleep(0.01)
+            os.kill(self.victim.pid, signal.SIGKILL)
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -47,6 +68,12 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall & set(envelope.rcpt_tos):
+            for _ in range(300):
+                if self.released.is_set():
+                    break
+                await asyncio.sleep(0.1)
+            return "451 4.3.0 too late"
         if self.hang_up & set(envelope.rcpt_tos):
             self.hang_up -= set(envelope.rcpt_tos)
             server.transport.close()
@@ -435,3 +462,124 @@ def test_smtp_defaults_to_the_environment(server, day, recipients):
     )
     assert result.exit_code == 0, result.output
     assert len(inbox.messages) == 3
+
+
+@contextmanager
+def trickling(gap: float = 0.2, lasts: float = 20.0):
+    """A server on 127.0.0.1 that sends its greeting one byte every `gap` seconds (for
+    `lasts` seconds, then it hangs up), in a thread of this test; stopped when the block ends."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(gap)
+    stop = threading.Event()
+
+    def serve() -> None:
+        connections, ticks = [], 0
+        while not stop.is_set() and ticks * gap < lasts:
+            with suppress(TimeoutError):
+                connections.append(listener.accept()[0])
+            ticks += 1
+            for connection in connections:
+                with suppress(OSError):
+                    connection.send(b"220 mail.example.org ESMTP"[ticks % 26 : ticks % 26 + 1])
+        for connection in connections:
+            connection.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+def test_a_trickling_server_is_given_up_at_the_deadline(server, day, recipients):
+    with trickling() as address:
+        result = send(day, recipients, address, env={"TOOLKIT_SEND_DEADLINE": "1"})
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"toolkit: error: SMTP server {address}: past TOOLKIT_SEND_DEADLINE")
+    assert "not sent to 3 recipient(s)" in line and "next send sends them" in line
+    assert "sent 0 of 3" in result.stdout
+    assert not (day / "sent.json").exists()
+    with open(day / ".send.lock") as lock:  # released
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+
+    inbox = server()
+    again = send(day, recipients, inbox.address)
+    assert again.exit_code == 0 and sorted(inbox.parsed()) == sorted(ADDRESSES)
+
+
+def test_a_message_past_its_time_stops_the_send_and_the_rest_waits(server, day, recipients):
+    inbox = server()
+    inbox.stall = {"bo@example.net"}
+    result = send(day, recipients, inbox.address, env={"TOOLKIT_SEND_MESSAGE_TIMEOUT": "2"})
+    inbox.released.set()
+    assert result.exit_code == 1, result.output
+    (error,) = [line for line in result.stderr.splitlines() if "error" in line]
+    assert "over TOOLKIT_SEND_MESSAGE_TIMEOUT (2 s)" in error
+    assert "not sent to 2 recipient(s) (from bo@example.net on)" in error
+    assert [d["recipient"] for d in record(day)["deliveries"]] == ["ana@example.org"]
+
+    inbox.stall.clear()
+    retry = send(day, recipients, inbox.address)
+    assert retry.exit_code == 0 and "already sent to 1" in retry.stdout
+    assert sorted(inbox.parsed()) == sorted(ADDRESSES) and len(inbox.messages) == 3
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "nan"])
+def test_a_bad_time_limit_is_exit_2(day, recipients, value):
+    result = send(day, recipients, "127.0.0.1:1", env={"TOOLKIT_SEND_DEADLINE": value})
+    assert result.exit_code == 2 and "TOOLKIT_SEND_DEADLINE" in result.stderr
+
+
+def many_recipients(tmp_path: Path, count: int) -> tuple[Path, list[str]]:
+    addresses = [f"reader{n}@example.org" for n in range(count)]
+    path = tmp_path / "many.txt"
+    path.write_text("".join(f"{a}\n" for a in addresses), encoding="utf-8")
+    return path, addresses
+
+
+def test_a_send_killed_half_way_sends_only_the_rest_on_the_next_run(server, day, tmp_path):
+    inbox = server()
+    path, addresses = many_recipients(tmp_path, 6)
+    inbox.kill_after = 3
+    command = [sys.executable, "-m", "toolkit", "send", str(day), "--to", str(path)]
+    command += ["--smtp", inbox.address, "--from", SENDER, "--quiet"]
+    inbox.victim = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL)
+    assert inbox.victim.wait(timeout=120) == -signal.SIGKILL
+    assert not (day / "sent.json").exists()  # died before the journal was folded
+    assert len((day / ".sent.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    with (day / ".sent.jsonl").open("a", encoding="utf-8") as journal:
+        journal.write('{"recipient": "reader5@exa')  # a line torn by the kill: not a delivery
+
+    inbox.kill_after = 0
+    rerun = send(day, path, inbox.address)
+    assert rerun.exit_code == 0, rerun.output
+    assert "already sent to 3" in rerun.stdout and "sent 3 of 6" in rerun.stdout
+    delivered = [rcpts[0] for rcpts, _, _ in inbox.messages]
+    assert sorted(delivered) == sorted(addresses)  # every one once, none twice
+    assert [d["recipient"] for d in record(day)["deliveries"]] == addresses
+    assert not (day / ".sent.jsonl").exists()
+
+
+def test_each_delivery_is_appended_to_the_journal_and_sent_json_written_once(server, day, tmp_path):
+    inbox = server()
+    path, addresses = many_recipients(tmp_path, 12)
+    journal, seen = day / ".sent.jsonl", []
+
+    def look(_line: str) -> None:  # called after each delivery is on disk
+        seen.append((journal.stat().st_ino, journal.read_bytes(), (day / "sent.json").exists()))
+
+    host, port = inbox.address.split(":")
+    settings = SmtpSettings(host, int(port))
+    report = send_briefing(day, path, parse_address(SENDER), settings, log=look)
+    assert len(report.sent) == len(seen) == 12
+    assert len({inode for inode, _, _ in seen}) == 1  # one file, never replaced
+    for (_, before, _), (_, after, _) in zip(seen, seen[1:], strict=False):
+        assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
+    assert not any(written for _, _, written in seen)  # sent.json: once, at the end
+    assert [d["recipient"] for d in record(day)["deliveries"]] == addresses
+    assert not journal.exists()

@@ -184,8 +184,13 @@ def send_command(
             f"toolkit: error: {delivery.recipient}: refused by the server: {delivery.reply}",
             err=True,
         )
-    for recipient, reason in report.unsent.items():
-        typer.echo(f"toolkit: error: {recipient}: not sent: {reason}", err=True)
+    if report.unsent:  # the server was lost, or too slow: one reason for all the rest
+        first, reason = next(iter(report.unsent.items()))
+        typer.echo(
+            f"toolkit: error: {reason}: not sent to {len(report.unsent)} recipient(s) "
+            f"(from {first} on); the next send sends them",
+            err=True,
+        )
     typer.echo(
         f"sent {len(report.sent)} of {report.recipients}: {report.briefing.subject}"
         + (f" → {report.record}" if report.sent else "")

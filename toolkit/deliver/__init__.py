@@ -10,15 +10,16 @@ from pathlib import Path
 
 from toolkit.deliver.message import Briefing, build_message, eml_name, load_briefing
 from toolkit.deliver.recipients import Recipient, default_sender, parse_address, read_recipients
-from toolkit.deliver.record import (
-    RECORD,
-    Delivery,
-    load_record,
-    now,
-    save_record,
-    send_lock,
+from toolkit.deliver.record import RECORD, Delivery, journal, load_record, now, send_lock
+from toolkit.deliver.smtp import (
+    Mailer,
+    Refusal,
+    Security,
+    SendLimits,
+    ServerError,
+    SmtpSettings,
+    parse_server,
 )
-from toolkit.deliver.smtp import Mailer, Refusal, Security, ServerError, SmtpSettings, parse_server
 from toolkit.fsutil import atomic_write_bytes
 
 __all__ = [
@@ -41,7 +42,7 @@ class SendReport:
     recipients: int
     sent: list[Delivery] = field(default_factory=list)
     refused: list[Delivery] = field(default_factory=list)
-    unsent: dict[str, str] = field(default_factory=dict)  # recipient → why (server lost)
+    unsent: dict[str, str] = field(default_factory=dict)  # recipient → why (server lost, late)
     already: list[Delivery] = field(default_factory=list)  # sent before, skipped
     record: Path | None = None
 
@@ -70,8 +71,13 @@ def send_briefing(
     resend: bool = False,
     log: Callable[[str], None] | None = None,
 ) -> SendReport:
-    """Send the day's briefing to every recipient it was not sent to yet (all with `resend`)."""
+    """Send the day's briefing to every recipient it was not sent to yet (all with `resend`).
+
+    Past the send's deadline or a message's time limit (SendLimits, from the environment),
+    the rest is left `unsent`: what was sent is recorded, and the next run sends the rest.
+    """
     day_dir = Path(day_dir)
+    limits = SendLimits.from_env()
     briefing = load_briefing(day_dir)
     recipients = read_recipients(recipients_file)
     report = SendReport(briefing, len(recipients), record=day_dir / RECORD)
@@ -82,7 +88,8 @@ def send_briefing(
         todo = [r for r in recipients if r.address.lower() not in done]
         if not todo:
             return report
-        with Mailer(settings) as mailer:  # unreachable: ServerError, nothing recorded
+        with journal(day_dir, record) as add, Mailer(settings, limits) as mailer:
+            # unreachable: ServerError, nothing recorded; too slow: TimedOut at the first send
             for index, recipient in enumerate(todo):
                 message = build_message(briefing, sender, recipient)
                 entry = dict(
@@ -105,8 +112,7 @@ def send_briefing(
                         **entry, time=now(), reply=accepted.reply, attempts=accepted.attempts
                     )
                     report.sent.append(delivery)
-                record.deliveries.append(delivery)
-                save_record(day_dir, record)
+                add(delivery)
                 if log:
                     log(f"{delivery.status} {recipient.address}: {delivery.reply}")
     return report

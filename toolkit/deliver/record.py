@@ -1,15 +1,21 @@
 """DAY_DIR/sent.json: what `toolkit send` delivered, so that a day is e-mailed once.
 
 One entry per attempt that reached the server: recipient, Message-ID, time, the server's
-reply, the digest's sha256 and whether it was sent or refused. Written atomically after
-every message, so a send killed half-way resends nothing that was accepted. No user name or
-password is ever written here.
+reply, the digest's sha256 and whether it was sent or refused. No user name or password is
+ever written here.
+
+While a send runs, each entry is appended to DAY_DIR/.sent.jsonl (one line, fsynced before
+the next message goes out), so a send killed half-way resends nothing that was accepted, and
+each message costs the same whatever the number before it (sent.json rewritten after every
+message made 1,000 recipients quadratic). The journal is folded into sent.json when the send
+ends, and by the next send if this one died.
 """
 
 import datetime as dt
 import fcntl
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +24,7 @@ from toolkit.errors import ConfigError
 from toolkit.fsutil import atomic_write_text
 
 RECORD = "sent.json"
+JOURNAL = ".sent.jsonl"  # deliveries not yet folded into sent.json
 LOCK = ".send.lock"
 
 
@@ -51,22 +58,72 @@ def now() -> str:
 
 
 def load_record(day_dir: Path, date: str) -> SendRecord:
+    """sent.json, with the journal of a send that died folded in."""
     path = Path(day_dir) / RECORD
-    if not path.exists():
-        return SendRecord(date)
+    record = SendRecord(date)
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            record = SendRecord(data["date"], [Delivery(**d) for d in data["deliveries"]])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise _unreadable(path, error) from None
+    journal = Path(day_dir) / JOURNAL
+    if journal.exists():
+        known = set(record.deliveries)  # a fold that died before removing the journal
+        record.deliveries += [d for d in _read_journal(journal) if d not in known]
+        save_record(day_dir, record)
+    return record
+
+
+def _read_journal(path: Path) -> list[Delivery]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return SendRecord(data["date"], [Delivery(**d) for d in data["deliveries"]])
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ConfigError(
-            f"{path}: unreadable record of what was sent ({type(error).__name__}); "
-            "move it aside to send again"
-        ) from None
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, ValueError) as error:
+        raise _unreadable(path, error) from None
+    deliveries = []
+    for number, line in enumerate(lines[:-1], 1):  # past the last newline: a torn write
+        try:
+            deliveries.append(Delivery(**json.loads(line)))
+        except (ValueError, TypeError) as error:
+            raise _unreadable(f"{path}:{number}", error) from None
+    return deliveries
+
+
+def _unreadable(where: Path | str, error: Exception) -> ConfigError:
+    return ConfigError(
+        f"{where}: unreadable record of what was sent ({type(error).__name__}); "
+        "move it aside to send again"
+    )
 
 
 def save_record(day_dir: Path, record: SendRecord) -> None:
+    """Write sent.json whole; the journal's entries are in it, so the journal goes."""
     text = json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(Path(day_dir) / RECORD, text)
+    (Path(day_dir) / JOURNAL).unlink(missing_ok=True)
+
+
+@contextmanager
+def journal(day_dir: Path, record: SendRecord) -> Iterator[Callable[[Delivery], None]]:
+    """`add(delivery)`: into `record`, and on disk before it returns (one appended line);
+    the send's deliveries are folded into sent.json when the block ends, however it ends."""
+    handle = None
+
+    def add(delivery: Delivery) -> None:
+        nonlocal handle
+        record.deliveries.append(delivery)
+        if handle is None:
+            handle = open(Path(day_dir) / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115
+        handle.write(json.dumps(asdict(delivery), ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+    try:
+        yield add
+    finally:
+        if handle is not None:
+            handle.close()
+            save_record(day_dir, record)
 
 
 @contextmanager

@@ -3,9 +3,22 @@
 A server that cannot be reached (or refuses TLS or the login) is a configuration error
 (exit 2, one line). A 5xx reply refuses that recipient only. A 4xx reply, or a connection
 lost in the middle, is retried after RETRY_DELAYS (bounded), on a fresh connection if need be.
+
+Time limits (seconds, from the environment when the send starts):
+- TIMEOUT_S: the longest wait for the server's next bytes.
+- TOOLKIT_SEND_MESSAGE_TIMEOUT (default 300): one message, every attempt and the waits
+  between them included (the waits alone are 155 s); a wait that would end past it is not
+  waited.
+- TOOLKIT_SEND_DEADLINE (default 1800): the whole send. 1,000 recipients take under a
+  minute on a local relay and some minutes on a remote one; past half an hour the relay is
+  not taking mail and the next night's send should not find this one still holding the day.
+Past either, no socket call waits any longer, whatever the server does (a server that
+trickles a byte at a time included): the send stops, and the rest is sent on the next run.
 """
 
+import math
 import smtplib
+import socket
 import ssl
 import time
 from collections.abc import Callable
@@ -14,10 +27,26 @@ from enum import StrEnum
 from pathlib import Path
 
 from toolkit.errors import ConfigError
+from toolkit.settings import env_seconds
 
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds before the 2nd, 3rd and 4th attempt
 TIMEOUT_S = 60.0
+QUIT_TIMEOUT_S = 10.0  # a polite QUIT is not worth more
+DEADLINE_ENV, DEADLINE = "TOOLKIT_SEND_DEADLINE", 1800.0
+MESSAGE_TIMEOUT_ENV, MESSAGE_TIMEOUT = "TOOLKIT_SEND_MESSAGE_TIMEOUT", 300.0
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+
+
+@dataclass(frozen=True)
+class SendLimits:
+    deadline: float = DEADLINE  # the whole send
+    message: float = MESSAGE_TIMEOUT  # one message, retries and their waits included
+
+    @classmethod
+    def from_env(cls) -> "SendLimits":
+        return cls(
+            env_seconds(DEADLINE_ENV, DEADLINE), env_seconds(MESSAGE_TIMEOUT_ENV, MESSAGE_TIMEOUT)
+        )
 
 
 class Security(StrEnum):
@@ -55,6 +84,78 @@ class ServerError(ConfigError):
     """The server cannot be reached, or refuses TLS or the login: exit 2."""
 
 
+class TimedOut(ServerError):
+    """The send, or one message, outlived its time limit: nothing more is sent this run."""
+
+
+class Clock:
+    """When the socket call in progress must be over (time.monotonic()), and why."""
+
+    def __init__(self) -> None:
+        self.until, self.why = math.inf, ""
+
+    def left(self) -> float:
+        return self.until - time.monotonic()
+
+
+class _Bounded:
+    """Socket calls that never wait past `clock.until`: each call waits at most what is left,
+    so a reply trickled a byte at a time cannot stretch past it either."""
+
+    clock: Clock
+
+    def _limit(self) -> None:
+        left = self.clock.left()
+        if left <= 0:
+            raise TimeoutError(self.clock.why)
+        self.settimeout(min(left, TIMEOUT_S))
+
+    def recv(self, *args, **kwargs):
+        self._limit()
+        return super().recv(*args, **kwargs)
+
+    def recv_into(self, *args, **kwargs):
+        self._limit()
+        return super().recv_into(*args, **kwargs)
+
+    def sendall(self, *args, **kwargs):
+        self._limit()
+        return super().sendall(*args, **kwargs)
+
+
+class _BoundedSocket(_Bounded, socket.socket):
+    pass
+
+
+class _BoundedSSLSocket(_Bounded, ssl.SSLSocket):
+    pass
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib's client on bounded sockets (a TLS handshake is one call: its timeout, set
+    from the clock at connect time, bounds all of it)."""
+
+    def __init__(self, clock: Clock, *args, **kwargs):
+        self.clock = clock
+        super().__init__(*args, **kwargs)
+
+    def _get_socket(self, host, port, timeout):
+        sock = super()._get_socket(host, port, timeout)
+        if not isinstance(sock, ssl.SSLSocket):
+            sock = _BoundedSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        sock.clock = self.clock
+        return sock
+
+    def starttls(self, *args, **kwargs):
+        reply = super().starttls(*args, **kwargs)
+        self.sock.clock = self.clock
+        return reply
+
+
+class _SMTPSSL(_SMTP, smtplib.SMTP_SSL):
+    pass
+
+
 @dataclass
 class Refusal(Exception):
     """The server refused one message: `code` and its reply."""
@@ -79,14 +180,42 @@ class Accepted:
 class Mailer:
     """`with Mailer(settings) as mailer: mailer.send(sender, recipient, data)`."""
 
-    def __init__(self, settings: SmtpSettings, sleep: Callable[[float], None] = time.sleep):
-        self.settings = settings
-        self.sleep = sleep
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        limits: SendLimits = SendLimits(),
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.settings, self.limits, self.sleep = settings, limits, sleep
         self.smtp: smtplib.SMTP | None = None
+        self.end = time.monotonic() + limits.deadline
+        self.clock = Clock()
+        self.late: TimedOut | None = None  # the first connection was too slow
 
     def __enter__(self) -> "Mailer":
-        self.connect()
+        """Connected: an unreachable server is a ServerError here; a slow one is the first
+        message's TimedOut, like any later one's."""
+        self._start_message()
+        try:
+            self.connect()
+        except TimedOut as error:
+            self.late = error
         return self
+
+    def _start_message(self) -> None:
+        """Set the clock for one message: its own time, or what is left of the send's."""
+        message_end = time.monotonic() + self.limits.message
+        if self.end <= message_end:
+            self.clock.until = self.end
+            self.clock.why = f"past {DEADLINE_ENV} ({self.limits.deadline:g} s)"
+        else:
+            self.clock.until = message_end
+            self.clock.why = (
+                f"one message took over {MESSAGE_TIMEOUT_ENV} ({self.limits.message:g} s)"
+            )
+
+    def _timed_out(self) -> TimedOut:
+        return TimedOut(f"SMTP server {self.settings.server}: {self.clock.why}")
 
     def __exit__(self, *exc) -> None:
         self.close()
@@ -96,12 +225,16 @@ class Mailer:
         context = None
         if s.security is not Security.none:
             context = ssl.create_default_context(cafile=str(s.cafile) if s.cafile else None)
+            context.sslsocket_class = _BoundedSSLSocket
+        if self.clock.left() <= 0:
+            raise self._timed_out()
+        timeout = min(TIMEOUT_S, self.clock.left())  # the TCP connect and a TLS handshake
         smtp = None
         try:
             if s.security is Security.ssl:
-                smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=TIMEOUT_S, context=context)
+                smtp = _SMTPSSL(self.clock, s.host, s.port, timeout=timeout, context=context)
             else:
-                smtp = smtplib.SMTP(s.host, s.port, timeout=TIMEOUT_S)
+                smtp = _SMTP(self.clock, s.host, s.port, timeout=timeout)
             smtp.ehlo_or_helo_if_needed()
             if s.security is Security.starttls:
                 if not smtp.has_extn("starttls"):
@@ -127,31 +260,49 @@ class Mailer:
             ) from None
         except (OSError, smtplib.SMTPException) as error:
             _quit(smtp)
+            if self.clock.left() <= 0:
+                raise self._timed_out() from None
             raise ServerError(f"cannot reach SMTP server {s.server}: {_reason(error)}") from None
         self.smtp = smtp
 
     def close(self) -> None:
+        until = self.clock.until
+        self.clock.until = min(until, time.monotonic() + QUIT_TIMEOUT_S)
         _quit(self.smtp)
         self.smtp = None
+        self.clock.until = until
 
     def send(self, sender: str, recipient: str, data: bytes) -> Accepted:
-        """Deliver one message to one recipient; raises Refusal (final) or ServerError."""
+        """Deliver one message to one recipient; raises Refusal (final), ServerError or
+        TimedOut (past the send's deadline or the message's own time)."""
+        if self.late:
+            raise self.late
+        self._start_message()
+        if self.clock.left() <= 0:
+            raise self._timed_out()
         for attempt, delay in enumerate((*RETRY_DELAYS, None), 1):
             try:
                 if self.smtp is None:
                     self.connect()
                 return Accepted(self._transaction(sender, recipient, data), attempt)
             except Refusal as refusal:
-                if not refusal.temporary or delay is None:
+                if not refusal.temporary or not self._can_wait(delay):
                     raise
             except (OSError, smtplib.SMTPServerDisconnected) as error:
+                timed_out = self.clock.left() <= 0
                 self.close()  # lost in the middle: a fresh connection next time
-                if delay is None:
+                if timed_out:
+                    raise self._timed_out() from None
+                if not self._can_wait(delay):
                     raise ServerError(
                         f"lost SMTP server {self.settings.server}: {_reason(error)}"
                     ) from None
             self.sleep(delay)
         raise AssertionError("unreachable")
+
+    def _can_wait(self, delay: float | None) -> bool:
+        """Another attempt after `delay`: only if there is one, and it can start in time."""
+        return delay is not None and delay < self.clock.left()
 
     def _transaction(self, sender: str, recipient: str, data: bytes) -> str:
         smtp = self.smtp

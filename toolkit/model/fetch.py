@@ -43,6 +43,7 @@ from toolkit.errors import ConfigError, ToolkitError
 from toolkit.fsutil import sha256_file
 from toolkit.model.convert import convert_checkpoint
 from toolkit.model.store import ModelInfo
+from toolkit.settings import env_seconds
 
 DEFAULT_REPO = "Helsinki-NLP/opus-mt-ar-en"
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -74,23 +75,10 @@ class Limits:
     @classmethod
     def from_env(cls) -> "Limits":
         return cls(
-            connect=_seconds(CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT),
-            read=_seconds(READ_TIMEOUT_ENV, READ_TIMEOUT),
-            deadline=_seconds(DEADLINE_ENV, DEADLINE),
+            connect=env_seconds(CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT),
+            read=env_seconds(READ_TIMEOUT_ENV, READ_TIMEOUT),
+            deadline=env_seconds(DEADLINE_ENV, DEADLINE),
         )
-
-
-def _seconds(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not seconds > 0:
-        raise ConfigError(f"{name}={value!r}: expected a number of seconds above 0")
-    return seconds
 
 
 def fetch_model(
