@@ -9,6 +9,8 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +21,10 @@ from conftest import REPO, SHARED_ARTICLES, invoke
 from test_layout import article, sentences, stored
 from test_nightly import manifest, nightly
 
+from toolkit.errors import ToolkitError
 from toolkit.pipeline import Pipeline
 from toolkit.translate import DecodingOptions, Engine, Layout, TranslationMemory
-from toolkit.translate.cluster import DaskExecutor, WorkerModel
+from toolkit.translate.cluster import ClusterError, DaskExecutor, WorkerModel
 from toolkit.translate.executor import ExecutorSettings
 
 
@@ -219,6 +222,109 @@ def test_a_worker_killed_mid_run_costs_nothing_but_time(cluster, tiny_model, tmp
     Pipeline(engine, options).run(local)
     english = lambda groups: [s.en for g in groups for a in g for s in a.all_sentences()]  # noqa: E731
     assert all(english(on_dask)) and english(on_dask) == english(local)
+
+
+@pytest.fixture
+def empty_scheduler():
+    """A scheduler on 127.0.0.1 with no worker; gone, with anything that joined, at the end."""
+    from distributed import LocalCluster
+
+    before = processes()
+    local = LocalCluster(
+        n_workers=0, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+    )
+    yield local.scheduler_address
+    local.close()
+    assert processes() <= before
+
+
+def nightly_on(scheduler: str, inbox: Path, outputs: Path, model: Path, wait: str = "1"):
+    return invoke(
+        "nightly",
+        "--inbox",
+        inbox,
+        "--outputs",
+        outputs,
+        "--model",
+        model,
+        "--scheduler",
+        scheduler,
+        "--quiet",
+        env={"TOOLKIT_WORKER_WAIT": wait},
+    )
+
+
+def test_a_scheduler_without_workers_is_one_line_after_a_bounded_wait(
+    empty_scheduler, tiny_model, inbox, tmp_path
+):
+    result = nightly_on(empty_scheduler, inbox, tmp_path / "outputs", tiny_model)
+    assert result.exit_code == 2, result.output
+    (line,) = [line for line in result.stderr.splitlines() if "error" in line]
+    assert f"the Dask scheduler at {empty_scheduler} has no workers (waited 1 s" in line
+    assert "TOOLKIT_WORKER_WAIT" in line and "dask worker" in line
+
+
+def test_a_worker_that_cannot_import_the_toolkit_is_one_line(
+    empty_scheduler, tiny_model, inbox, tmp_path
+):
+    hide = "import sys; sys.modules['toolkit'] = None; "  # `import toolkit` fails there
+    code = hide + "from distributed.cli.dask_worker import main; main()"
+    worker = subprocess.Popen(
+        [sys.executable, "-c", code, empty_scheduler, "--no-nanny", "--nthreads", "1"]
+        + ["--host", "127.0.0.1", "--no-dashboard"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        result = nightly_on(empty_scheduler, inbox, tmp_path / "outputs", tiny_model, "60")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert result.exit_code == 2, result.output
+    (line,) = [line for line in result.stderr.splitlines() if "error" in line]
+    assert "a Dask worker cannot import what decoding needs" in line and "toolkit" in line
+
+
+def test_workers_dying_again_and_again_end_the_run_with_the_work_kept(tiny_model, tmp_path):
+    import dask
+    from distributed import Client, LocalCluster
+
+    before = processes()
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),  # one death: KilledWorker
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        ) as local,
+        Client(local, set_as_default=False) as client,
+    ):
+        engine = Engine(tiny_model, layout=Layout(1, 1, batch_tokens=64))
+        model = WorkerModel(str(tiny_model), engine.info.model_sha256)
+        killing = KillingAWorker(
+            DaskExecutor(client, model, ExecutorSettings("dask", 2, local.scheduler_address))
+        )
+        memory = tmp_path / "tm.sqlite"
+        pipeline = Pipeline(
+            engine,
+            DecodingOptions(beam_size=2),
+            memory=TranslationMemory(memory),
+            executor=killing,
+        )
+        published = []
+        groups = [[article([text], f"a{n}")] for n, text in enumerate(sentences(120))]
+        with pytest.raises(ToolkitError) as caught:
+            pipeline.run(groups, on_group=lambda number, _counts: published.append(number))
+    assert processes() <= before
+    error = caught.value
+    assert isinstance(error, ClusterError) and error.exit_code == 1
+    assert "\n" not in str(error) and "died again and again decoding batch" in str(error)
+    assert killing.killed is not None
+    # what was decoded before is kept: in the memory, and its articles were published
+    assert 0 < len(published) <= stored(memory) < len(groups)
 
 
 def test_closing_the_cluster_leaves_no_process_behind(cluster):

@@ -7,6 +7,12 @@ gets `BatchResult`s back as they finish. Each worker process loads the model onc
 by path and sha256), from the same path as the driver's `--model`, and refuses a model
 whose sha256 is not the driver's. A lost worker costs only its batches in flight: Dask
 runs them again elsewhere, and each batch is yielded — and stored — once.
+
+When the cluster cannot go on, the run ends with one line, and what was decoded stays in
+the translation memory (files already complete are published): workers that died decoding
+the same batch again and again (Dask's KilledWorker) and a scheduler left without workers
+for TOOLKIT_WORKER_WAIT seconds are exit 1; a scheduler with no workers at the start, and
+workers that cannot import the toolkit or load the driver's model, are exit 2.
 """
 
 import os
@@ -17,14 +23,19 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from toolkit.errors import ConfigError
+from toolkit import __version__
+from toolkit.errors import ConfigError, ToolkitError
 from toolkit.model.store import load_model_info
+from toolkit.settings import env_seconds
 from toolkit.translate.executor import ExecutorSettings, batch_result, decode_batch
 from toolkit.translate.options import Layout, cpu_threads
 from toolkit.translate.plan import Batch, BatchResult
 
 SCHEDULER_ENV = "TOOLKIT_SCHEDULER"
 CONNECT_TIMEOUT_S = 5
+# How long a scheduler may have no worker: `dask worker` started beside the nightly joins in
+# seconds, a node added by an autoscaler in a minute or two; past that none is coming.
+WORKER_WAIT_ENV, WORKER_WAIT = "TOOLKIT_WORKER_WAIT", 120.0
 SHARED_MODEL = (
     "every worker must see the driver's model folder at the same path "
     "(shared storage, or --model with a path that is valid on the workers)"
@@ -120,6 +131,12 @@ def _keep_freed_memory() -> None:
     libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
 
 
+class ClusterError(ToolkitError):
+    """The cluster stopped decoding mid-run; what was decoded is kept: exit 1."""
+
+    exit_code = 1
+
+
 class DaskExecutor:
     """Ships batches to a Dask cluster and yields results as they complete.
 
@@ -128,36 +145,73 @@ class DaskExecutor:
     go): a killed driver loses only those, since everything returned was stored.
     """
 
-    def __init__(self, client, model: WorkerModel, settings: ExecutorSettings):
+    def __init__(
+        self,
+        client,
+        model: WorkerModel,
+        settings: ExecutorSettings,
+        worker_wait: float = WORKER_WAIT,
+    ):
         self.client, self.model, self.settings = client, model, settings
+        self.worker_wait = worker_wait
 
     def run(self, batches: Iterable[Batch]) -> Iterator[BatchResult]:
-        from distributed import as_completed
+        from distributed import wait
 
         planned = iter(batches)
-        running = as_completed(loop=self.client.loop)
-        submitted = set()
+        submitted: dict = {}  # future → its batch
 
         def top_up() -> None:
             # with no worker (yet), one batch waits for the first to join; when workers
             # leave, more than the capacity may be running
-            wanted = max(self._capacity(), 1) - running.count()
+            wanted = max(self._capacity(), 1) - len(submitted)
             for batch in islice(planned, max(wanted, 0)):
                 future = self.client.submit(decode_on_worker, batch, self.model, pure=False)
-                submitted.add(future)
-                running.add(future)
+                submitted[future] = batch
 
         try:
             top_up()
-            for future in running:
-                result = future.result()  # a worker's ConfigError is raised here
-                submitted.discard(future)
-                future.release()
-                top_up()  # before the driver stores this one, so no worker waits
-                yield result
+            while submitted:
+                try:
+                    with self.client.as_current():  # `wait` asks for the current client
+                        done = wait(
+                            list(submitted), self.worker_wait, return_when="FIRST_COMPLETED"
+                        ).done
+                except TimeoutError:
+                    self._check_workers()
+                    top_up()  # workers may have joined
+                    continue
+                for future in sorted(done, key=lambda f: submitted[f].index):
+                    result = self._result(future, submitted.pop(future))
+                    future.release()
+                    top_up()  # before the driver stores this one, so no worker waits
+                    yield result
         finally:
             if submitted:  # failed or interrupted: the cluster stops decoding for us
                 self.client.cancel(list(submitted))
+
+    def _check_workers(self) -> None:
+        """Nothing finished for `worker_wait` seconds: fine if workers are decoding."""
+        if not self.client.nthreads():
+            raise ClusterError(
+                f"the Dask cluster has had no worker for {self.worker_wait:g} s "
+                f"({WORKER_WAIT_ENV}); what was decoded is kept: rerun when workers are up"
+            )
+
+    @staticmethod
+    def _result(future, batch: Batch) -> BatchResult:
+        from distributed import KilledWorker
+
+        try:
+            return future.result()  # a worker's ConfigError is raised here
+        except KilledWorker:
+            raise ClusterError(
+                f"Dask workers died again and again decoding batch {batch.index} "
+                f"({len(batch.members)} segments, {batch.source_tokens} tokens; the workers' "
+                "logs say why, often memory); what was decoded is kept: rerun to go on"
+            ) from None
+        except ImportError as error:
+            raise _cannot_import(error) from None
 
     def _capacity(self) -> int:
         threads = self.client.nthreads()
@@ -187,6 +241,7 @@ def dask_executor(
     Ctrl-C), or the existing cluster at `scheduler`."""
     from distributed import Client, LocalCluster
 
+    wait = env_seconds(WORKER_WAIT_ENV, WORKER_WAIT)
     if workers:
         with (
             LocalCluster(
@@ -198,7 +253,7 @@ def dask_executor(
             ) as cluster,
             Client(cluster, set_as_default=False) as client,
         ):
-            yield DaskExecutor(client, model, ExecutorSettings("dask", workers))
+            yield DaskExecutor(client, model, ExecutorSettings("dask", workers), wait)
         return
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
@@ -209,8 +264,32 @@ def dask_executor(
             f"{SCHEDULER_ENV}), and that this machine may connect to it"
         ) from None
     with client:
+        try:
+            client.wait_for_workers(1, timeout=wait)
+        except TimeoutError:
+            raise ConfigError(
+                f"the Dask scheduler at {scheduler} has no workers (waited {wait:g} s, "
+                f"{WORKER_WAIT_ENV}): start `dask worker {scheduler}` where decoding runs"
+            ) from None
+        _check_imports(client)
         count = len(client.scheduler_info()["workers"])
-        yield DaskExecutor(client, model, ExecutorSettings("dask", count, scheduler))
+        yield DaskExecutor(client, model, ExecutorSettings("dask", count, scheduler), wait)
+
+
+def _check_imports(client) -> None:
+    """Every worker imports this module: one that cannot would die on its first batch (the
+    task is unpickled by module name), leaving the run to wait for workers in vain."""
+    try:  # a builtin, so that the check itself needs nothing from the toolkit to unpickle
+        client.run(eval, "__import__('toolkit.translate.cluster').__version__")
+    except ImportError as error:
+        raise _cannot_import(error) from None
+
+
+def _cannot_import(error: ImportError) -> ConfigError:
+    return ConfigError(
+        f"a Dask worker cannot import what decoding needs ({error}): install "
+        f"toolkit {__version__} and its dependencies on every worker"
+    )
 
 
 def chosen_scheduler(workers: int | None, scheduler: str | None) -> str | None:
