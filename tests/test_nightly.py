@@ -248,3 +248,57 @@ def test_kill_9_midway_then_the_rerun_finishes_without_redecoding(tiny_model, tm
     for path in (outputs / "2026-11-23" / "articles").glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))
     assert not list((outputs / "2026-11-23").rglob("*.tmp"))
+
+
+def test_a_night_resumed_after_sigterm_publishes_what_an_uninterrupted_one_does(
+    tiny_model, tmp_path
+):
+    """A batch's decoding limit comes from its longest input, so translations depend on how
+    the night is cut into batches: the resumed night plans the batches of the night it
+    resumes (kept in the memory) and decodes those with something missing."""
+    inbox = big_inbox(tmp_path / "inbox", 150)  # more than one plan window of segments
+    whole, resumed = tmp_path / "whole", tmp_path / "resumed"
+
+    def command(outputs: Path) -> list[str]:
+        return [sys.executable, "-m", "toolkit", "nightly", "--inbox", str(inbox)] + [
+            "--outputs",
+            str(outputs),
+            "--date",
+            "2026-11-23",
+            "--model",
+            str(tiny_model),
+            "--quiet",
+        ]
+
+    def articles(outputs: Path) -> dict[str, bytes]:
+        folder = outputs / "2026-11-23" / "articles"
+        return {path.name: path.read_bytes() for path in sorted(folder.glob("*.json"))}
+
+    def planned(outputs: Path) -> int:
+        with sqlite3.connect(outputs / "tm.sqlite") as db:
+            return db.execute("SELECT COUNT(*) FROM planned").fetchone()[0]
+
+    run = subprocess.run(command(whole), cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert planned(whole) == 0  # a finished night forgets its plan
+
+    process = subprocess.Popen(
+        command(resumed), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while memory_rows(resumed / "tm.sqlite") == 0 and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read()
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGTERM
+    assert not (resumed / "2026-11-23" / "manifest.json").exists()
+    assert planned(resumed) > memory_rows(resumed / "tm.sqlite")  # what is left to resume
+
+    rerun = subprocess.run(command(resumed), cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert manifest(resumed)["counts"]["from_memory"] > 0  # it did resume
+    assert len(articles(whole)) == 150 and articles(resumed) == articles(whole)
+    assert planned(resumed) == 0

@@ -5,6 +5,7 @@ the chosen strategy (toolkit.glossary.enforce) and verified in the output.
 """
 
 import copy
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -80,6 +81,10 @@ def translate_groups(
     into segments and planned into batches together so that batches fill up. The memory
     is written after every decoded batch (a killed run loses only the batches in flight),
     and `on_group(i, counts)` is called as soon as every sentence of group i is done.
+
+    A run resumed after a kill plans what the killed run planned (the memory keeps it) and
+    decodes only the batches with something still missing: its batches, so its translations
+    (the decoding limit is the batch's), are those of a run that was never interrupted.
     """
     if glossary is None:
         strategy = STRATEGIES["none"]
@@ -108,21 +113,25 @@ def translate_groups(
         state.append(_Group(sentences, keys, set(), TranslationCounts(len(sentences))))
 
     translations: dict[str, Translation] = memory.get_many(list(work)) if memory else {}
+    missing = [key for key in work if key not in translations]
+    plan = hashlib.sha256("\n".join(work).encode()).hexdigest()  # the same work, the same plan
+    planned = memory.plan(plan, missing) if memory else set(missing)
     decoding: dict[str, _Decoding] = {}
     inputs: list[SegmentInput] = []
     owners: list[tuple[str, int]] = []  # (key, segment number) of every planned input
+    placed: set[str] = set()
     for number, group in enumerate(state):
         for key in group.keys:
-            if key in translations:
-                continue
-            if key not in decoding:
+            if key in planned and key not in placed:
+                placed.add(key)
                 source, suppress = work[key]
                 pieces = engine.segment_inputs(source, options, suppress)
-                decoding[key] = _Decoding(source, [None] * len(pieces), [])
                 owners += [(key, n) for n in range(len(pieces))]
                 inputs += pieces
-                group.counts.decoded += 1
-            if key not in group.waiting_for:
+                if key not in translations:  # else stored by the run this one resumes
+                    decoding[key] = _Decoding(source, [None] * len(pieces), [])
+                    group.counts.decoded += 1
+            if key in decoding and key not in group.waiting_for:
                 group.waiting_for.add(key)
                 decoding[key].groups.append(number)
     for group in state:
@@ -160,11 +169,14 @@ def translate_groups(
         if not group.waiting_for:
             finish(number)
 
-    for batch, segments in engine.decode(inputs, options, executor):
+    wanted = {member for member, (key, _) in enumerate(owners) if key in decoding}
+    for batch, segments in engine.decode(inputs, options, executor, wanted):
         finished: list[str] = []
         for member, segment in zip(batch.members, segments, strict=True):
             key, part = owners[member]
-            item = decoding[key]
+            item = decoding.get(key)
+            if item is None:  # in the memory already
+                continue
             item.segments[part] = segment
             if all(s is not None for s in item.segments):
                 finished.append(key)
@@ -177,6 +189,8 @@ def translate_groups(
             progress(done, total)
         for number in ready:
             finish(number)
+    if memory is not None:
+        memory.forget_plan(plan)
     return [group.counts for group in state]
 
 

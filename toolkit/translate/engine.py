@@ -195,15 +195,18 @@ class Engine:
         inputs: list[SegmentInput],
         options: DecodingOptions,
         executor: Executor | None = None,
+        wanted: set[int] | None = None,
     ) -> Iterator[tuple[Batch, list[Segment]]]:
         """Plan `inputs` into batches and decode them (on this engine's translator unless
-        another executor is given); yield each batch with its segments as it finishes."""
+        another executor is given); yield each batch with its segments as it finishes.
+        With `wanted`, only the batches with one of those inputs are decoded."""
         planned: dict[int, Batch] = {}
 
         def plan() -> Iterator[Batch]:
             for batch in plan_batches(inputs, options, self.layout.batch_tokens):
-                planned[batch.index] = batch
-                yield batch
+                if wanted is None or not wanted.isdisjoint(batch.members):
+                    planned[batch.index] = batch
+                    yield batch
 
         for result in (executor or self.executor).run(plan()):
             batch = planned.pop(result.index)

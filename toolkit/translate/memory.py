@@ -6,6 +6,10 @@ it). The value is the decoder's raw n-best output, so glossary post-editing, re-
 verification run again on every use and never need a decode. Editing one glossary entry
 changes the key only of the sentences it touches; another model changes every key.
 
+It also keeps each run's plan until the run ends: the inputs it had to decode when it
+started (table `planned`, by the hash of all the run's inputs). A run resumed after a kill
+finds them there and plans the same batches, so it translates exactly as the run it resumes.
+
 The memory is a cache: one that SQLite finds corrupt (or that is not a database, or not ours)
 is moved aside as `tm.sqlite.corrupt-<time>` with its -wal/-shm files, and a new one starts.
 """
@@ -29,6 +33,15 @@ CREATE TABLE IF NOT EXISTS translations (
     created TEXT NOT NULL
 )
 """
+PLANS = """
+CREATE TABLE IF NOT EXISTS planned (
+    plan TEXT NOT NULL,
+    key TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (plan, key)
+)
+"""
+PLAN_DAYS = 30  # a plan whose run was never resumed is forgotten after this
 
 
 def memory_key(
@@ -97,6 +110,7 @@ class TranslationMemory:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(SCHEMA)
+            self.db.execute(PLANS)
             self.db.commit()
         except (sqlite3.Error, OSError) as error:
             raise ConfigError(f"{self.path}: not a usable translation memory ({error})") from error
@@ -124,6 +138,24 @@ class TranslationMemory:
                     for key, source, t in items
                 ],
             )
+
+    def plan(self, plan: str, missing: list[str]) -> set[str]:
+        """Record `missing` as to be decoded by `plan`; every key recorded for it so far."""
+        now = dt.datetime.now(dt.UTC)
+        with self.db:
+            oldest = (now - dt.timedelta(days=PLAN_DAYS)).isoformat(timespec="seconds")
+            self.db.execute("DELETE FROM planned WHERE created < ?", (oldest,))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO planned VALUES (?, ?, ?)",
+                [(plan, key, now.isoformat(timespec="seconds")) for key in missing],
+            )
+        rows = self.db.execute("SELECT key FROM planned WHERE plan = ?", (plan,))
+        return {key for (key,) in rows}
+
+    def forget_plan(self, plan: str) -> None:
+        """The plan's run is over: nothing to resume."""
+        with self.db:
+            self.db.execute("DELETE FROM planned WHERE plan = ?", (plan,))
 
     def close(self) -> None:
         self.db.close()
