@@ -239,19 +239,8 @@ def empty_scheduler():
 
 
 def nightly_on(scheduler: str, inbox: Path, outputs: Path, model: Path, wait: str = "1"):
-    return invoke(
-        "nightly",
-        "--inbox",
-        inbox,
-        "--outputs",
-        outputs,
-        "--model",
-        model,
-        "--scheduler",
-        scheduler,
-        "--quiet",
-        env={"TOOLKIT_WORKER_WAIT": wait},
-    )
+    env = {"TOOLKIT_WORKER_WAIT": wait}
+    return nightly(inbox, outputs, model, "--scheduler", scheduler, env=env)
 
 
 def test_a_scheduler_without_workers_is_one_line_after_a_bounded_wait(

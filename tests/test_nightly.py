@@ -25,7 +25,7 @@ NEW_ARTICLE = """غرامة روسية جديدة على تيليغرام
 """
 
 
-def nightly(inbox: Path, outputs: Path, model: Path, *extra, date="2026-11-23"):
+def nightly(inbox: Path, outputs: Path, model: Path, *extra, date="2026-11-23", env=None):
     return invoke(
         "nightly",
         "--inbox",
@@ -40,7 +40,21 @@ def nightly(inbox: Path, outputs: Path, model: Path, *extra, date="2026-11-23"):
         "2",
         "--quiet",
         *extra,
+        env=env,
     )
+
+
+def nightly_command(inbox: Path, outputs: Path, model: Path) -> list[str]:
+    """The nightly as its own process (to be killed)."""
+    return [sys.executable, "-m", "toolkit", "nightly", "--inbox", str(inbox)] + [
+        "--outputs",
+        str(outputs),
+        "--date",
+        "2026-11-23",
+        "--model",
+        str(model),
+        "--quiet",
+    ]
 
 
 def manifest(outputs: Path, date="2026-11-23") -> dict:
@@ -202,21 +216,7 @@ def memory_rows(path: Path) -> int:
 
 def test_kill_9_midway_then_the_rerun_finishes_without_redecoding(tiny_model, tmp_path):
     inbox, outputs = big_inbox(tmp_path / "inbox", 40), tmp_path / "outputs"
-    command = [
-        sys.executable,
-        "-m",
-        "toolkit",
-        "nightly",
-        "--inbox",
-        str(inbox),
-        "--outputs",
-        str(outputs),
-        "--date",
-        "2026-11-23",
-        "--model",
-        str(tiny_model),
-        "--quiet",
-    ]
+    command = nightly_command(inbox, outputs, tiny_model)
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -259,16 +259,7 @@ def test_a_night_resumed_after_sigterm_publishes_what_an_uninterrupted_one_does(
     inbox = big_inbox(tmp_path / "inbox", 150)  # more than one plan window of segments
     whole, resumed = tmp_path / "whole", tmp_path / "resumed"
 
-    def command(outputs: Path) -> list[str]:
-        return [sys.executable, "-m", "toolkit", "nightly", "--inbox", str(inbox)] + [
-            "--outputs",
-            str(outputs),
-            "--date",
-            "2026-11-23",
-            "--model",
-            str(tiny_model),
-            "--quiet",
-        ]
+    command = lambda outputs: nightly_command(inbox, outputs, tiny_model)  # noqa: E731
 
     def articles(outputs: Path) -> dict[str, bytes]:
         folder = outputs / "2026-11-23" / "articles"
