@@ -11,6 +11,7 @@ Outlets: "al-ain" (RSS 2.0 at /al-ain/rss.xml) and "sky" (Atom at /sky/atom.xml)
 "broken" (a feed cut off mid-entry) and "dead" (its feed answers 500).
 """
 
+import contextlib
 import gzip
 import hashlib
 import threading
@@ -99,8 +100,7 @@ FICTIONAL = [
 
 NAV = ["الرئيسية", "سياسة", "اقتصاد", "رياضة", "العالم", "تكنولوجيا", "منوعات"]
 COOKIE = (
-    "يستخدم هذا الموقع ملفات تعريف الارتباط لتحسين تجربتك، وباستمرارك في التصفح فإنك "
-    "توافق على ذلك."
+    "يستخدم هذا الموقع ملفات تعريف الارتباط لتحسين تجربتك، وباستمرارك في التصفح فإنك توافق على ذلك."
 )
 BYLINE = "بقلم: سلمى عبد الرحمن"
 DATELINE = "أبوظبي - العين الإخبارية"
@@ -194,11 +194,12 @@ def article_page(article: SiteArticle, outlet: str) -> str:
     linked = min(sentences, key=lambda i: len(article.paragraphs[i]), default=None)
     for number, paragraph in enumerate(article.paragraphs):
         text = escape(paragraph)
-        body.append(f'<p><a href="/topic/{number}">{text}</a></p>' if number == linked else f"<p>{text}</p>")
+        body.append(
+            f'<p><a href="/topic/{number}">{text}</a></p>' if number == linked else f"<p>{text}</p>"
+        )
         if number == 1:
             body.append(
-                '<div class="read-also"><a href="/al-ain/other.html">'
-                f"{escape(READ_ALSO)}</a></div>"
+                f'<div class="read-also"><a href="/al-ain/other.html">{escape(READ_ALSO)}</a></div>'
             )
         if number == 2:
             body.append(
@@ -208,9 +209,12 @@ def article_page(article: SiteArticle, outlet: str) -> str:
     nav = "".join(f'<li><a href="/{n}">{escape(n)}</a></li>' for n in NAV)
     share = "".join(f'<a href="#" class="share">{escape(s)}</a>' for s in SHARE)
     tags = f"<span>{TAGS[0]}:</span>" + "".join(f'<a href="/tag">{t}</a>' for t in TAGS[1:])
-    related = "".join(f'<li><a href="/r{i}.html">{escape(r)}</a></li>' for i, r in enumerate(RELATED))
+    related = "".join(
+        f'<li><a href="/r{i}.html">{escape(r)}</a></li>' for i, r in enumerate(RELATED)
+    )
     comments = "".join(
-        f'<div class="comment"><p class="comment-author">{escape(who)}</p><p>{escape(text)}</p></div>'
+        f'<div class="comment"><p class="comment-author">{escape(who)}</p>'
+        f"<p>{escape(text)}</p></div>"
         for who, text in COMMENTS
     )
     footer = "".join(f"<li>{escape(f)}</li>" for f in FOOTER)
@@ -265,7 +269,7 @@ def rss_feed(base: str, items: list[tuple[str, str, str]]) -> str:
 
 def atom_feed(items: list[tuple[str, str, str]]) -> str:
     entries = "".join(
-        f"<entry><title>{escape(t)}</title><link href=\"{escape(link)}\"/>"
+        f'<entry><title>{escape(t)}</title><link href="{escape(link)}"/>'
         f"<id>{escape(link)}</id><published>{d}T05:30:00Z</published>"
         f"<updated>{d}T05:30:00Z</updated></entry>"
         for t, link, d in items
@@ -375,8 +379,12 @@ class Site:
             body=gzip_bomb(),
             headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"},
         )
-        self.routes["/al-ain/loop-a.html"] = Response(302, headers={"Location": "/al-ain/loop-b.html"})
-        self.routes["/al-ain/loop-b.html"] = Response(302, headers={"Location": "/al-ain/loop-a.html"})
+        self.routes["/al-ain/loop-a.html"] = Response(
+            302, headers={"Location": "/al-ain/loop-b.html"}
+        )
+        self.routes["/al-ain/loop-b.html"] = Response(
+            302, headers={"Location": "/al-ain/loop-a.html"}
+        )
         self.routes["/robots.txt"] = Response(
             body=b"User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"}
         )
@@ -387,7 +395,11 @@ class Site:
         rss_items = [(a.title, link(self.page_path(a)), a.date) for a in ain]
         first = ain[0]
         rss_items += [
-            (first.title, link(self.page_path(first)) + "?utm_source=rss&utm_medium=feed#top", first.date),
+            (
+                first.title,
+                link(self.page_path(first)) + "?utm_source=rss&utm_medium=feed#top",
+                first.date,
+            ),
             (ain[1].title, link("/al-ain/print/story-2.html"), ain[1].date),
             ("secret", link("/private/secret.html"), first.date),
             ("english", link("/al-ain/english.html"), first.date),
@@ -399,11 +411,15 @@ class Site:
             ("bomb", link("/al-ain/bomb.html"), first.date),
             ("loop", link("/al-ain/loop-a.html"), first.date),
         ]
-        self.routes["/al-ain/rss.xml"] = self._feed(rss_feed(base, rss_items), "application/rss+xml")
+        self.routes["/al-ain/rss.xml"] = self._feed(
+            rss_feed(base, rss_items), "application/rss+xml"
+        )
         atom_items = [(sky_own.title, link(self.page_path(sky_own, "sky")), sky_own.date)]
         atom_items.append((shared.title, link("/sky/syndicated.html"), shared.date))
         self.routes["/sky/atom.xml"] = self._feed(atom_feed(atom_items), "application/atom+xml")
-        broken = rss_feed(base, [(a.title, link(f"/broken/{a.slug}.html"), a.date) for a in (cut_off, busy)])
+        broken = rss_feed(
+            base, [(a.title, link(f"/broken/{a.slug}.html"), a.date) for a in (cut_off, busy)]
+        )
         cut = broken.index("</item>") + len("</item>")
         self.routes["/broken/rss.xml"] = self._feed(broken[:cut] + "<item><title>نصف", "text/xml")
         self.routes[f"/broken/{cut_off.slug}.html"] = self._html(article_page(cut_off, "مكسور"))
@@ -461,15 +477,9 @@ delay = 0
             handler.wfile.flush()
             self._release.wait(30)
             return
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             handler.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def page_requests(self) -> list[str]:
         """Requests that were neither a feed nor robots.txt."""
-        return [
-            path
-            for _, path, _ in self.requests
-            if not path.endswith((".xml", "robots.txt"))
-        ]
+        return [path for _, path, _ in self.requests if not path.endswith((".xml", "robots.txt"))]

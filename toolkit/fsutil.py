@@ -1,9 +1,11 @@
 """Crash-safe writes: nothing already written is ever left truncated or half-replaced."""
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,3 +78,42 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class Unusable(Exception):
+    """A state file SQLite cannot use, or not ours: set it aside (it is rebuilt)."""
+
+
+def check_sqlite(path: Path, table: str, columns: list[str]) -> None:
+    """Raise Unusable if the file is corrupt, not a database or its `table` is not ours.
+
+    Read-only, so that SQLite leaves a damaged file's -wal alone for set_aside to keep.
+    Other errors (locked, no permission) are about the place, not the file: they propagate.
+    """
+    if not path.is_file():
+        return
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
+        if check != "ok":
+            raise Unusable(" ".join(check.split()))  # one line
+        found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        if found and found != columns:
+            raise Unusable(f"a {table} table with columns {', '.join(found)}")
+    except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            raise Unusable(str(error)) from error
+        raise
+    finally:
+        db.close()
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a state file and its -wal/-shm files to <name>.corrupt-<UTC time>[-wal|-shm]."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(aside.with_name(aside.name + suffix))
+    return aside

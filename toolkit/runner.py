@@ -69,6 +69,7 @@ class RunReport:
     finished: str | None = None
     date: str | None = None
     digest: str | None = None
+    collect: dict | None = None  # nightly --sources: what was collected, per source
 
     def count(self, status: str) -> int:
         return sum(record.status == status for record in self.files)

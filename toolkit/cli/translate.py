@@ -215,6 +215,15 @@ def nightly_command(
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     wait: WaitOption = False,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="Collect from these outlets into the inbox first (`toolkit collect`; state in "
+            "OUTPUTS/collect.sqlite); the manifest counts each source.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """The main job: what is new in the inbox → OUTPUTS/<date>/ with digest, feed and manifest.
@@ -225,6 +234,7 @@ def nightly_command(
     run at a time per OUTPUTS (a second exits 2, or waits with --wait). With --workers or
     --scheduler only decoding runs on a Dask cluster; everything else stays in this process.
     """
+    from toolkit.cli.collect import run_collect
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive, publish_digest
     from toolkit.runner import finish, published_before, run_lock
@@ -237,6 +247,9 @@ def nightly_command(
     folder = outputs / day
     with run_lock(outputs, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
+        collected = None
+        if sources is not None:
+            collected = run_collect(sources, inbox, outputs / "collect.sqlite", None, quiet)
         report = translate_folder(
             "nightly",
             pipeline,
@@ -252,8 +265,11 @@ def nightly_command(
         publish_archive(outputs)
         report.date, report.digest = day, str(folder / "digest.html")
         report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
+        report.collect = collected.to_json() if collected else None
         finish(report, folder, started)
-    close_run(report, f"nightly {day}")
+    for line in collected.failures if collected else []:
+        typer.echo(f"toolkit: error: collect: {line}", err=True)
+    close_run(report, f"nightly {day}", failed=bool(collected and collected.failures))
 
 
 def translate_folder(
@@ -284,12 +300,12 @@ def translate_folder(
         )
 
 
-def close_run(report, label: str) -> None:
+def close_run(report, label: str, failed: bool = False) -> None:
     for record in report.files:
         for error in [record.reason] if record.status == "failed" else record.problems:
             typer.echo(f"toolkit: error: {error}", err=True)
     typer.echo(f"{label}: {report.summary()}")
-    if report.count("failed") or report.counts["problems"]:
+    if failed or report.count("failed") or report.counts["problems"]:
         raise typer.Exit(1)
 
 

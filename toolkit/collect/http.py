@@ -127,8 +127,7 @@ class PoliteClient:
             lasting = status in (404, 410) or (400 <= status < 500 and status not in (408, 429))
             raise FetchError(f"{current}: HTTP {status}", lasting=lasting)
         raise FetchError(
-            f"{url}: more than {self.limits.max_redirects} redirects "
-            f"({env_name('max_redirects')})",
+            f"{url}: more than {self.limits.max_redirects} redirects ({env_name('max_redirects')})",
             lasting=True,
         )
 
@@ -146,8 +145,7 @@ class PoliteClient:
             if attempt < self.limits.retries:
                 self.sleep(wait)
         raise FetchError(
-            f"{url}: HTTP {status} after {self.limits.retries + 1} tries "
-            f"({env_name('retries')})"
+            f"{url}: HTTP {status} after {self.limits.retries + 1} tries ({env_name('retries')})"
         )
 
     def _wait_turn(self, url: str, delay: float) -> None:
@@ -206,8 +204,7 @@ class PoliteClient:
                 parts.append(piece)
             if time.monotonic() - started > limits.page_seconds:
                 raise FetchError(
-                    f"{url}: took more than {limits.page_seconds:g} s "
-                    f"({env_name('page_seconds')})"
+                    f"{url}: took more than {limits.page_seconds:g} s ({env_name('page_seconds')})"
                 )
         return b"".join(parts)
 

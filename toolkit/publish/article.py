@@ -119,6 +119,12 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
         "glossary": glossary_summary(article),
         "flags": article_flags(article),
     }
+    source = article.source
+    front |= {
+        k: v
+        for k, v in (("outlet", source.outlet), ("url", source.url), ("date", source.date))
+        if v
+    }
     # JSON scalars are valid YAML, and quoting every string keeps Arabic and colons safe.
     lines = [
         "---",

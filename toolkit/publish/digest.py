@@ -1,11 +1,13 @@
 """The day's briefing as Markdown: overview, one section per article, entity index, quality."""
 
+import re
 from collections import defaultdict
 
 from toolkit.document import Article
 from toolkit.publish.article import ModelRef, article_flags
 
 MARKDOWN_SPECIAL = "\\`*_[]<>|#!~"
+SAFE_URL = re.compile(r"https?://[^\s<>\\`|]+")  # shown as a CommonMark autolink
 TOP_ENTITIES = 3
 OVERVIEW_HEADLINE_CHARS = 120
 QUALITY_EXAMPLES = 10
@@ -94,10 +96,20 @@ def article_section(number: int, article: Article) -> list[str]:
             + " · ".join(f"{escape(e.english)} ({e.kind}) ×{e.count}" for e in brief.entities),
             "",
         ]
-    source = article.source
-    where = " · ".join(escape(x) for x in (source.path, source.url or "", source.date or "") if x)
-    lines.append(f"Source: {where} · [full translation](articles/{article.id}.en.md)")
+    lines.append(
+        f"Source: {source_line(article)} · [full translation](articles/{article.id}.en.md)"
+    )
     return lines
+
+
+def source_line(article: Article) -> str:
+    """The outlet, the link to the original (else the input file) and the publication date."""
+    source = article.source
+    url = source.url or ""
+    link = f"<{url}>" if SAFE_URL.fullmatch(url) else escape(url or source.path)
+    return " · ".join(
+        x for x in (escape(source.outlet or ""), link, escape(source.date or "")) if x
+    )
 
 
 def entity_index(records: list[tuple[Article, ModelRef]]) -> list[str]:

@@ -62,6 +62,7 @@ def render_feed(
         day = article.source.date if _is_day(article.source.date) else item.day
         _add(entry, "updated", _timestamp(day))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type=item.type, href=item.href)
+        _add_origin(entry, article)
         summary = article.brief.bluf if article.brief else ""
         if item.model.synthetic:
             summary = f"[SYNTHETIC MODEL: meaningless English] {summary}"
@@ -70,6 +71,18 @@ def render_feed(
             ET.SubElement(entry, f"{{{ATOM}}}category", term=entity.english, label=entity.kind)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _add_origin(entry: ET.Element, article: Article) -> None:
+    """The original: its link (titled with the outlet), the outlet as author, its date."""
+    source = article.source
+    if source.url:
+        origin = {"title": source.outlet} if source.outlet else {}
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="via", href=source.url, **origin)
+    if source.outlet:
+        ET.SubElement(_add(entry, "author"), f"{{{ATOM}}}name").text = source.outlet
+    if _is_day(source.date):
+        _add(entry, "published", _timestamp(source.date))
 
 
 def _timestamp(day: str) -> str:

@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from toolkit.errors import ConfigError
+from toolkit.fsutil import Unusable, check_sqlite, set_aside
 from toolkit.translate.engine import DecodingOptions, Hypothesis, Segment, Translation
 
 COLUMNS = ["key", "model_sha256", "source", "result", "created"]
@@ -75,10 +76,6 @@ def translation_from_json(text: str) -> Translation:
     )
 
 
-class Unusable(Exception):
-    """The file is not a translation memory SQLite can use: set it aside."""
-
-
 class TranslationMemory:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -86,9 +83,9 @@ class TranslationMemory:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                _check(self.path)
+                check_sqlite(self.path, "translations", COLUMNS)
             except Unusable as error:
-                aside = _set_aside(self.path)
+                aside = set_aside(self.path)
                 self.warning = (
                     f"{self.path}: not a usable translation memory ({error}); "
                     f"moved aside to {aside.name}, starting a new one"
@@ -127,38 +124,3 @@ class TranslationMemory:
 
     def close(self) -> None:
         self.db.close()
-
-
-def _check(path: Path) -> None:
-    """Raise Unusable if the file is corrupt, not a database or not ours.
-
-    Read-only, so that SQLite leaves a damaged file's -wal alone for _set_aside to keep.
-    Other errors (locked, no permission) are about the place, not the file: they propagate.
-    """
-    if not path.is_file():
-        return
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
-        if check != "ok":
-            raise Unusable(" ".join(check.split()))  # one line
-        columns = [row[1] for row in db.execute("PRAGMA table_info(translations)")]
-        if columns and columns != COLUMNS:
-            raise Unusable(f"a translations table with columns {', '.join(columns)}")
-    except sqlite3.DatabaseError as error:
-        if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-            raise Unusable(str(error)) from error
-        raise
-    finally:
-        db.close()
-
-
-def _set_aside(path: Path) -> Path:
-    """Rename the memory and its -wal/-shm files to <name>.corrupt-<UTC time>[-wal|-shm]."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.rename(aside.with_name(aside.name + suffix))
-    return aside
