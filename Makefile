@@ -8,6 +8,9 @@ DEMO_MODEL ?= models/synthetic-opus-mt-ar-en
 INBOX ?= inbox
 OUTPUTS ?= outputs
 DATE ?= $(shell date +%F)
+# The outlets to collect from before translating; nothing is collected while it is absent
+# (start from sources.example.toml).
+SOURCES ?= sources.toml
 # E-mailing the briefing: RECIPIENTS=file (one address a line); SMTP=host:port (else
 # $TOOLKIT_SMTP, else localhost:25); SEND_OPTS for the rest ("--starttls --user NAME
 # --from ADDR"); the password only ever comes from $TOOLKIT_SMTP_PASSWORD.
@@ -24,7 +27,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help setup browser test lint model demo-model nightly demo translate send archive bench eval lock clean
 
 help:
-	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing);"
+	@echo "make nightly           collect (if sources.toml), translate inbox/ into outputs/<date>/;"
 	@echo "                       RECIPIENTS=file: e-mail the briefing too;"
 	@echo "                       WORKERS=N: N local Dask worker processes; SCHEDULER=ADDR: a Dask cluster"
 	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port]  e-mail outputs/<date>/ (once per recipient)"
@@ -77,13 +80,13 @@ demo-model: setup
 	@if [ -f $(DEMO_MODEL)/model.bin ]; then echo "model present: $(DEMO_MODEL)"; \
 	else $(TOOLKIT) model synth --shape opus-mt-ar-en -o $(DEMO_MODEL); fi
 
-# The main job (cron): what is new in inbox/ → outputs/<date>/ with digest, feed, manifest,
+# The main job (cron): collect from $(SOURCES) when it exists, then what is new in inbox/ → outputs/<date>/ with digest, feed, manifest,
 # then outputs/index.html and the rolling outputs/feed.xml; e-mailed when RECIPIENTS is set
 # (also after a run where some inputs failed: the digest holds the rest). The exit code is
 # the worse of the two.
 nightly: model
 	@rc=0; $(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) \
-		--model $(MODEL) $(SCALE) || rc=$$?; \
+		--model $(MODEL) $(SCALE) $(if $(wildcard $(SOURCES)),--sources $(SOURCES)) || rc=$$?; \
 	if [ -z "$(RECIPIENTS)" ]; then echo "RECIPIENTS not set: the briefing is not e-mailed"; \
 	elif [ $$rc -le 1 ]; then $(SEND) || { s=$$?; [ $$s -gt $$rc ] && rc=$$s; }; \
 	fi; exit $$rc
