@@ -301,6 +301,7 @@ class Site:
         self.articles = articles or load_articles()
         self.routes: dict[str, Response] = {}
         self.requests: list[tuple[str, str, int]] = []
+        self.agents: set[str] = set()  # every User-Agent seen
         self.sources_toml = ""
         self._asked: set[str] = set()
         self._release = threading.Event()
@@ -467,6 +468,7 @@ delay = 0
             status, body = 304, b""
         with self._lock:
             self.requests.append(("GET", handler.path, status))
+            self.agents.add(handler.headers.get("User-Agent", ""))
         handler.send_response(status)
         for name, value in headers.items():
             handler.send_header(name, value)
