@@ -425,6 +425,22 @@ class Site:
         self.routes["/broken/rss.xml"] = self._feed(broken[:cut] + "<item><title>نصف", "text/xml")
         self.routes[f"/broken/{cut_off.slug}.html"] = self._html(article_page(cut_off, "مكسور"))
         self.routes["/dead/rss.xml"] = Response(status=500, body=b"down")
+        news = "".join(
+            f"<url><loc>{link(self.page_path(a))}</loc><news:news><news:publication_date>"
+            f"{a.date}T08:30:00+04:00</news:publication_date><news:title>{escape(a.title)}"
+            "</news:title></news:news></url>"
+            for a in ain
+        )
+        self.routes["/sitemap-news.xml"] = self._feed(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{news}</urlset>',
+            "application/xml",
+        )
+        self.routes["/sitemap-index.xml"] = self._feed(
+            '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{link('/sitemap-news.xml')}</loc></sitemap></sitemapindex>",
+            "application/xml",
+        )
         self.sources_toml = f"""user_agent = "toolkit-test/1.0 (+mailto:ops@example.org)"
 
 [[source]]

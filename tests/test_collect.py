@@ -317,3 +317,59 @@ def test_make_nightly_in_a_fresh_clone_collects_translates_and_fetches_once(tiny
     assert manifest["collect"]["counts"] | {"seen": len(ain)} == manifest["collect"]["counts"]
     assert manifest["collect"]["counts"]["new"] == 0
     assert manifest["counts"]["unchanged"] == len(ain) + 1
+
+
+def one_source(tmp_path: Path, kind: str, value: str, delay: float = 0) -> Path:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'user_agent = "t/1"\n[[source]]\nname = "one"\n{kind} = {value}\ndelay = {delay}\n',
+        encoding="utf-8",
+    )
+    return sources
+
+
+def test_a_sitemap_index_is_followed_to_its_news_sitemap(tmp_path):
+    with Site() as site:
+        sources = one_source(tmp_path, "sitemap", f'"{site.base}/sitemap-index.xml"')
+        args = ["collect", "--sources", sources, "--inbox", tmp_path / "in"]
+        args += ["--state", tmp_path / "s.sqlite"]
+        first = invoke(*args)
+        asked = len(site.requests)
+        second = invoke(*args)
+        again = site.requests[asked:]
+    ain = site.articles[:-3]
+    assert first.exit_code == 0, first.output
+    assert f"one: {len(ain)} new" in first.stdout
+    records = inbox_articles(tmp_path / "in")
+    assert {r["title"]: r["date"] for r in records.values()} == {a.title: a.date for a in ain}
+    assert second.exit_code == 0 and "listing not modified" in second.stdout
+    assert [(path, status) for _, path, status in again if path != "/robots.txt"] == [
+        ("/sitemap-index.xml", 304)
+    ]
+
+
+def test_max_per_source_leaves_the_rest_for_the_next_run(tmp_path):
+    with Site() as site:
+        sources = one_source(tmp_path, "feed", f'"{site.base}/sky/atom.xml"')
+        args = ["collect", "--sources", sources, "--inbox", tmp_path / "in"]
+        args += ["--state", tmp_path / "s.sqlite", "--max-per-source", "1"]
+        first = invoke(*args)
+        second = invoke(*args)
+        third = invoke(*args)
+    assert "one: 1 new, 0 seen" in first.stdout
+    # the feed was not fully handled: asked again in full (not 304), the next entry fetched
+    assert "one: 1 new, 1 seen" in second.stdout
+    assert "listing not modified" in third.stdout
+
+
+def test_the_host_delay_is_kept_between_requests(tmp_path):
+    from toolkit.collect.http import PoliteClient
+    from toolkit.collect.limits import CollectLimits
+
+    waits: list[float] = []
+    with Site() as site, PoliteClient("t/1", CollectLimits(), sleep=waits.append) as client:
+        page = f"{site.base}{site.page_path(site.articles[0])}"
+        delay = client.host_delay(page, 5.0)  # reads robots.txt: the first request
+        client.get(page, delay)
+        client.get(page, delay)
+    assert delay == 5.0 and len(waits) == 2 and all(4.0 < wait <= 5.0 for wait in waits)
