@@ -12,6 +12,7 @@ Outlets: "al-ain" (RSS 2.0 at /al-ain/rss.xml) and "sky" (Atom at /sky/atom.xml)
 """
 
 import contextlib
+import functools
 import gzip
 import hashlib
 import threading
@@ -280,6 +281,7 @@ def atom_feed(items: list[tuple[str, str, str]]) -> str:
     )
 
 
+@functools.cache
 def gzip_bomb(size: int = 64 << 20) -> bytes:
     """size bytes of zeros, gzip-compressed (about a thousandth of that on the wire)."""
     return gzip.compress(b"\0" * size, compresslevel=9)
