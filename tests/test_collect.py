@@ -377,3 +377,46 @@ def test_the_host_delay_is_kept_between_requests(tmp_path):
         client.get(page, delay)
         client.get(page, delay)
     assert delay == 5.0 and len(waits) == 2 and all(4.0 < wait <= 5.0 for wait in waits)
+
+
+def test_extraction_keeps_what_trafilatura_alone_loses(capsys):
+    """The figures behind toolkit.collect.extract: trafilatura alone (comments on, then off)
+    against trafilatura + our reader's recovery, on every page of the site, through our
+    debris rules and sentence splitter."""
+    import trafilatura
+
+    from toolkit.collect.extract import extract_page
+    from toolkit.ingest.clean import clean_document
+    from toolkit.ingest.debris import default_rules
+    from toolkit.ingest.normalize import normalize
+    from toolkit.ingest.readers import RawDocument
+    from toolkit.ingest.sentences import split_sentences
+
+    def trafilatura_alone(html: str, comments: bool) -> list[str]:
+        return (trafilatura.extract(html, include_comments=comments) or "").splitlines()
+
+    methods = {
+        "trafilatura": lambda html: trafilatura_alone(html, True),
+        "trafilatura, no comments": lambda html: trafilatura_alone(html, False),
+        "trafilatura + recovery": lambda html: extract_page(html)[0].paragraphs,
+    }
+    site, rules, figures = Site(), default_rules(), {}
+    for name, method in methods.items():
+        found = total = furniture = 0
+        for article in site.articles:
+            raw = RawDocument(lines=method(article_page(article, "العين")), headline=article.title)
+            got = [
+                normalize(sentence)
+                for clean in clean_document(raw, rules)
+                for paragraph in clean.paragraphs
+                for sentence in split_sentences(paragraph, rules)
+            ]
+            total += len(article.sentences)
+            found += sum(sentence in got for sentence in article.sentences)
+            furniture += sum(sentence not in article.sentences for sentence in got)
+        figures[name] = (round(found / total, 3), furniture)
+    with capsys.disabled():
+        print(f"\nrecall, furniture sentences on {len(site.articles)} pages: {figures}")
+    assert figures["trafilatura"][1] > 0  # the comments come through
+    assert figures["trafilatura, no comments"][0] < 1  # the linked short paragraph is lost
+    assert figures["trafilatura + recovery"] == (1.0, 0)
