@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from collect_site import ENGLISH_PAGE, Site, article_page
-from conftest import REPO, invoke
+from conftest import fresh_clone, invoke
 
 from toolkit.collect.http import canonical
 from toolkit.collect.sources import load_sources
@@ -276,23 +276,9 @@ def test_nightly_with_sources_collects_then_publishes_outlet_link_and_date(tiny_
 @pytest.mark.slow
 def test_make_nightly_in_a_fresh_clone_collects_translates_and_fetches_once(tiny_model, tmp_path):
     """`make nightly` with a sources.toml pointing at the loopback site; a rerun fetches no page."""
-    venv = Path(os.environ.get("VIRTUAL_ENV") or REPO / ".venv").resolve()
-    if not (venv / "bin" / "toolkit").exists():
-        pytest.skip(f"no project venv at {venv}")
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--shared", str(REPO), str(clone)], check=True)
+    clone, make = fresh_clone(tmp_path, f"MODEL={tiny_model}", "DATE=2026-11-20")
     shutil.rmtree(clone / "inbox")
     (clone / "inbox").mkdir()
-    make = [
-        shutil.which("make") or "make",
-        "-C",
-        str(clone),
-        "-o",
-        f"{venv}/.installed",  # reuse this venv: never rebuild it from the clone
-        f"VENV={venv}",
-        f"MODEL={tiny_model}",
-        "DATE=2026-11-20",
-    ]
     env = {**os.environ, **FAST, "NO_PROXY": "127.0.0.1"}
     with Site() as site:
         ain = site.articles[:-3]  # al-ain's own pages, no traps; and sky's feed

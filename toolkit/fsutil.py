@@ -10,6 +10,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from toolkit.errors import ConfigError
+
 
 def _current_umask() -> int:
     mask = os.umask(0)
@@ -117,3 +119,29 @@ def set_aside(path: Path) -> Path:
         if side.exists():
             side.rename(aside.with_name(aside.name + suffix))
     return aside
+
+
+def open_state_db(
+    path: Path, table: str, columns: list[str], schema: str, what: str
+) -> tuple[sqlite3.Connection, str | None]:
+    """A SQLite state file (a cache or a record that can be rebuilt) and a warning: one that is
+    not usable is set aside and a new one started, never fatal. `what` names it in messages."""
+    warning = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            check_sqlite(path, table, columns)
+        except Unusable as error:
+            aside = set_aside(path)
+            warning = (
+                f"{path}: not a usable {what} ({error}); "
+                f"moved aside to {aside.name}, starting a new one"
+            )
+        db = sqlite3.connect(path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(schema)
+        db.commit()
+    except (sqlite3.Error, OSError) as error:
+        raise ConfigError(f"{path}: not a usable {what} ({error})") from error
+    return db, warning

@@ -4,12 +4,10 @@ aside with a warning and collecting starts afresh (pages are then fetched again 
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import ConfigError
-from toolkit.fsutil import Unusable, check_sqlite, set_aside
+from toolkit.fsutil import open_state_db
 
 PAGE_COLUMNS = ["url", "source", "status", "reason", "fingerprint", "attempts", "lasting", "at"]
 SCHEMA = """
@@ -38,23 +36,9 @@ class ArticleRecord:
 class CollectState:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.warning: str | None = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                check_sqlite(self.path, "pages", PAGE_COLUMNS)
-            except Unusable as error:
-                aside = set_aside(self.path)
-                self.warning = (
-                    f"{self.path}: not a usable collect state ({error}); moved aside to "
-                    f"{aside.name}, starting a new one (pages already collected may come again)"
-                )
-            self.db = sqlite3.connect(self.path, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.executescript(SCHEMA)
-            self.db.commit()
-        except (sqlite3.Error, OSError) as error:
-            raise ConfigError(f"{self.path}: not a usable collect state ({error})") from error
+        self.db, self.warning = open_state_db(
+            self.path, "pages", PAGE_COLUMNS, SCHEMA, "collect state"
+        )
 
     def close(self) -> None:
         self.db.close()

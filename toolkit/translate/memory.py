@@ -13,11 +13,9 @@ is moved aside as `tm.sqlite.corrupt-<time>` with its -wal/-shm files, and a new
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 
-from toolkit.errors import ConfigError
-from toolkit.fsutil import Unusable, check_sqlite, set_aside
+from toolkit.fsutil import open_state_db
 from toolkit.translate.engine import DecodingOptions, Hypothesis, Segment, Translation
 
 COLUMNS = ["key", "model_sha256", "source", "result", "created"]
@@ -79,24 +77,10 @@ def translation_from_json(text: str) -> Translation:
 class TranslationMemory:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.warning: str | None = None  # set when a corrupt memory was set aside
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                check_sqlite(self.path, "translations", COLUMNS)
-            except Unusable as error:
-                aside = set_aside(self.path)
-                self.warning = (
-                    f"{self.path}: not a usable translation memory ({error}); "
-                    f"moved aside to {aside.name}, starting a new one"
-                )
-            self.db = sqlite3.connect(self.path, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(SCHEMA)
-            self.db.commit()
-        except (sqlite3.Error, OSError) as error:
-            raise ConfigError(f"{self.path}: not a usable translation memory ({error})") from error
+        # warning: set when a corrupt memory was set aside
+        self.db, self.warning = open_state_db(
+            self.path, "translations", COLUMNS, SCHEMA, "translation memory"
+        )
 
     def get_many(self, keys: list[str]) -> dict[str, Translation]:
         found: dict[str, Translation] = {}
