@@ -293,6 +293,7 @@ class Response:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     stall: bool = False  # send half of the body, then nothing until the site stops
+    trickle: bool = False  # send the body a byte every 0.2 s
     retry_once: bool = False  # answer 429 with Retry-After: 1 the first time
 
 
@@ -328,7 +329,11 @@ class Site:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # a client that gave up (timeouts, size caps) resets the connection
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -378,6 +383,7 @@ class Site:
         stall = self._html(article_page(ain[1], "العين"))
         stall.stall = True
         self.routes["/al-ain/stall.html"] = stall
+        self.routes["/slow.html"] = Response(body=b"<html>" + b" " * 100, trickle=True)
         self.routes["/al-ain/bomb.html"] = Response(
             body=gzip_bomb(),
             headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"},
@@ -498,6 +504,12 @@ delay = 0
             self._release.wait(30)
             return
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            if response.trickle:
+                for byte in body:
+                    if self._release.wait(0.2):
+                        return
+                    handler.wfile.write(bytes([byte]))
+                    handler.wfile.flush()
             handler.wfile.write(body)
 
     def page_requests(self) -> list[str]:

@@ -406,3 +406,25 @@ def test_extraction_keeps_what_trafilatura_alone_loses(capsys):
     assert figures["trafilatura"][1] > 0  # the comments come through
     assert figures["trafilatura, no comments"][0] < 1  # the linked short paragraph is lost
     assert figures["trafilatura + recovery"] == (1.0, 0)
+
+
+def test_a_page_that_trickles_is_given_up_at_the_page_time_limit(tmp_path):
+    with Site() as site:
+        sources = one_source(tmp_path, "pages", f'["{site.base}/slow.html"]')
+        result = invoke(
+            "collect", "--sources", sources, "--inbox", tmp_path / "in",
+            "--state", tmp_path / "s.sqlite",
+            env={**FAST, "TOOLKIT_COLLECT_PAGE_SECONDS": "1"},
+        )  # fmt: skip
+    assert result.exit_code == 1
+    assert "slow.html: took more than 1 s (TOOLKIT_COLLECT_PAGE_SECONDS)" in result.stderr
+
+
+def test_a_bad_limit_setting_is_a_usage_error(tmp_path):
+    sources = one_source(tmp_path, "pages", '["http://127.0.0.1:9/a.html"]')
+    result = invoke(
+        "collect", "--sources", sources, "--inbox", tmp_path / "in",
+        env={"TOOLKIT_COLLECT_MAX_REDIRECTS": "many"},
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "TOOLKIT_COLLECT_MAX_REDIRECTS='many': expected a number above 0" in result.stderr

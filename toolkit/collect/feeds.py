@@ -3,6 +3,7 @@
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 
@@ -30,6 +31,7 @@ def parse_feed(data: bytes, url: str) -> Listing:
         link = item.get("link") or next(
             (link.get("href") for link in item.get("links", []) if link.get("href")), None
         )
+        link = _absolute(link, url)
         if not link:
             continue
         when = item.get("published_parsed") or item.get("updated_parsed")
@@ -57,7 +59,7 @@ def parse_sitemap(data: bytes, url: str) -> Listing:
     entries, children = [], []
     for element in root:
         name = element.tag.rsplit("}", 1)[-1]
-        loc = _child_text(element, "loc")
+        loc = _absolute(_child_text(element, "loc"), url)
         if not loc:
             continue
         if name == "sitemap":
@@ -70,6 +72,14 @@ def parse_sitemap(data: bytes, url: str) -> Listing:
             )
             entries.append(Entry(loc, title, _iso_day(when)))
     return Listing(entries, children)
+
+
+def _absolute(link: str | None, base: str) -> str | None:
+    """The link resolved against the listing's URL; None unless it is http(s)."""
+    if not link:
+        return None
+    resolved = urljoin(base, link.strip())
+    return resolved if urlsplit(resolved).scheme in ("http", "https") else None
 
 
 def _child_text(element, name: str) -> str | None:

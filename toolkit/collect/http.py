@@ -193,7 +193,7 @@ class PoliteClient:
         inflate = _inflater(url, headers.get("content-encoding", "identity"))
         raw = decoded = 0
         parts: list[bytes] = []
-        for chunk in response.iter_raw(STEP):
+        for chunk in response.iter_raw():  # as the bytes arrive: the clock is checked each time
             raw += len(chunk)
             if raw > limits.max_bytes:
                 raise _too_big(url, raw, limits.max_bytes, "max_bytes")

@@ -44,7 +44,7 @@ class CollectLimits:
             except ValueError:
                 value = -1
             if value < 0 or (value == 0 and spec.name not in ZERO_ALLOWED):
-                raise ConfigError(f"{name}={text!r}: expected a {kind.__name__} above 0")
+                raise ConfigError(f"{name}={text!r}: expected a number above 0")
             values[spec.name] = value
         return cls(**values)
 
