@@ -235,6 +235,9 @@ def test_html_in_the_inbox_goes_through_the_same_extraction(tmp_path):
     assert got.headline.original == article.title
     assert got.source.date == article.date
     assert [s.ar for s in got.sentences] == article.sentences  # all real text, no furniture
+    xhtml = tmp_path / "x.html"  # an XML declaration: lxml refuses it in decoded text
+    xhtml.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + article_page(article, "ع"))
+    assert [s.ar for s in ingest_file(str(xhtml)).articles[0].sentences] == article.sentences
     english = tmp_path / "english.html"
     english.write_text(ENGLISH_PAGE, encoding="utf-8")
     assert ingest_file(str(english)).articles[0].headline.original == "Markets close higher"

@@ -13,6 +13,7 @@ three words or more, Arabic, ending like a sentence, and not furniture by our de
 A page with several top-level <article> elements (a listing) gives one article each.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import ArticleHTML
 
 MIN_RECOVERED_WORDS = 3
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass
@@ -36,6 +38,8 @@ def extract_page(html: str | bytes) -> list[Extracted]:
     import lxml.html
     from lxml.etree import ParserError
 
+    if isinstance(html, str):
+        html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses it in decoded text
     try:
         tree = lxml.html.document_fromstring(html)
     except (ParserError, ValueError):
