@@ -61,9 +61,12 @@ def _extract(html: str | bytes, container) -> Extracted:
     import lxml.html
     import trafilatura
 
-    document = trafilatura.bare_extraction(
-        html, include_comments=False, with_metadata=True, include_images=False
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            html, include_comments=False, with_metadata=True, include_images=False
+        )
+    except Exception:  # hostile markup may break trafilatura; our reader still reads it
+        document = None
     reader = ArticleHTML()
     reader.feed(lxml.html.tostring(container, encoding="unicode"))
     reader.close()
