@@ -41,6 +41,16 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 NOT_WORD = re.compile(r"[\W_]+")
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page's article after extraction and our debris rules."""
+
+    title: str
+    paragraphs: list[str]
+    date: str | None
+    author: str | None
+
+
 @dataclass
 class SourceReport:
     name: str
@@ -215,6 +225,10 @@ class _Run:
         url = canonical(entry.url)
         try:
             answer = self.client.get(url, delay)
+            if answer.url != url and self.state.page(answer.url) is not None:
+                report.seen += 1  # redirected to a page handled before
+                self.state.record_page(url, source.name, "seen", f"same as {answer.url}")
+                return
             page = self._article(answer)
         except FetchError as error:
             if error.kind == "robots":
@@ -228,13 +242,8 @@ class _Run:
             self.state.record_page(url, source.name, status, str(error), lasting=error.lasting)
             return
         urls = list(dict.fromkeys([url, answer.url]))  # as listed, and after redirects
-        if answer.url != url and self.state.page(answer.url) is not None:
-            report.seen += 1
-            self.state.record_page(url, source.name, "seen", f"same as {answer.url}")
-            return
         self.handled.add(answer.url)
-        title, paragraphs, date, author = page
-        text = "\n".join(paragraphs)
+        text = "\n".join(page.paragraphs)
         share = arabic_share(text)
         if share < self.limits.min_arabic:
             report.skipped["not_arabic"] += 1
@@ -252,29 +261,14 @@ class _Run:
             report.duplicate += 1
             outlets = known.outlets + [source.name] * (source.name not in known.outlets)
             self.state.record_article(fingerprint, known.url, known.file, outlets)
-            if fingerprint in self.written:
+            if fingerprint in self.written and outlets != known.outlets:
                 path, record = self.written[fingerprint]
                 record["outlets"] = outlets
                 atomic_write_text(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
             for each in urls:
                 self.state.record_page(each, source.name, "duplicate", known.url, fingerprint)
             return
-        fetched = dt.datetime.now(dt.UTC)
-        record = {
-            "title": title or entry.title or "",
-            "text": text,
-            "url": answer.url,
-            "date": entry.date or date or fetched.date().isoformat(),
-            "source": source.name,
-            "outlets": [source.name],
-            "fetched": fetched.isoformat(timespec="seconds"),
-            "language": "ar",
-            "author": author,
-            "arabic_share": round(share, 3),
-        }
-        digest = hashlib.sha256(answer.url.encode()).hexdigest()[:8]
-        path = self.inbox / f"{record['date']}-{source.name}-{digest}.json"
-        atomic_write_text(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        path, record = self._write(entry, source, answer.url, page, share)
         self.written[fingerprint] = (path, record)
         report.new += 1
         report.files.append(str(path))
@@ -282,8 +276,30 @@ class _Run:
         for each in urls:
             self.state.record_page(each, source.name, "new", "", fingerprint)
 
-    def _article(self, answer: Answer):
-        """(title, paragraphs, date, author) of a page, cleaned by our debris rules."""
+    def _write(
+        self, entry: Entry, source: Source, url: str, page: Page, share: float
+    ) -> tuple[Path, dict]:
+        """INBOX/<date>-<source>-<8 hex of the URL>.json, through a temp file."""
+        fetched = dt.datetime.now(dt.UTC)
+        record = {
+            "title": page.title or entry.title or "",
+            "text": "\n".join(page.paragraphs),
+            "url": url,
+            "date": entry.date or page.date or fetched.date().isoformat(),
+            "source": source.name,
+            "outlets": [source.name],
+            "fetched": fetched.isoformat(timespec="seconds"),
+            "language": "ar",
+            "author": page.author,
+            "arabic_share": round(share, 3),
+        }
+        digest = hashlib.sha256(url.encode()).hexdigest()[:8]
+        path = self.inbox / f"{record['date']}-{source.name}-{digest}.json"
+        atomic_write_text(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return path, record
+
+    def _article(self, answer: Answer) -> Page:
+        """The page's article, cleaned by our debris rules."""
         kind = answer.headers.get("content-type", "text/html").split(";")[0].strip().lower()
         if kind not in HTML_TYPES:
             raise FetchError(f"{answer.url}: not an HTML page ({kind})", lasting=True)
@@ -299,7 +315,7 @@ class _Run:
         cleaned = clean_document(document, default_rules())[0]
         if not cleaned.paragraphs:
             raise FetchError(f"{answer.url}: no article text (all page furniture)", lasting=True)
-        return cleaned.headline, cleaned.paragraphs, page.date, page.author
+        return Page(cleaned.headline, cleaned.paragraphs, page.date, page.author)
 
 
 def _now() -> str:
