@@ -5,8 +5,11 @@ import hashlib
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+
+from toolkit.errors import OutputError
 
 
 def _current_umask() -> int:
@@ -26,20 +29,48 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`."""
+    """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`.
+
+    An OSError (no space left, a read-only folder, a folder in the way) is an OutputError
+    naming `path`; whatever `path` held before is left as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as error:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{shown(path)}: cannot write ({reason(error)})") from error
         raise
+
+
+def reason(error: OSError) -> str:
+    """An OSError in words, without the paths it names (the message names the file)."""
+    return (error.strerror or str(error)).lower()
+
+
+def shown(path: str | Path) -> str:
+    """A file name as it can be printed on one line and stored as UTF-8: bytes that are not
+    UTF-8 (os.fsdecode's surrogates) as \\xff, control characters as \\n, \\x1b."""
+    return "".join(_shown_char(char) for char in str(path))
+
+
+def _shown_char(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
+        return char.encode("unicode_escape").decode("ascii")
+    return char
 
 
 def replace_dir(staging: Path, target: Path) -> None:

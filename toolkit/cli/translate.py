@@ -95,6 +95,8 @@ def translate_command(
 
     if (file is None) == (text is None):
         raise ConfigError("give one input: FILE, - for stdin, or --text TEXT")
+    if output is not None and output.is_dir():
+        raise ConfigError(f"-o {output}: is a folder; give a file name (e.g. {output}/out.md)")
     fmt = to or _format_from_suffix(output)
     ingested = ingest_plain(text) if text is not None else ingest_file(file, one_line_as_text=True)
     for message in ingested.warnings:

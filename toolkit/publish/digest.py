@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from toolkit.document import Article
-from toolkit.publish.article import ModelRef, article_flags
+from toolkit.publish.article import ModelRef, article_flags, article_link
 
 MARKDOWN_SPECIAL = "\\`*_[]<>|#!~"
 TOP_ENTITIES = 3
@@ -96,7 +96,7 @@ def article_section(number: int, article: Article) -> list[str]:
         ]
     source = article.source
     where = " · ".join(escape(x) for x in (source.path, source.url or "", source.date or "") if x)
-    lines.append(f"Source: {where} · [full translation](articles/{article.id}.en.md)")
+    lines.append(f"Source: {where} · [full translation]({article_link(article)})")
     return lines
 
 
