@@ -122,6 +122,9 @@ def _row_errors(arabic: str, english: str, kind: str, variants: str, context: st
         errors.append(f"unknown context {context!r} (empty, quoted or bare)")
     if LATIN.search(arabic):
         errors.append(f"Latin letters in arabic {arabic!r}")
+    if arabic and sum(c.isalpha() for c in arabic) < 2:
+        # a lone و or ب is a conjunction or a preposition in every sentence, not a name
+        errors.append(f"arabic {arabic!r} has fewer than 2 letters: it would match everywhere")
     if ARABIC.search(english) or ARABIC.search(variants):
         errors.append("Arabic letters in english or variants")
     return errors

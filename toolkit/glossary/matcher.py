@@ -1,7 +1,8 @@
 """Find glossary terms in Arabic text as it stands, clitics, quotes and spelling variation included.
 
-Words are compared after folding: presentation forms to base letters, diacritics and tatweel
-removed, أ إ آ ٱ → ا, ى → ي, ة → ه. A text word matches a term's first word when it is that
+Words are compared after folding: presentation forms to base letters, diacritics, tatweel
+and invisible joiners (ZWNJ, ZWJ, word joiner, soft hyphen, bidi marks)
+removed, أ إ آ ٱ → ا, ى ی → ي, ک → ك, ة ۀ → ه. A text word matches a term's first word when it is that
 word behind an allowed proclitic (و ف ب ل ك, ال, لل, وال, بال, وب, ول, وبال …); further words
 must follow separated by whitespace only, and the last word must end where the text word
 ends, so a term is never found inside a longer word. A short stem (≤ 3 letters) takes a
@@ -19,10 +20,10 @@ from toolkit.ingest.normalize import fold_presentation_forms
 
 WORD = re.compile(
     r"[\u0621-\u065f\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u0670\u0640"
-    r"\ufb50-\ufdff\ufe70-\ufefcA-Za-z0-9]+"
+    r"\ufb50-\ufdff\ufe70-\ufefcA-Za-z0-9\u00ad\u200c-\u200f\u2060]+"
 )
-MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
-LETTERS = str.maketrans("أإآٱىة", "ااااي" + "ه")
+MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u00ad\u200c-\u200f\u2060]")
+LETTERS = str.maketrans("أإآٱىیکةۀ", "اااايي" + "ك" + "هه")
 OPENING = '«“"({'
 CLOSING = {"«": "»", "“": "”", '"': '"', "(": ")", "{": "}"}
 ARTICLE = "ال"

@@ -37,10 +37,7 @@ def feed_id(name: str) -> str:
 
 def atom_feed(records: list[tuple[Article, ModelRef]], date: str) -> str:
     """The day's feed: one entry per article, linked to its full translation."""
-    entries = [
-        FeedEntry(article, model, date, article_link(article))
-        for article, model in records
-    ]
+    entries = [FeedEntry(article, model, date, article_link(article)) for article, model in records]
     return render_feed(feed_id(f"digest/{date}"), digest_title(date), date, "digest.html", entries)
 
 
