@@ -1,8 +1,8 @@
 """What the model sees: one canonical spelling of the same Arabic text.
 
 NFC; Arabic presentation forms (U+FB50–FDFF, U+FE70–FEFF) folded to base letters; tatweel,
-bidi and zero-width controls, word joiner and soft hyphen removed; Eastern Arabic and Persian digits and the Arabic
-decimal/thousands separators to ASCII; runs of whitespace to one space.
+bidi and zero-width controls, word joiner and soft hyphen removed; Eastern Arabic and
+Persian digits and the Arabic decimal/thousands separators to ASCII; runs of whitespace to one space.
 """
 
 import re
