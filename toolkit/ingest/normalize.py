@@ -2,7 +2,8 @@
 
 NFC; Arabic presentation forms (U+FB50–FDFF, U+FE70–FEFF) folded to base letters; tatweel,
 bidi and zero-width controls, word joiner and soft hyphen removed; Eastern Arabic and
-Persian digits and the Arabic decimal/thousands separators to ASCII; runs of whitespace to one space.
+Persian digits and the Arabic decimal/thousands separators to ASCII; runs of whitespace to
+one space.
 """
 
 import re
