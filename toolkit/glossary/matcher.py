@@ -1,15 +1,15 @@
 """Find glossary terms in Arabic text as it stands, clitics, quotes and spelling variation included.
 
 Words are compared after folding: presentation forms to base letters, diacritics, tatweel
-and invisible joiners (ZWNJ, ZWJ, word joiner, soft hyphen, bidi marks) removed,
-أ إ آ ٱ → ا, ى ی → ي (Persian yeh), ک → ك (Persian kaf), ة ۀ → ه. A text word matches a
-term's first word when it is that word behind an allowed proclitic (و ف ب ل ك, ال, لل,
-وال, بال, وب, ول, وبال …); further words must follow separated by whitespace only, and
-the last word must end where the text word ends, so a term is never found inside a longer word. A short stem (≤ 3 letters) takes a
-one-letter proclitic only across an explicit boundary — a tatweel (لـداعش) or a quote
-(لـ«داعش») — because بأمن or وكس are words of their own; the article may be cut off the same
-way (الـ«تايمز» is التايمز). A canonical English name written in Latin letters in the Arabic
-text (مثل Telegram) is its term too. Overlaps go to the longest term.
+and invisible joiners (ZWNJ, ZWJ, word joiner, soft hyphen, bidi marks) removed, أ إ آ ٱ →
+ا, ى ی → ي (Persian yeh), ک → ك (Persian kaf), ة ۀ → ه. A text word matches a term's first
+word when it is that word behind an allowed proclitic (و ف ب ل ك, ال, لل, وال, بال, وب, ول,
+وبال …); further words must follow separated by whitespace only, and the last word must end
+where the text word ends, so a term is never found inside a longer word. A short stem (≤ 3
+letters) takes a one-letter proclitic only across an explicit boundary — a tatweel (لـداعش)
+or a quote (لـ«داعش») — because بأمن or وكس are words of their own; the article may be cut
+off the same way (الـ«تايمز» is التايمز). A canonical English name written in Latin letters
+in the Arabic text (مثل Telegram) is its term too. Overlaps go to the longest term.
 """
 
 import re
