@@ -213,7 +213,8 @@ def test_garbage_is_told_from_text_by_its_shape_not_its_length():
     assert not_text("!" * 90) == "one character repeated"
     # long valid text is text, however long; so is a sentence with one long URL in it
     assert not_text(" ".join([ARTICLE.splitlines()[1]] * 300)) is None
-    path = "".join(random.Random(2).choice("abcdefghij/-_0123") for _ in range(300))
+    rng = random.Random(2)
+    path = "".join(rng.choice("abcdefghij/-_0123") for _ in range(300))
     assert not_text(f"وقال إن الرابط هو https://example.org/{path} في البيان.") is None
 
 
