@@ -302,7 +302,9 @@ def test_a_memory_or_a_manifest_that_is_a_folder_never_stops_the_night(tiny_mode
     assert result.exit_code == 0, result.output
     assert "tm.sqlite: translation memory not usable" in result.stderr
     assert f"{outputs / DAY / 'manifest.json'}: not a usable run record" in result.stderr
-    assert manifest(outputs)["counts"]["new"] == 3
+    run = manifest(outputs)
+    assert run["counts"]["new"] == 3
+    assert any("going on without it" in warning for warning in run["warnings"])
     assert len(list((outputs / DAY).glob("manifest.json.unusable-*"))) == 1
     assert (outputs / "index.html").is_file() and (outputs / DAY / "digest.html").is_file()
 

@@ -274,7 +274,7 @@ def translate_folder(
 
     pipeline.memory = open_memory(tm)
     with decoding_on(pipeline, *executor), progress_bar("translating", quiet) as update:
-        return run_folder(
+        report = run_folder(
             command,
             pipeline,
             inputs,
@@ -284,6 +284,9 @@ def translate_folder(
             warn=warn,
             **options,
         )
+    if pipeline.memory.warning:  # the memory was set aside or left out: the manifest says so
+        report.warnings.append(pipeline.memory.warning)
+    return report
 
 
 def close_run(report, label: str) -> None:

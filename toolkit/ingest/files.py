@@ -41,32 +41,26 @@ def folder_files(folder: Path) -> list[FolderEntry]:
         raise InputError(f"{shown(folder)}: not a folder")
     root = folder.resolve()
     limit = max_file_bytes()
-    files: dict[tuple[int, int], FolderEntry] = {}
     refused: list[FolderEntry] = []
-    links: list[tuple[Path, Path, os.stat_result]] = []
+    plain: list[tuple[Path, Path, os.stat_result]] = []
+    links: list[tuple[Path, Path, os.stat_result]] = []  # after the files: a file wins
     for path in _walk(folder):
         name = shown(path)
         try:
             info = path.lstat()
-            if stat.S_ISLNK(info.st_mode):
-                target = path.resolve(strict=True)
-                if not target.is_relative_to(root):
-                    refused.append(_refuse(path, "a link to outside the inbox, not read"))
-                    continue
-                links.append((path, target, target.stat()))
+            if not stat.S_ISLNK(info.st_mode):
+                plain.append((path, path, info))
                 continue
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(root):
+                refused.append(_refuse(path, "a link to outside the inbox, not read"))
+            elif not target.is_dir():  # a folder's files are reached directly
+                links.append((path, target, target.stat()))
         except (OSError, RuntimeError) as error:  # a broken link or a loop
             why = reason(error) if isinstance(error, OSError) else "a link loop"
             refused.append(FolderEntry(path, name, f"{name}: a broken link, not read ({why})"))
-            continue
-        entry = _entry(path, path, info, limit)
-        if entry is not None and entry.refused:
-            refused.append(entry)
-        elif entry is not None:
-            files.setdefault((info.st_dev, info.st_ino), entry)
-    for path, target, info in links:
-        if stat.S_ISDIR(info.st_mode):
-            continue
+    files: dict[tuple[int, int], FolderEntry] = {}
+    for path, target, info in [*plain, *links]:
         entry = _entry(path, target, info, limit)
         if entry is not None and entry.refused:
             refused.append(entry)
