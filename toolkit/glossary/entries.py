@@ -14,6 +14,8 @@ from toolkit.errors import ConfigError
 COLUMNS = ("arabic", "english", "kind", "variants", "context", "note")
 KINDS = ("organization", "platform", "person", "place", "publication", "other")
 CONTEXTS = ("", "quoted", "bare")
+TOPICS_FILE = "topics.tsv"  # glossaries/ also holds the topics (toolkit.glossary.topics)
+TOPICS_HEADER = "topic"  # the first column of a topics file
 LATIN = re.compile(r"[A-Za-z]")
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
@@ -167,10 +169,20 @@ def cross_check(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
+def is_topics_file(path: Path) -> bool:
+    """A topics file, told from a glossary by its header; not a glossary, so lint skips it."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return Path(path).name == TOPICS_FILE
+    header = next((line for line in lines if line.strip() and not line.startswith("#")), "")
+    return header.split("\t", 1)[0].strip() == TOPICS_HEADER
+
+
 def lint(paths: list[Path]) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in paths:
+    for path in [p for p in paths if not is_topics_file(p)]:
         rows, found = read_rows(path)
         entries.extend(rows)
         problems.extend(found)
@@ -190,8 +202,8 @@ def load_glossary(paths: list[Path]) -> Glossary:
 
 
 def default_glossary_files() -> list[Path]:
-    """glossaries/*.tsv of the current folder, else of the toolkit's own checkout."""
+    """glossaries/*.tsv (but topics.tsv) of the current folder, else of the toolkit's checkout."""
     for folder in (Path("glossaries"), Path(__file__).resolve().parents[2] / "glossaries"):
         if folder.is_dir():
-            return sorted(folder.glob("*.tsv"))
+            return sorted(p for p in folder.glob("*.tsv") if p.name != TOPICS_FILE)
     return []
