@@ -104,7 +104,8 @@ def _last_word(text: str, words: list[_Word], index: int, term_words: list[str])
 
 
 class Matcher:
-    def __init__(self, glossary: Glossary, latin: bool = True):
+    def __init__(self, glossary: Glossary, latin: bool = True, short_stem: int = SHORT_STEM):
+        self.short_stem = short_stem  # topics: their stems are chosen not to be clitic + word
         self.terms: dict[str, list[tuple[list[str], Entry]]] = {}
         self.stems: dict[str, list[tuple[list[str], Entry]]] = {}  # first word ends in *
         # a canonical name already in Latin letters in the Arabic text (مثل Telegram) is
@@ -151,7 +152,7 @@ class Matcher:
         first = words[index]
         for clitic, stem in _decompositions(first):
             for term_words, entry in self._starting(stem):
-                if not self._allowed(clitic, stem, term_words[0], first):
+                if not self._allowed(clitic, stem, term_words[0], first, self.short_stem):
                     continue
                 last = _last_word(text, words, index, term_words)
                 if last is None:
@@ -190,7 +191,7 @@ class Matcher:
         return found
 
     @staticmethod
-    def _allowed(clitic: str, stem: str, term_first: str, word: _Word) -> bool:
+    def _allowed(clitic: str, stem: str, term_first: str, word: _Word, short_stem: int) -> bool:
         if not _same(stem, term_first):
             return False
         if not clitic:
@@ -201,7 +202,7 @@ class Matcher:
             and clitic not in LAM_BEFORE_ARTICLE
         ):
             return False  # no second article: الالإنتربول
-        short = len(term_first.rstrip(STEM)) <= SHORT_STEM and clitic in PLAIN_PROCLITICS
+        short = len(term_first.rstrip(STEM)) <= short_stem and clitic in PLAIN_PROCLITICS
         return not short or word.tatweel
 
     @staticmethod

@@ -151,8 +151,9 @@ class Topics:
             for alternative in part
         }
         excluded = {(x, t.name): t for t in self.topics for x in t.exclude}
-        self._found = Matcher(entries(parts), latin=False)
-        self._excluded = Matcher(entries(excluded), latin=False)
+        # a one-letter proclitic is taken before stems of 3 letters too: لجمع, بغسل, وحذفت
+        self._found = Matcher(entries(parts), latin=False, short_stem=2)
+        self._excluded = Matcher(entries(excluded), latin=False, short_stem=2)
 
     @property
     def names(self) -> list[str]:
