@@ -82,12 +82,14 @@ def watch_setup(
 def day_alerts(day_dir: Path, watch: Watch, glossary: Glossary | None, topics: Topics) -> DayAlerts:
     """Every rule of every reader, then every global rule, against each story of the day."""
     stories = day_stories(day_dir)
+    owners = [(r, rule) for r in watch.readers for rule in r.rules]
+    owners += [(None, rule) for rule in watch.rules]
+    if not owners:
+        return DayAlerts(stories, [])
     finder = Finder(glossary, topics, watch.phrases)
     facts: dict[str, Facts] = {
         s.id: finder.facts([t for a in s.articles for t in a.arabic]) for s in stories
     }
-    owners = [(r, rule) for r in watch.readers for rule in r.rules]
-    owners += [(None, rule) for rule in watch.rules]
     alerts = [
         Alert(rule.text, reader, story, tuple(why))
         for reader, rule in owners
