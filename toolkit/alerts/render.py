@@ -8,10 +8,10 @@ from toolkit.publish.digest import escape
 WIDTH = 76
 
 
-def _story_link(story: Story) -> str:
+def _story_link(story: Story, mark_breaking: bool = True) -> str:
     first = story.articles[0]
     more = f" (+{len(story.articles) - 1} more)" if len(story.articles) > 1 else ""
-    mark = "**BREAKING** " if story.breaking else ""
+    mark = "**BREAKING** " if story.breaking and mark_breaking else ""
     return f"{mark}[{escape(story.headline)}](articles/{first.id}.en.md){more}"
 
 
@@ -25,7 +25,7 @@ def alerts_markdown(
         return []
     lines = [f"## {title}", ""]
     if day.breaking:
-        links = " · ".join(_story_link(s) for s in day.breaking)
+        links = " · ".join(_story_link(s, mark_breaking=False) for s in day.breaking)
         lines += [f"**Breaking:** {links}", ""]
     if alerts:
         lines += ["| Rule | Reader | Story | Why |", "|---|---|---|---|"]
@@ -55,7 +55,8 @@ def alerts_text(alerts: list[Alert]) -> str:
         ids = ", ".join(a.id for a in story.articles)
         for text, rest in (
             (f"* {mark}Rule: {alert.rule}", "  "),
-            (f"Story: {story.headline} ({story.id}; articles: {ids})", "    "),
+            (f"Story {story.id} (articles: {ids}):", "    "),
+            (story.headline, "    "),
             (f"Why: {', '.join(alert.why) or '-'}", "    "),
         ):
             lines += textwrap.wrap(
