@@ -333,3 +333,23 @@ def test_makefile_passes_readers_to_nightly_and_send():
     ).stdout  # fmt: skip
     assert 'TOOLKIT_READERS="team.toml"' in dry
     assert 'send outputs/2026-11-24 --readers "team.toml"' in dry
+
+
+def test_topics_and_rules_on_the_real_articles(shared_articles, config, tmp_path):
+    from toolkit.ingest import ingest_file
+
+    day = tmp_path / "outputs" / DATE
+    items = [
+        (article.id, (article.headline.ar, [s.ar for s in article.sentences]), None)
+        for path in sorted(shared_articles.iterdir())
+        for article in ingest_file(str(path)).articles
+    ]
+    write_articles(day, items)
+    config.write_text(
+        '[[reader]]\nemail = "ana@example.org"\nwatch = ["Telegram AND takedown", "arrest"]\n',
+        encoding="utf-8",
+    )
+    alerts = alerts_json(day, "--readers", config)
+    assert all(set(alert) == KEYS for alert in alerts)
+    fired = {alert["rule"] for alert in alerts}
+    assert fired == {"Telegram AND takedown", "arrest"}

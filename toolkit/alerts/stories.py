@@ -2,9 +2,10 @@
 
 Articles are grouped by story only through publish.records.story_of. A story is breaking
 when it gained BREAKING_REPORTS or more reports in this day folder, or at least doubled
-since the days before (its articles in earlier day folders).
+since the days before (its articles in the day folders of the HISTORY_DAYS before).
 """
 
+import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from toolkit.glossary.topics import Topics
 from toolkit.publish.records import DAY, story_of
 
 BREAKING_REPORTS = 3
+HISTORY_DAYS = 30  # how far back a story's earlier reports are counted
 
 
 @dataclass
@@ -69,11 +71,13 @@ def day_stories(day_dir: Path) -> list[Story]:
             continue
         story = stories.setdefault(story_of(data), Story(story_of(data)))
         story.articles.append(StoryArticle(str(data["id"]), headline, arabic))
-    if any("story" in data for data in records):  # one story per article has no past
+    if any("story" in data for data in records) and DAY.fullmatch(day_dir.name):
+        # (one story per article has no past)
+        first = dt.date.fromisoformat(day_dir.name) - dt.timedelta(days=HISTORY_DAYS)
         earlier = Counter(
             story_of(data)
             for folder in day_dir.parent.iterdir()
-            if DAY.fullmatch(folder.name) and folder.name < day_dir.name
+            if DAY.fullmatch(folder.name) and first.isoformat() <= folder.name < day_dir.name
             for data in _records(folder)
         )
         for story in stories.values():
