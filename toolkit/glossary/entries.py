@@ -63,33 +63,47 @@ class Glossary:
         return sorted(found, key=len, reverse=True)
 
 
-def read_rows(path: Path) -> tuple[list[Entry], list[Problem]]:
-    entries: list[Entry] = []
-    problems: list[Problem] = []
+def tsv_rows(
+    path: Path, columns: tuple[str, ...], problems: list[Problem], what: str = "glossary"
+) -> list[tuple[str, list[str]]]:
+    """("path:line", stripped cells) of each row of a tab-separated file headed `columns`;
+    an unreadable file, a bad header or a bad column count goes to `problems`."""
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        return [], [Problem(f"{path}:0", "error", f"cannot read ({error})")]
+        problems.append(Problem(f"{path}:0", "error", f"cannot read ({error})"))
+        return []
+    rows: list[tuple[str, list[str]]] = []
     header_seen = False
     for number, line in enumerate(lines, 1):
         where = f"{path}:{number}"
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        cells = line.split("\t")
+        cells = [c.strip() for c in line.split("\t")]
         if not header_seen:
             header_seen = True
-            if tuple(c.strip() for c in cells) != COLUMNS:
+            if tuple(cells) != columns:
                 problems.append(
-                    Problem(where, "error", f"header must be: {' '.join(COLUMNS)} (tab-separated)")
+                    Problem(where, "error", f"header must be: {' '.join(columns)} (tab-separated)")
                 )
-                return [], problems
+                return []
             continue
-        if len(cells) != len(COLUMNS):
+        if len(cells) != len(columns):
             problems.append(
-                Problem(where, "error", f"{len(cells)} columns, expected {len(COLUMNS)}")
+                Problem(where, "error", f"{len(cells)} columns, expected {len(columns)}")
             )
             continue
-        arabic, english, kind, variants, context, note = (c.strip() for c in cells)
+        rows.append((where, cells))
+    if not header_seen:
+        problems.append(Problem(f"{path}:1", "error", f"empty {what}: no header line"))
+    return rows
+
+
+def read_rows(path: Path) -> tuple[list[Entry], list[Problem]]:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for where, cells in tsv_rows(path, COLUMNS, problems):
+        arabic, english, kind, variants, context, note = cells
         row_problems = [
             Problem(where, "error", message)
             for message in _row_errors(arabic, english, kind, variants, context)
@@ -107,8 +121,6 @@ def read_rows(path: Path) -> tuple[list[Entry], list[Problem]]:
                     where,
                 )
             )
-    if not header_seen:
-        problems.append(Problem(f"{path}:1", "error", "empty glossary: no header line"))
     return entries, problems
 
 

@@ -22,6 +22,7 @@ from toolkit.glossary.entries import (
     Glossary,
     Problem,
     is_topics_file,
+    tsv_rows,
 )
 from toolkit.glossary.matcher import STEM, Matcher
 
@@ -69,30 +70,8 @@ def _pattern_errors(pattern: str) -> list[str]:
 def lint_topics(path: Path) -> tuple[list[Topic], list[Problem]]:
     topics: list[Topic] = []
     problems: list[Problem] = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        return [], [Problem(f"{path}:0", "error", f"cannot read ({error})")]
-    header_seen = False
     seen: dict[str, str] = {}
-    for number, line in enumerate(lines, 1):
-        where = f"{path}:{number}"
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if not header_seen:
-            header_seen = True
-            if tuple(cells) != COLUMNS:
-                problems.append(
-                    Problem(where, "error", f"header must be: {' '.join(COLUMNS)} (tab-separated)")
-                )
-                return [], problems
-            continue
-        if len(cells) != len(COLUMNS):
-            problems.append(
-                Problem(where, "error", f"{len(cells)} columns, expected {len(COLUMNS)}")
-            )
-            continue
+    for where, cells in tsv_rows(path, COLUMNS, problems, "topics file"):
         name, label, patterns, exclude, _note = cells
         errors = []
         if not NAME.fullmatch(name):
@@ -114,8 +93,6 @@ def lint_topics(path: Path) -> tuple[list[Topic], list[Problem]]:
             for x in _split(patterns)
         )
         topics.append(Topic(name, label, parsed, tuple(_split(exclude)), where))
-    if not header_seen:
-        problems.append(Problem(f"{path}:1", "error", "empty topics file: no header line"))
     return topics, problems
 
 
