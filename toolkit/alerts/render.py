@@ -43,10 +43,10 @@ def alerts_markdown(
     return lines
 
 
-def alerts_text(alerts: list[Alert]) -> str:
+def alerts_text(alerts: list[Alert], rules: int) -> str:
     """The plain-text block a reader's e-mail opens with."""
     if not alerts:
-        return ""
+        return f"Your alerts: none today ({rules} rule(s) checked).\n\n" if rules else ""
     title = f"YOUR ALERTS ({len(alerts)})"
     lines = [title, "=" * len(title), ""]
     for alert in alerts:

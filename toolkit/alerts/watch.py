@@ -39,7 +39,8 @@ class Reader:
 
     @property
     def label(self) -> str:
-        return self.recipient.name or self.recipient.address
+        """How the digest names the reader: never by address, since digests are published."""
+        return self.recipient.name or "unnamed reader"
 
 
 @dataclass

@@ -110,7 +110,7 @@ def reader_briefing(
         date=date,
         articles=len(records),
         synthetic=any(model.synthetic for _, model in records),
-        text=alerts_text(alerts) + briefing_text(records, date),
+        text=alerts_text(alerts, len(reader.rules)) + briefing_text(records, date),
         html=email_html(digest_markdown(records, date, section), digest_title(date)),
         digest_sha256=digest_sha256,
         alert=bool(alerts),
