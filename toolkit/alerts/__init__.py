@@ -105,5 +105,4 @@ def digest_section(day_dir: Path, base: str = "") -> list[str]:
 
     watch, glossary, topics = watch_setup()
     day = day_alerts(day_dir, watch, glossary, topics)
-    rules = len(watch.rules) + sum(len(r.rules) for r in watch.readers)
-    return alerts_markdown(day, day.alerts, rules, base=base)
+    return alerts_markdown(day, day.alerts, len(watch.all_rules), base=base)

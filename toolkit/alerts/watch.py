@@ -49,9 +49,12 @@ class Watch:
     rules: list[Rule] = field(default_factory=list)  # global: watchlists.toml
 
     @property
+    def all_rules(self) -> list[Rule]:
+        return self.rules + [r for reader in self.readers for r in reader.rules]
+
+    @property
     def phrases(self) -> list[str]:
-        rules = self.rules + [r for reader in self.readers for r in reader.rules]
-        return list(dict.fromkeys(p for rule in rules for p in rule.phrases))
+        return list(dict.fromkeys(p for rule in self.all_rules for p in rule.phrases))
 
 
 def configured(path: Path | None, setting: str, default: str) -> Path | None:

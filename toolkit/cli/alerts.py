@@ -64,8 +64,8 @@ def alerts_command(
             f"{alert.rule}\t{who}\t{alert.story.id}{mark}\t{alert.story.headline}\t"
             f"why: {', '.join(alert.why)}"
         )
-    rules = len(watch.rules) + sum(len(r.rules) for r in watch.readers)
     typer.echo(
-        f"{len(day.alerts)} alert(s) from {rules} rule(s) over {len(day.stories)} story(ies)",
+        f"{len(day.alerts)} alert(s) from {len(watch.all_rules)} rule(s) "
+        f"over {len(day.stories)} story(ies)",
         err=True,
     )
