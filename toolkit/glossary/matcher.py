@@ -119,6 +119,7 @@ class Matcher:
                 self.terms.setdefault(words[0], []).append((words, entry))
             if latin and len(entry.english) > 1:
                 self.latin.setdefault(entry.english, replace(entry, context=""))
+        self.stem_lengths = sorted({len(stem) for stem in self.stems})
         names = sorted(map(re.escape, self.latin), key=len, reverse=True)
         self.latin_names = (
             re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w-])") if names else None
@@ -185,9 +186,8 @@ class Matcher:
     def _starting(self, word: str) -> list[tuple[list[str], Entry]]:
         """The terms whose first word is `word`, or a stem of it."""
         found = list(self.terms.get(word, ()))
-        if self.stems:
-            for end in range(1, len(word) + 1):
-                found += self.stems.get(word[:end], ())
+        for length in self.stem_lengths:
+            found += self.stems.get(word[:length], ()) if length <= len(word) else ()
         return found
 
     @staticmethod
