@@ -226,7 +226,10 @@ def nightly_command(
     sentences in the translation memory are not decoded again. Safe to kill and rerun; one
     run at a time per OUTPUTS (a second exits 2, or waits with --wait). With --workers or
     --scheduler only decoding runs on a Dask cluster; everything else stays in this process.
+    The digest opens with the alerts of $TOOLKIT_READERS (else ./readers.toml) and of
+    ./watchlists.toml ($TOOLKIT_WATCHLISTS) when they exist.
     """
+    from toolkit.alerts import watch_setup
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive, publish_digest
     from toolkit.runner import finish, published_before, run_lock
@@ -235,6 +238,7 @@ def nightly_command(
         day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
     except ValueError:
         raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from None
+    watch_setup()  # a bad readers.toml or watchlists.toml stops the night before it translates
     started = time.monotonic()
     folder = outputs / day
     with run_lock(outputs, wait):

@@ -29,7 +29,10 @@ def digest_title(date: str) -> str:
     return f"Arabic press briefing — {date}"
 
 
-def digest_markdown(records: list[tuple[Article, ModelRef]], date: str) -> str:
+def digest_markdown(
+    records: list[tuple[Article, ModelRef]], date: str, alerts: list[str] = ()
+) -> str:
+    """`alerts`: the Markdown section the briefing opens with (toolkit.alerts)."""
     lines = [f"# {digest_title(date)}", ""]
     if not records:
         return "\n".join(
@@ -37,6 +40,7 @@ def digest_markdown(records: list[tuple[Article, ModelRef]], date: str) -> str:
         )
     if any(model.synthetic for _, model in records):
         lines += [SYNTHETIC_BANNER, ""]
+    lines += alerts
     terms = [t for article, _ in records for s in article.all_sentences() for t in s.terms]
     lines += [
         f"{len(records)} article(s) · glossary terms respected: "
