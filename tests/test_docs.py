@@ -2,7 +2,6 @@
 tables of docs/limits.md name every TOOLKIT_* setting the code reads and every limit of
 toolkit/limits.py with its value."""
 
-import difflib
 import re
 import tokenize
 from itertools import takewhile
@@ -54,13 +53,7 @@ def test_cli_md_is_what_the_commands_print():
     current = (ROOT / docs.DOC).read_text(encoding="utf-8")
     printed = docs.render()
     if current != printed:
-        diff = difflib.unified_diff(
-            current.splitlines(), printed.splitlines(), "docs/cli.md", "--help", lineterm=""
-        )
-        pytest.fail(
-            "docs/cli.md differs from what the commands print: run `make docs`\n"
-            + "\n".join(list(diff)[:60])
-        )
+        pytest.fail(docs.difference(current, printed))
 
 
 def test_cli_md_has_every_command_and_subcommand():

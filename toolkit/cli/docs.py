@@ -67,23 +67,27 @@ def render() -> str:
     return "\n".join([HEADER, contents + "\n", *sections])
 
 
+def difference(current: str, printed: str) -> str:
+    """How docs/cli.md differs from what the code prints, and what to do about it."""
+    diff = difflib.unified_diff(
+        current.splitlines(), printed.splitlines(), str(DOC), "the code's --help", lineterm=""
+    )
+    return "\n".join([*diff, f"{DOC} differs from the code's --help: run `make docs`"])
+
+
 def main(argv: list[str]) -> int:
-    text = render()
-    if argv == ["--check"]:
-        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-        if current == text:
-            return 0
-        diff = difflib.unified_diff(
-            current.splitlines(), text.splitlines(), str(DOC), "the code's --help", lineterm=""
-        )
-        print("\n".join(diff), file=sys.stderr)
-        print(f"{DOC} differs from the code's --help: run `make docs`", file=sys.stderr)
-        return 1
-    if argv:
+    if argv not in ([], ["--check"]):
         print("usage: python -m toolkit.cli.docs [--check]", file=sys.stderr)
         return 2
+    printed = render()
+    if argv:
+        current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        if current != printed:
+            print(difference(current, printed), file=sys.stderr)
+            return 1
+        return 0
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(DOC, text)
+    atomic_write_text(DOC, printed)
     print(f"wrote {DOC}")
     return 0
 
