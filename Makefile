@@ -23,7 +23,7 @@ SCHEDULER ?=
 SCALE := $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup browser test lint model demo-model nightly demo translate send archive bench eval lock clean
+.PHONY: help setup browser test lint docs model demo-model nightly demo translate send archive bench eval lock clean
 
 help:
 	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing);"
@@ -32,6 +32,7 @@ help:
 	@echo "                       WORKERS=N: N local Dask worker processes; SCHEDULER=ADDR: a Dask cluster"
 	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port]  e-mail outputs/<date>/ (once per recipient)"
 	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
+	@echo "make docs              regenerate docs/cli.md from every command's --help"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
 	@echo "make model             download + convert Helsinki-NLP/opus-mt-ar-en (needs the hub)"
@@ -64,6 +65,10 @@ browser:
 
 test: lint browser
 	$(BIN)/python -m pytest
+
+# docs/cli.md holds every command's --help; `make test` fails when it is stale.
+docs: setup
+	$(BIN)/python -m toolkit.cli.docs
 
 # Pin every installed package after a change to pyproject.toml.
 lock: setup

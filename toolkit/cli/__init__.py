@@ -7,6 +7,7 @@ alerts     alerts
 measure    eval, bench
 glossary   glossary lint|match
 model      model fetch|convert|synth|info
+docs       not a command: `python -m toolkit.cli.docs` writes docs/cli.md from every --help
 """
 
 # The import order is the order of `toolkit --help`.
