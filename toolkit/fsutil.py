@@ -7,10 +7,11 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from toolkit.errors import ConfigError
+from toolkit.errors import OutputError
 
 
 def _current_umask() -> int:
@@ -30,20 +31,48 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`."""
+    """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`.
+
+    An OSError (no space left, a read-only folder, a folder in the way) is an OutputError
+    naming `path`; whatever `path` held before is left as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as error:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"{shown(path)}: cannot write ({reason(error)})") from error
         raise
+
+
+def reason(error: OSError) -> str:
+    """An OSError in words, without the paths it names (the message names the file)."""
+    return (error.strerror or str(error)).lower()
+
+
+def shown(path: str | Path) -> str:
+    """A file name as it can be printed on one line and stored as UTF-8: bytes that are not
+    UTF-8 (os.fsdecode's surrogates) as \\xff, control characters as \\n, \\x1b."""
+    return "".join(_shown_char(char) for char in str(path))
+
+
+def _shown_char(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
+        return char.encode("unicode_escape").decode("ascii")
+    return char
 
 
 def replace_dir(staging: Path, target: Path) -> None:
@@ -86,7 +115,7 @@ class Unusable(Exception):
     """A state file SQLite cannot use, or not ours: set it aside (it is rebuilt)."""
 
 
-def check_sqlite(path: Path, table: str, columns: list[str]) -> None:
+def check_sqlite(path: Path, table: str, columns: list[str], timeout: float = 30.0) -> None:
     """Raise Unusable if the file is corrupt, not a database or its `table` is not ours.
 
     Read-only, so that SQLite leaves a damaged file's -wal alone for set_aside to keep.
@@ -94,7 +123,7 @@ def check_sqlite(path: Path, table: str, columns: list[str]) -> None:
     """
     if not path.is_file():
         return
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
     try:
         (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
         if check != "ok":
@@ -119,29 +148,3 @@ def set_aside(path: Path) -> Path:
         if side.exists():
             side.rename(aside.with_name(aside.name + suffix))
     return aside
-
-
-def open_state_db(
-    path: Path, table: str, columns: list[str], schema: str, what: str
-) -> tuple[sqlite3.Connection, str | None]:
-    """A SQLite state file (a cache or a record that can be rebuilt) and a warning: one that is
-    not usable is set aside and a new one started, never fatal. `what` names it in messages."""
-    warning = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            check_sqlite(path, table, columns)
-        except Unusable as error:
-            aside = set_aside(path)
-            warning = (
-                f"{path}: not a usable {what} ({error}); "
-                f"moved aside to {aside.name}, starting a new one"
-            )
-        db = sqlite3.connect(path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(schema)
-        db.commit()
-    except (sqlite3.Error, OSError) as error:
-        raise ConfigError(f"{path}: not a usable {what} ({error})") from error
-    return db, warning

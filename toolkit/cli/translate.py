@@ -95,6 +95,8 @@ def translate_command(
 
     if (file is None) == (text is None):
         raise ConfigError("give one input: FILE, - for stdin, or --text TEXT")
+    if output is not None and output.is_dir():
+        raise ConfigError(f"-o {output}: is a folder; give a file name (e.g. {output}/out.md)")
     fmt = to or _format_from_suffix(output)
     ingested = ingest_plain(text) if text is not None else ingest_file(file, one_line_as_text=True)
     for message in ingested.warnings:
@@ -233,7 +235,10 @@ def nightly_command(
     sentences in the translation memory are not decoded again. Safe to kill and rerun; one
     run at a time per OUTPUTS (a second exits 2, or waits with --wait). With --workers or
     --scheduler only decoding runs on a Dask cluster; everything else stays in this process.
+    The digest opens with the alerts of $TOOLKIT_READERS (else ./readers.toml) and of
+    ./watchlists.toml ($TOOLKIT_WATCHLISTS) when they exist.
     """
+    from toolkit.alerts import watch_setup
     from toolkit.cli.collect import run_collect
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive, publish_digest
@@ -243,6 +248,7 @@ def nightly_command(
         day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
     except ValueError:
         raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from None
+    watch_setup()  # a bad readers.toml or watchlists.toml stops the night before it translates
     started = time.monotonic()
     folder = outputs / day
     with run_lock(outputs, wait):
@@ -288,7 +294,7 @@ def translate_folder(
 
     pipeline.memory = open_memory(tm)
     with decoding_on(pipeline, *executor), progress_bar("translating", quiet) as update:
-        return run_folder(
+        report = run_folder(
             command,
             pipeline,
             inputs,
@@ -298,6 +304,9 @@ def translate_folder(
             warn=warn,
             **options,
         )
+    if pipeline.memory.warning:  # the memory was set aside or left out: the manifest says so
+        report.warnings.append(pipeline.memory.warning)
+    return report
 
 
 def close_run(report, label: str, failed: bool = False) -> None:

@@ -50,7 +50,23 @@ class CollectLimits:
 
 
 ZERO_ALLOWED = {"delay", "retries", "min_arabic"}
+SETTINGS = {  # field → its environment variable, spelt out so that it can be found
+    "connect_timeout": "TOOLKIT_COLLECT_CONNECT_TIMEOUT",
+    "read_timeout": "TOOLKIT_COLLECT_READ_TIMEOUT",
+    "page_seconds": "TOOLKIT_COLLECT_PAGE_SECONDS",
+    "max_bytes": "TOOLKIT_COLLECT_MAX_BYTES",
+    "max_decoded_bytes": "TOOLKIT_COLLECT_MAX_DECODED_BYTES",
+    "max_redirects": "TOOLKIT_COLLECT_MAX_REDIRECTS",
+    "retries": "TOOLKIT_COLLECT_RETRIES",
+    "retry_after_cap": "TOOLKIT_COLLECT_RETRY_AFTER_CAP",
+    "delay": "TOOLKIT_COLLECT_DELAY",
+    "max_delay": "TOOLKIT_COLLECT_MAX_DELAY",
+    "max_per_source": "TOOLKIT_COLLECT_MAX_PER_SOURCE",
+    "max_sitemaps": "TOOLKIT_COLLECT_MAX_SITEMAPS",
+    "max_attempts": "TOOLKIT_COLLECT_MAX_ATTEMPTS",
+    "min_arabic": "TOOLKIT_COLLECT_MIN_ARABIC",
+}
 
 
 def env_name(field_name: str) -> str:
-    return f"TOOLKIT_COLLECT_{field_name.upper()}"
+    return SETTINGS[field_name]

@@ -4,10 +4,12 @@ aside with a warning and collecting starts afresh (pages are then fetched again 
 
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.fsutil import open_state_db
+from toolkit.errors import ConfigError
+from toolkit.fsutil import Unusable, check_sqlite, set_aside
 
 PAGE_COLUMNS = ["url", "source", "status", "reason", "fingerprint", "attempts", "lasting", "at"]
 SCHEMA = """
@@ -36,9 +38,7 @@ class ArticleRecord:
 class CollectState:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.db, self.warning = open_state_db(
-            self.path, "pages", PAGE_COLUMNS, SCHEMA, "collect state"
-        )
+        self.db, self.warning = _open(self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -96,6 +96,28 @@ class CollectState:
             self.db.execute(
                 "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)", (url, etag, last_modified)
             )
+
+
+def _open(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """The state, and a warning when an unusable one was set aside and a new one started."""
+    warning = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            check_sqlite(path, "pages", PAGE_COLUMNS)
+        except Unusable as error:
+            aside = set_aside(path)
+            warning = (
+                f"{path}: not a usable collect state ({error}); moved aside to {aside.name}, "
+                "starting a new one"
+            )
+        db = sqlite3.connect(path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(SCHEMA)
+        db.commit()
+    except (sqlite3.Error, OSError) as error:
+        raise ConfigError(f"{path}: not a usable collect state ({error})") from error
+    return db, warning
 
 
 def _now() -> str:

@@ -1,5 +1,7 @@
 """One small class per metric: corpus score and segment score, sacrebleu's way."""
 
+from dataclasses import dataclass
+
 from toolkit.glossary.enforce import whole_phrase
 
 
@@ -49,3 +51,32 @@ class TermAccuracy:
 
 
 METRICS = (BLEU, ChrF, TermAccuracy)
+
+
+@dataclass
+class PrecisionRecall:
+    """Counts of one label over a labelled set: precision, recall and F1 from them."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    def add(self, gold: bool, predicted: bool) -> None:
+        self.true_positives += gold and predicted
+        self.false_positives += predicted and not gold
+        self.false_negatives += gold and not predicted
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        wanted = self.true_positives + self.false_negatives
+        return self.true_positives / wanted if wanted else 1.0
+
+    @property
+    def f1(self) -> float:
+        both = self.precision + self.recall
+        return 2 * self.precision * self.recall / both if both else 0.0

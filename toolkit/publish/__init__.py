@@ -36,11 +36,13 @@ class DigestResult:
 
 def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
     """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json."""
+    from toolkit.alerts import digest_section
+
     out_dir = Path(out_dir)
     date = day_of(out_dir, date)
     records, failures = read_records(out_dir)
     result = DigestResult(failures=failures)
-    markdown = digest_markdown(records, date)
+    markdown = digest_markdown(records, date, digest_section(out_dir))
     for name, text in (
         ("digest.md", markdown),
         ("digest.html", render_html(markdown, digest_title(date))),

@@ -4,7 +4,7 @@ import re
 from collections import defaultdict
 
 from toolkit.document import Article
-from toolkit.publish.article import ModelRef, article_flags
+from toolkit.publish.article import ModelRef, article_flags, article_link
 
 MARKDOWN_SPECIAL = "\\`*_[]<>|#!~"
 SAFE_URL = re.compile(r"https?://[^\s<>\\`|]+")  # shown as a CommonMark autolink
@@ -31,7 +31,10 @@ def digest_title(date: str) -> str:
     return f"Arabic press briefing — {date}"
 
 
-def digest_markdown(records: list[tuple[Article, ModelRef]], date: str) -> str:
+def digest_markdown(
+    records: list[tuple[Article, ModelRef]], date: str, alerts: list[str] = ()
+) -> str:
+    """`alerts`: the Markdown section the briefing opens with (toolkit.alerts)."""
     lines = [f"# {digest_title(date)}", ""]
     if not records:
         return "\n".join(
@@ -39,6 +42,7 @@ def digest_markdown(records: list[tuple[Article, ModelRef]], date: str) -> str:
         )
     if any(model.synthetic for _, model in records):
         lines += [SYNTHETIC_BANNER, ""]
+    lines += alerts
     terms = [t for article, _ in records for s in article.all_sentences() for t in s.terms]
     lines += [
         f"{len(records)} article(s) · glossary terms respected: "
@@ -96,9 +100,7 @@ def article_section(number: int, article: Article) -> list[str]:
             + " · ".join(f"{escape(e.english)} ({e.kind}) ×{e.count}" for e in brief.entities),
             "",
         ]
-    lines.append(
-        f"Source: {source_line(article)} · [full translation](articles/{article.id}.en.md)"
-    )
+    lines.append(f"Source: {source_line(article)} · [full translation]({article_link(article)})")
     return lines
 
 

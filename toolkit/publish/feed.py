@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from toolkit.document import Article
-from toolkit.publish.article import ModelRef
+from toolkit.publish.article import ModelRef, article_link
 from toolkit.publish.digest import digest_title
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -37,10 +37,7 @@ def feed_id(name: str) -> str:
 
 def atom_feed(records: list[tuple[Article, ModelRef]], date: str) -> str:
     """The day's feed: one entry per article, linked to its full translation."""
-    entries = [
-        FeedEntry(article, model, date, f"articles/{article.id}.en.md")
-        for article, model in records
-    ]
+    entries = [FeedEntry(article, model, date, article_link(article)) for article, model in records]
     return render_feed(feed_id(f"digest/{date}"), digest_title(date), date, "digest.html", entries)
 
 
