@@ -225,6 +225,7 @@ def nightly_command(
     run at a time per OUTPUTS (a second exits 2, or waits with --wait). With --workers or
     --scheduler only decoding runs on a Dask cluster; everything else stays in this process.
     """
+    from toolkit.archive import refresh_archive
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive, publish_digest
     from toolkit.runner import finish, published_before, run_lock
@@ -250,6 +251,7 @@ def nightly_command(
         publishing = time.monotonic()
         publish_digest(folder, day)
         publish_archive(outputs)
+        refresh_archive(outputs, warn)
         report.date, report.digest = day, str(folder / "digest.html")
         report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
         finish(report, folder, started)

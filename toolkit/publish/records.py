@@ -33,3 +33,8 @@ def read_records(out_dir: Path) -> tuple[Records, dict[str, str]]:
                 str(error) if isinstance(error, InputError) else f"{path}: {error}"
             )
     return records, failures
+
+
+def story_of(data: dict) -> str:
+    """The story an article JSON belongs to: its "story" key, else a story of its own."""
+    return data.get("story") or data["id"]
