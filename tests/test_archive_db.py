@@ -175,9 +175,15 @@ def test_a_vanished_day_is_dropped(outputs):
 def test_a_bad_record_is_left_out_alone(outputs):
     folder = outputs / days_ago(1) / "articles"
     (folder / "broken.json").write_text("{not json", encoding="utf-8")
+    (good,) = [p for p in folder.glob("*.json") if p.name != "broken.json"]
+    data = json.loads(good.read_text(encoding="utf-8"))
+    hostile = {**data, "id": "hostile", "source": {**data["source"], "outlet": {"a": 1}}}
+    (folder / "hostile.json").write_text(json.dumps(hostile), encoding="utf-8")
+    (folder / "story.json").write_text(json.dumps({**data, "id": "s", "story": [1]}))
     result = invoke("archive", outputs)
     assert result.exit_code == 1
-    assert "broken.json" in result.stderr
+    for name in ("broken.json", "hostile.json", "story.json"):
+        assert name in result.stderr
     assert len(dump(outputs / NAME)["articles"]) == 3
 
 

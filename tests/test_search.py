@@ -14,20 +14,15 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, invoke
-from test_archive_db import days_ago, two_nights
+from test_archive_db import days_ago, nights  # noqa: F401  (a fixture)
 from test_publish import make_article, write_day
 
 from toolkit.archive import update_archive
 from toolkit.archive.database import NAME
 
 
-@pytest.fixture(scope="module")
-def nights(tiny_model, tmp_path_factory) -> Path:
-    return two_nights(tmp_path_factory.mktemp("nights"), tiny_model)
-
-
 @pytest.fixture
-def night_outputs(nights, tmp_path) -> Path:
+def night_outputs(nights, tmp_path) -> Path:  # noqa: F811
     """A private copy of the two nights' outputs (test_archive_db), to change."""
     return Path(shutil.copytree(nights, tmp_path / "outputs"))
 
@@ -85,7 +80,9 @@ def test_every_word_must_be_in_the_article(night_outputs):
     assert found(search("الحاسوب Telegram", "--outputs", night_outputs)) == []
 
 
-@pytest.mark.parametrize("query", ['"Telegram" OR (', "NEAR(الشرطة", "الشرطة*", "en:الشرطة", "a AND"])
+@pytest.mark.parametrize(
+    "query", ['"Telegram" OR (', "NEAR(الشرطة", "الشرطة*", "en:الشرطة", "a AND"]
+)
 def test_fts_syntax_in_a_query_is_searched_as_text(night_outputs, query):
     result = invoke("search", query, "--outputs", night_outputs)
     assert result.exit_code == 0, result.output

@@ -120,7 +120,6 @@ class SyncResult:
     written: list[str] = field(default_factory=list)  # days (re)written
     removed: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)  # file → reason (left out)
-    set_aside: Path | None = None
 
 
 Warn = Callable[[str], None]
@@ -220,32 +219,40 @@ def read_day(day: str, folder: Path) -> tuple[list[ArticleRow], dict[str, str]]:
     rows, failures = [], {}
     for path in sorted((folder / "articles").glob("*.json")):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            article, _ = article_from_json(data, str(path))
-            story = story_of(data)
-            if len(article.sentences) >= 1 << SENTENCE_BITS:
-                raise ValueError(f"more than {(1 << SENTENCE_BITS) - 1} sentences")
+            rows.append(_row(day, json.loads(path.read_text(encoding="utf-8")), str(path)))
         except (OSError, ValueError, InputError, KeyError, TypeError, AttributeError) as error:
             failures[str(path)] = (
                 str(error) if isinstance(error, InputError) else f"{path}: {error}"
             )
-            continue
-        rows.append(
-            ArticleRow(
-                id=article.id,
-                day=day,
-                outlet=article.source.outlet,
-                url=article.source.url,
-                date=article.source.date,
-                headline=(article.headline.ar, article.headline.en),
-                story=str(story),
-                entities=list(article.brief.entities) if article.brief else [],
-                sentences=[
-                    (s.ar, s.en, [term.english for term in s.terms]) for s in article.sentences
-                ],
-            )
-        )
     return rows, failures
+
+
+def _row(day: str, data: dict, where: str) -> ArticleRow:
+    article, _ = article_from_json(data, where)
+    row = ArticleRow(
+        id=article.id,
+        day=day,
+        outlet=article.source.outlet,
+        url=article.source.url,
+        date=article.source.date,
+        headline=(article.headline.ar, article.headline.en),
+        story=story_of(data),
+        entities=list(article.brief.entities) if article.brief else [],
+        sentences=[(s.ar, s.en, [term.english for term in s.terms]) for s in article.sentences],
+    )
+    texts = [row.id, row.story, *row.headline]
+    texts += [text for e in row.entities for text in (e.english, e.kind)]
+    texts += [text for ar, en, terms in row.sentences for text in (ar, en, *terms)]
+    optional = [row.outlet, row.url, row.date]
+    if not all(isinstance(text, str) for text in texts) or not all(
+        isinstance(text, str | None) for text in optional
+    ):
+        raise ValueError("a text field of the record is not a string")
+    if not all(isinstance(e.count, int) for e in row.entities):
+        raise ValueError("an entity count is not a number")
+    if len(row.sentences) >= 1 << SENTENCE_BITS:
+        raise ValueError(f"more than {(1 << SENTENCE_BITS) - 1} sentences")
+    return row
 
 
 def write_day(conn: sqlite3.Connection, day: str, rows: list[ArticleRow], mark: str) -> None:
