@@ -225,3 +225,24 @@ def test_an_archive_is_created_when_missing(outputs):
     conn = open_archive(outputs)
     conn.close()
     assert update_archive(outputs).written == [days_ago(4), days_ago(1)]
+
+
+def test_a_locked_archive_is_a_warning_for_the_night_and_one_line_for_search(outputs, monkeypatch):
+    from toolkit.archive import database, refresh_archive
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.1)
+    (outputs / days_ago(1) / "articles" / "extra.json").write_text("{}", encoding="utf-8")
+    holder = sqlite3.connect(outputs / NAME)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        warnings = []
+        assert refresh_archive(outputs, warnings.append) is None
+        assert "not updated (database is locked)" in warnings[0]
+        result = invoke("search", "Telegram", "--outputs", outputs)
+        assert result.exit_code == 2
+        assert "cannot search the archive (database is locked)" in result.stderr
+        assert "Traceback" not in result.output
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not list(outputs.glob(f"{NAME}.corrupt-*"))  # locked is not corrupt

@@ -419,8 +419,8 @@ def _rebuild(outputs: Path) -> SyncResult:
 
 
 def refresh_archive(outputs: Path, warn: Warn) -> SyncResult | None:
-    """update_archive for the nightly job: a problem of the moment (locked, read-only, disk
-    full) is a warning, and the next run or `toolkit archive` catches up."""
+    """update_archive where the archive is a by-product (nightly, search): a problem of the
+    moment (locked, read-only, disk full) is a warning; a later run catches up."""
     try:
         return update_archive(outputs, warn)
     except (sqlite3.Error, OSError) as error:

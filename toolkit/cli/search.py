@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from toolkit.cli.base import GlossaryOption, NoGlossaryOption, app, command, warn
+from toolkit.cli.base import GlossaryOption, app, command, warn
 
 
 @command(app, "search")
@@ -26,9 +26,13 @@ def search_command(
             metavar="DAYS",
         ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many stories.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, metavar="N", help="At most this many stories.")
+    ] = 20,
     glossary: GlossaryOption = None,
-    no_glossary: NoGlossaryOption = False,
+    no_glossary: Annotated[
+        bool, typer.Option("--no-glossary", help="Search names as plain words.")
+    ] = False,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -45,7 +49,9 @@ def search_command(
     outlet, headline, a snippet with the matched words in [ ]). The archive is brought up to
     date with the day folders first (built when missing).
     """
-    from toolkit.archive import open_archive, search, update_archive
+    import sqlite3
+
+    from toolkit.archive import archive_path, open_archive, refresh_archive, search
     from toolkit.archive.search import Names
     from toolkit.errors import ConfigError
     from toolkit.glossary import default_glossary_files, load_glossary
@@ -54,14 +60,21 @@ def search_command(
         raise ConfigError(f"{outputs}: no such folder (the root of the dated output folders)")
     files = [] if no_glossary else glossary or default_glossary_files()
     names = Names(load_glossary(files) if files else None)
-    for reason in update_archive(outputs, warn).failures.values():
+    synced = refresh_archive(outputs, warn)  # a read-only archive is searched as it is
+    for reason in synced.failures.values() if synced else ():
         warn(f"left out of the archive: {reason}")
     first = (dt.date.today() - dt.timedelta(days=since)).isoformat() if since is not None else None
-    conn = open_archive(outputs, warn)
     try:
-        result = search(conn, query, names, first, limit)
-    finally:
-        conn.close()
+        conn = open_archive(outputs, warn)
+        try:
+            result = search(conn, query, names, first, limit)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise ConfigError(
+            f"{archive_path(outputs)}: cannot search the archive ({error}); "
+            "`toolkit archive --rebuild` rebuilds it"
+        ) from None
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
