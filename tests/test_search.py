@@ -265,3 +265,13 @@ def test_datasette_page_in_chromium(datasette, tmp_path):
     assert dom.count(f"{days_ago(1)}/story-3") >= 2 and "story-4" not in dom.split("<table")[1]
     assert re.search(r"4 rows\b", dom)
     assert "Outlet B" in dom and 'class="facet-info' in dom
+
+
+def test_an_arabic_glossary_term_finds_the_english_canonical_name(tmp_path):
+    article = make_article(1, "ISIS claims the attack")
+    article = replace(article, headline=replace(article.headline, ar="بيان جديد"), sentences=[])
+    write_day(tmp_path / days_ago(2), [article])
+    data = search("لـ«داعش»", "--outputs", tmp_path)  # proclitic and quotes, as in the text
+    assert found(data) == ["story-1"]
+    assert data["stories"][0]["articles"][0]["snippet"] == "[ISIS] claims the attack"
+    assert found(search("داعش", "--outputs", tmp_path, "--no-glossary")) == []
