@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from toolkit.archive.database import SENTENCE_BITS
-from toolkit.archive.text import readings, words
+from toolkit.archive.text import is_arabic, readings, words
 from toolkit.errors import ConfigError
 from toolkit.glossary.entries import Glossary
 from toolkit.glossary.matcher import WORD, Matcher, fold
@@ -114,7 +114,7 @@ def name_term(text: str, english: str, names: Names) -> Term:
 def word_term(word: str) -> Term:
     folded = fold(word)
     found = readings(folded)
-    if found == [folded] and not any("\u0600" <= ch <= "\u06ff" for ch in folded):
+    if not is_arabic(folded):
         return Term(word, quote(word), frozenset(), (word,))
     return Term(
         word, "ar_normalized : (" + " OR ".join(map(quote, found)) + ")", frozenset(found), ()
