@@ -26,7 +26,7 @@ SCHEDULER ?=
 SCALE := $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup browser test lint docs model demo-model nightly demo translate send archive bench eval lock clean
+.PHONY: help setup browser test lint docs model demo-model nightly demo translate send archive browse bench eval lock clean
 
 help:
 	@echo "make nightly           collect (if sources.toml), translate inbox/ into outputs/<date>/;"
@@ -39,6 +39,7 @@ help:
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
 	@echo "make model             download + convert Helsinki-NLP/opus-mt-ar-en (needs the hub)"
+	@echo "make browse            the archive (outputs/archive.sqlite) in Datasette on 127.0.0.1:PORT (8001)"
 	@echo "make bench             CTranslate2 int8/fp32 vs transformers on an opus-mt-ar-en-shaped model"
 	@echo "make eval              BLEU, chrF and term accuracy on the development set"
 
@@ -107,6 +108,14 @@ send: setup
 # Rebuild outputs/index.html and the rolling outputs/feed.xml (nightly does it after each run).
 archive: setup
 	$(TOOLKIT) archive $(OUTPUTS)
+
+# The archive database in Datasette (full-text search, facets by outlet, entity and day),
+# brought up to date with the day folders first; local only (127.0.0.1).
+PORT ?= 8001
+browse: setup
+	$(TOOLKIT) archive $(OUTPUTS)
+	$(BIN)/datasette $(OUTPUTS)/archive.sqlite --metadata toolkit/data/datasette.json \
+		--host 127.0.0.1 --port $(PORT)
 
 demo: demo-model
 	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo RECIPIENTS= READERS=

@@ -5,6 +5,7 @@ translate  translate, ingest, batch, nightly
 collect    collect
 publish    brief, archive, send
 alerts     alerts
+search     search (the archive database)
 measure    eval, bench
 glossary   glossary lint|match
 model      model fetch|convert|synth|info
@@ -13,7 +14,7 @@ docs       not a command: `python -m toolkit.cli.docs` writes docs/cli.md from e
 
 # The import order is the order of `toolkit --help`.
 # isort: off
-from toolkit.cli import translate, collect, publish, alerts, measure  # noqa: F401  (register commands)
+from toolkit.cli import translate, collect, publish, search, alerts, measure  # noqa: F401  (register commands)
 
 # isort: on
 from toolkit.cli.base import app

@@ -139,6 +139,17 @@ def bench_command(
         bool,
         typer.Option("--json", help="Machine, settings, engines, sweeps, skipped, ratios."),
     ] = False,
+    search: Annotated[
+        bool,
+        typer.Option(
+            "--search",
+            help="Instead: `toolkit search` latency over synthetic archives it builds "
+            "(--search-sizes articles each): median and p95 ms.",
+        ),
+    ] = False,
+    search_sizes: Annotated[
+        str, typer.Option("--search-sizes", metavar="N,…", help="Archive sizes for --search.")
+    ] = "2000,20000,100000",
 ) -> None:
     """The toolkit's own engine path against raw CTranslate2 and transformers, same work.
 
@@ -153,6 +164,13 @@ def bench_command(
     three are reported). Each leg runs in its own process: load time, target tokens/s,
     peak RSS, ratios to transformers.
     """
+    if search:
+        from toolkit.archive.bench import measure_search, search_bench_text
+
+        sizes = [int(size) for size in search_sizes.split(",")]
+        rows = measure_search(sizes, log=lambda line: typer.echo(line, err=True))
+        typer.echo(json.dumps(rows, indent=2) if as_json else search_bench_text(rows))
+        return
     from toolkit.bench import bench_text, run_bench, select_engines
     from toolkit.translate.options import Layout
 

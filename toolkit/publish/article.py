@@ -61,9 +61,14 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
     """Read back an articles/<id>.json (what `toolkit brief` rebuilds the digest from)."""
     try:
         brief = data.get("brief")
+        source = Source(**data["source"])
+        if not all(value is None or isinstance(value, str) for value in vars(source).values()):
+            raise TypeError("source fields must be strings")
+        if not isinstance(data.get("story", ""), str):
+            raise TypeError("story must be a string")
         article = Article(
             id=data["id"],
-            source=Source(**data["source"]),
+            source=source,
             headline=sentence_from_json(data["headline"], paragraph=-1),
             sentences=[sentence_from_json(s) for s in data["sentences"]],
             brief=Brief(

@@ -36,5 +36,6 @@ def read_records(out_dir: Path) -> tuple[Records, dict[str, str]]:
 
 
 def story_of(data: dict) -> str:
-    """The story an article record belongs to (one story per article until stories land)."""
-    return data.get("story") or data["id"]
+    """The story an article JSON belongs to: its "story" key, else a story of its own."""
+    story = data.get("story")
+    return story if isinstance(story, str) and story else str(data["id"])
