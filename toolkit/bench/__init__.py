@@ -160,6 +160,7 @@ def run_bench(
     engines: tuple[str, ...] = ENGINES,
     layouts: tuple[Layout, ...] = (),
     repeat: int = 1,
+    shape: str | None = None,
     log: Callable[[str], None] = print,
 ) -> BenchReport:
     from toolkit.model.store import load_model_info
@@ -178,6 +179,7 @@ def run_bench(
         report = bench.report
         report.settings = {
             "model": str(model_dir),
+            "shape": shape or info.shape,
             "synthetic": info.synthetic,
             "quantization": info.quantization,
             "sentences": work.sentences,
