@@ -40,6 +40,18 @@ class MarianShape:
     positions: int = 512  # max_position_embeddings
     eos_id: int = 0  # where </s> (then <unk>) sits in vocab.json; <pad> is always last
 
+    @property
+    def parameters(self) -> int | None:
+        """MarianMTModel's parameter count (shared embeddings, final_logits_bias), from the
+        dimensions alone; None when the vocabulary size depends on the corpus."""
+        if self.vocab_size is None:
+            return None
+        d, f, v = self.d_model, self.ffn, self.vocab_size
+        attention, norm, ffn = 4 * (d * d + d), 2 * d, 2 * d * f + f + d
+        encoder = attention + ffn + 2 * norm
+        decoder = 2 * attention + ffn + 3 * norm
+        return v * d + self.layers * (encoder + decoder) + v
+
 
 SHAPES = {
     "tiny": MarianShape(layers=2, d_model=64, heads=4, ffn=128, pieces_per_side=400),
