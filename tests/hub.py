@@ -312,6 +312,32 @@ TC_BIG_FILES = (
     "tokenizer_config.json",
     "vocab.json",
 )
+# what `model fetch` downloads of them: what the converter reads
+TC_BIG_NEEDED = sorted(
+    set(TC_BIG_FILES)
+    - {".gitattributes", "README.md", "benchmark_results.txt", "benchmark_translations.zip"}
+    - {"tf_model.h5"}
+)
+
+
+def tc_big_test_shape():
+    """tc-big's quirks at test size: relu, 1,024 positions, </s> in the middle of the
+    vocabulary, <pad> last; the dimensions of the tiny shape."""
+    from dataclasses import replace
+
+    from toolkit.model.synth import SHAPES
+
+    tiny = SHAPES["tiny"]
+    return replace(
+        SHAPES["opus-mt-tc-big-ar-en"],
+        layers=tiny.layers,
+        d_model=tiny.d_model,
+        heads=tiny.heads,
+        ffn=tiny.ffn,
+        pieces_per_side=tiny.pieces_per_side,
+        vocab_size=None,
+        eos_id=300,
+    )
 
 
 def tc_big_layout(checkpoint: dict[str, bytes]) -> dict[str, bytes]:

@@ -113,22 +113,13 @@ def test_eval_json_with_and_without_glossary(tiny_model, tmp_path):
 @pytest.fixture(scope="module")
 def tc_big_test_model(tmp_path_factory):
     """A second tiny model of another shape: tc-big's quirks at test size, another seed."""
-    from dataclasses import replace
+    from hub import tc_big_test_shape
 
     from toolkit.model.convert import convert_checkpoint
-    from toolkit.model.synth import SHAPES, build_checkpoint, default_corpus
+    from toolkit.model.synth import build_checkpoint, default_corpus
 
     root = tmp_path_factory.mktemp("tc-big-test")
-    shape = replace(
-        SHAPES["opus-mt-tc-big-ar-en"],
-        layers=1,
-        d_model=32,
-        heads=2,
-        ffn=64,
-        pieces_per_side=300,
-        vocab_size=None,
-        eos_id=50,
-    )
+    shape = tc_big_test_shape()
     (root / "hf").mkdir()
     build_checkpoint(shape, default_corpus(), seed=7, directory=root / "hf")
     convert_checkpoint(root / "hf", root / "tc-big-test", synthetic=True, shape="tc-big-test")

@@ -13,12 +13,11 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import REPO, invoke
-from hub import TC_BIG_LFS, TC_BIG_REPO, FakeHub, tc_big_layout
+from hub import TC_BIG_LFS, TC_BIG_NEEDED, TC_BIG_REPO, FakeHub, tc_big_layout, tc_big_test_shape
 
 from toolkit.model.store import DEFAULT_REPO, MANIFEST_NAME, model_folder
 from toolkit.model.synth import SHAPES, build_checkpoint, default_corpus
@@ -66,34 +65,11 @@ def opus_layout(hub_checkpoint) -> dict[str, bytes]:
     return files
 
 
-# tc-big's quirks at test size: relu, 1,024 positions, </s> in the middle of the vocabulary
-TC_BIG_TEST_SHAPE = replace(
-    SHAPES["opus-mt-tc-big-ar-en"],
-    layers=2,
-    d_model=64,
-    heads=4,
-    ffn=128,
-    pieces_per_side=400,
-    vocab_size=None,
-    eos_id=300,
-)
-TC_BIG_NEEDED = [
-    "config.json",
-    "generation_config.json",
-    "pytorch_model.bin",
-    "source.spm",
-    "special_tokens_map.json",
-    "target.spm",
-    "tokenizer_config.json",
-    "vocab.json",
-]
-
-
 @pytest.fixture(scope="session")
 def tc_big_files(tmp_path_factory) -> dict[str, bytes]:
     """Helsinki-NLP/opus-mt-tc-big-ar-en's files around a reduced-dimension checkpoint."""
     folder = tmp_path_factory.mktemp("tc-big-checkpoint")
-    build_checkpoint(TC_BIG_TEST_SHAPE, default_corpus(), seed=0, directory=folder)
+    build_checkpoint(tc_big_test_shape(), default_corpus(), seed=0, directory=folder)
     return tc_big_layout({p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()})
 
 
@@ -314,8 +290,12 @@ def test_a_bad_timeout_setting_is_a_configuration_error(hub, tmp_path, monkeypat
 
 
 @pytest.mark.slow
-def test_make_nightly_in_a_fresh_clone_fetches_then_translates(hub, tmp_path):
-    """The main job end to end: clone, `make nightly` (model fetched from the hub), digest."""
+@pytest.mark.parametrize(
+    "repo", [DEFAULT_REPO, TC_BIG_REPO if DEFAULT_REPO != TC_BIG_REPO else REPO_ID]
+)
+def test_make_nightly_in_a_fresh_clone_fetches_then_translates(hub, tmp_path, repo):
+    """The main job end to end: clone, `make nightly` (model fetched from the hub), digest;
+    the default model, then the other one a MODEL_REPO setting away."""
     venv = Path(os.environ.get("VIRTUAL_ENV") or REPO / ".venv").resolve()
     if not (venv / "bin" / "toolkit").exists():
         pytest.skip(f"no project venv at {venv}")
@@ -329,13 +309,15 @@ def test_make_nightly_in_a_fresh_clone_fetches_then_translates(hub, tmp_path):
         f"{venv}/.installed",  # reuse this venv: never rebuild it from the clone
         f"VENV={venv}",
         "DATE=2026-11-23",
+        *([] if repo == DEFAULT_REPO else [f"MODEL_REPO={repo}"]),
     ]
     env = {**os.environ, "NO_PROXY": "127.0.0.1"}
     run = subprocess.run([*make, "nightly"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
 
-    model = clone / model_folder(DEFAULT_REPO)  # the default model, in its own layout
-    tc_big = DEFAULT_REPO == TC_BIG_REPO
+    model = clone / model_folder(repo)  # fetched in its own layout into its own folder
+    assert sorted(p.name for p in (clone / "models").iterdir() if p.is_dir()) == [model.name]
+    tc_big = repo == TC_BIG_REPO
     assert manifest(model)["revision"] == (hub.tc_big if tc_big else hub.main)
     assert sorted(hub.downloads()) == (TC_BIG_NEEDED if tc_big else NEEDED)
     day = clone / "outputs" / "2026-11-23"

@@ -9,8 +9,6 @@ configuration: tokenizing, glossary and decoding included) and its peak RSS.
 """
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -122,17 +120,14 @@ def evaluate_model(spec: EvalSpec) -> ModelRow:
 
 def compare_models(specs: list[EvalSpec]) -> list[ModelRow]:
     """One process per model, one after the other (they would share the cores otherwise)."""
+    from toolkit.bench.worker import run_in_process
+
     rows = []
     with tempfile.TemporaryDirectory(prefix="toolkit-eval-") as scratch:
         for number, spec in enumerate(specs):
             path = Path(scratch) / f"model-{number}.json"
             path.write_text(json.dumps(asdict(spec)), encoding="utf-8")
-            process = subprocess.run(
-                [sys.executable, "-m", "toolkit.evaluate.compare", str(path)],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
-            )
+            process = run_in_process("toolkit.evaluate.compare", path)
             if process.returncode != 0:
                 lines = [line for line in process.stderr.splitlines() if line.strip()]
                 why = lines[-1] if lines else f"exit {process.returncode}"
