@@ -123,7 +123,7 @@ def table_row(row) -> dict:
     first = row.results[0]
     return {
         "model": row.model["path"],
-        "name": row.model["name"],
+        "name": Path(row.model["path"]).name,  # the folder: a copied model keeps its manifest
         "synthetic": row.model["synthetic"],
         "config": first.config,
         **{key: first.scores[key] for _label, key, _f in EVAL_COLUMNS},
@@ -153,10 +153,11 @@ def configs_table(rows) -> str:
         "|---|---|---:|---:|---:|---:|",
     ]
     for row in rows:
+        name = Path(row.model["path"]).name
         for result in row.results:
             s = result.scores
             lines.append(
-                f"| {row.model['name']} | {result.config} | {s['BLEU']:.2f} | {s['chrF']:.2f} "
+                f"| {name} | {result.config} | {s['BLEU']:.2f} | {s['chrF']:.2f} "
                 f"| {s['term_accuracy']:.1f} | {s['flag_rate']:.1f} |"
             )
     return "\n".join(lines)
