@@ -42,11 +42,14 @@ def article_json(article: Article, info: ModelInfo) -> dict:
         "brief": asdict(article.brief) if article.brief else None,
         "glossary": glossary_summary(article),
         "model": model_json(info),
+        **({"story": article.story} if article.story not in (None, article.id) else {}),
     }
 
 
 def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
     """Read back an articles/<id>.json (what `toolkit brief` rebuilds the digest from)."""
+    from toolkit.publish.records import story_of  # records reads through this module
+
     try:
         brief = data.get("brief")
         article = Article(
@@ -62,6 +65,7 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
             )
             if brief
             else None,
+            story=story_of(data),
         )
         return article, ModelRef(**data["model"])
     except (KeyError, TypeError, AttributeError) as error:

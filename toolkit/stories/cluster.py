@@ -39,6 +39,9 @@ class Weights:
     org: float = 0.03  # each shared organisation, up to two: a topic, not an event
 
 
+DEFAULT_WEIGHTS = Weights()
+
+
 def story_id(day: str, article_id: str) -> str:
     return "s-" + hashlib.sha1(f"{day}/{article_id}".encode()).hexdigest()[:10]
 
@@ -70,7 +73,7 @@ class Story:
 class Clusterer:
     """Stories of a window of days; `assign` places one article after another."""
 
-    def __init__(self, docs: Iterable[Doc], weights: Weights = Weights()):
+    def __init__(self, docs: Iterable[Doc], weights: Weights = DEFAULT_WEIGHTS):
         self.weights = weights
         self.found = {(doc.day, doc.id): features(doc) for doc in docs}
         df: Counter = Counter()
@@ -102,9 +105,9 @@ class Clusterer:
         best, best_score = None, THRESHOLD
         for story in self._candidates(doc, found):
             score = self.score(found, story)
-            if score >= best_score:
-                if score > best_score or best is None or story.id < best.id:
-                    best, best_score = story, score
+            tie = score == best_score and (best is None or story.id < best.id)
+            if score > best_score or tie:
+                best, best_score = story, score
         story = best.id if best else story_id(doc.day, doc.id)
         self.add(doc, story)
         return story
@@ -130,7 +133,8 @@ class Clusterer:
         norm = math.sqrt(sum((v * idf.get(t, 1.0)) ** 2 for t, v in terms.items()))
         if not norm or not story.norm:
             return 0.0
-        dot = sum(v * story.terms[t] * idf.get(t, 1.0) ** 2 for t, v in terms.items() if t in story.terms)
+        shared = (t for t in terms if t in story.terms)
+        dot = sum(terms[t] * story.terms[t] * idf.get(t, 1.0) ** 2 for t in shared)
         return dot / (norm * story.norm)
 
     def _keys(self, found: Features) -> list[str]:
@@ -147,7 +151,9 @@ class Clusterer:
         return [story for story in stories if story.last_seen >= since][:CANDIDATES]
 
 
-def cluster(history: list[Doc], new: list[Doc], weights: Weights = Weights()) -> dict[str, str]:
+def cluster(
+    history: list[Doc], new: list[Doc], weights: Weights = DEFAULT_WEIGHTS
+) -> dict[str, str]:
     """Story ids of the `new` articles (by id), after the `history` ones (with their ids)."""
     clusterer = Clusterer([*history, *new], weights)
     for doc in sorted(history, key=lambda d: (d.day, d.id)):

@@ -13,18 +13,16 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from urllib.parse import urlsplit
 
 import snowballstemmer
 
 from toolkit.brief.figures import extract_figures
 from toolkit.glossary.matcher import WORD, fold
 from toolkit.ingest.normalize import normalize
+from toolkit.publish.records import outlet_name, story_of
 
 PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-STOPWORDS = frozenset(
-    fold(word)
-    for word in """
+FUNCTION_WORDS = """
     في من على إلى الى عن مع أن ان إن إنه أنه كان كانت يكون تكون قد لقد لم لن لا ما ماذا هذا
     هذه ذلك تلك باسم هو هي هم هن نحن أنا التي الذي الذين اللذين اللتين اللواتي كما كل بعض بين
     بعد قبل حتى عند عندما أو او ثم بل لكن غير سوى أي إذ إذا اذا منذ خلال حول ضد نحو لدى
@@ -33,17 +31,15 @@ STOPWORDS = frozenset(
     الخميس الجمعة السبت العام عام الماضي الماضية الحالي الجاري المقبل وفق وفقا حيث وقد
     فيما كذلك أيضا أيضاً به بها له لها فيه فيها عليه عليها منه منها إليه إليها عنه عنها
     هناك هنا وهو وهي وكان وكانت التى وذلك مما ممن أكثر أقل نحو جديد جديدة إلا الا يتم تم
-    """.split()
-)
-TITLES = frozenset(
-    fold(word)
-    for word in """
+"""
+TITLE_WORDS = """
     المدعو المدعوة السيد السيدة الوزير الوزيرة القاضي القاضية العميد اللواء العقيد
     المقدم الرائد المحامي المحامية الناشط الناشطة الصحفي الصحفية المتهم المتهمة
     المشتبه النائب المدعي المتحدث المتحدثة الدكتور الشيخ الرئيس المواطن المواطنة
     الطبيب المهندس رجل
-    """.split()
-)
+"""
+STOPWORDS = frozenset(map(fold, FUNCTION_WORDS.split()))
+TITLES = frozenset(map(fold, TITLE_WORDS.split()))
 OPERATION = re.compile(r"(?:عمليه|اسم|حمله)\s+(?:\S+\s+){0,2}?[«\"“]([^»\"”]{2,40})[»\"”]")
 MONEY_AND_COUNTS = ("money", "count", "percent")
 HEADLINE_WEIGHT = 2
@@ -181,14 +177,6 @@ def features(doc: Doc) -> Features:
     )
 
 
-def outlet_of(source: dict) -> str:
-    """The outlet's name, else the web site's host, else the input file's name."""
-    if source.get("outlet"):
-        return source["outlet"]
-    host = urlsplit(source.get("url") or "").hostname
-    return host or (source.get("path") or "").rsplit("/", 1)[-1]
-
-
 def doc_from_json(data: dict, day: str) -> Doc:
     """An articles/<id>.json record (raises KeyError/TypeError when it is not one)."""
     source = data["source"]
@@ -198,12 +186,12 @@ def doc_from_json(data: dict, day: str) -> Doc:
         day=day,
         headline=data["headline"]["ar"],
         text=" ".join(s["ar"] for s in data["sentences"]),
-        outlet=outlet_of(source),
+        outlet=outlet_name(source.get("outlet"), source.get("url"), source.get("path")),
         url=source.get("url") or "",
         headline_en=data["headline"].get("en", ""),
         entities=tuple((e["english"], e["kind"]) for e in brief.get("entities", [])),
         figures=tuple((f["kind"], f["value"]) for f in brief.get("figures", [])),
-        story=data.get("story"),
+        story=story_of(data),
         size=len(data["sentences"]),
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from toolkit.evaluate.metrics import BCubed
 from toolkit.glossary import Matcher, default_glossary_files, load_glossary
-from toolkit.stories.cluster import Weights, cluster
+from toolkit.stories.cluster import DEFAULT_WEIGHTS, Weights, cluster
 from toolkit.stories.features import Doc, doc_from_text
 
 
@@ -49,7 +49,7 @@ def read_labelled(folder: Path, matcher: Matcher | None = None) -> list[Labelled
     return items
 
 
-def score(items: list[Labelled], weights: Weights = Weights()) -> Score:
+def score(items: list[Labelled], weights: Weights = DEFAULT_WEIGHTS) -> Score:
     stories = cluster([], [item.doc for item in items], weights)
     predicted = [stories[item.doc.id] for item in items]
     gold = [item.label for item in items]
@@ -63,6 +63,4 @@ def score(items: list[Labelled], weights: Weights = Weights()) -> Score:
             same = sorted(label for g, label in labels if g == group)
             if len(same) > 1:
                 merged.append(same)
-    return Score(
-        len(items), len(set(predicted)), **figures, traps_merged=sorted(merged)
-    )
+    return Score(len(items), len(set(predicted)), **figures, traps_merged=sorted(merged))

@@ -1,0 +1,182 @@
+"""Stories over the dated folders of an outputs folder: assign a day, read them back.
+
+The day folders are the source of truth: each articles/<id>.json carries its `"story"`.
+A day is assigned against the 7 days before it (their articles keep their ids), so a rerun
+of the day, or of a later one, gives the same ids; `toolkit brief` only reads them.
+"""
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.fsutil import atomic_write_text
+from toolkit.publish.records import DAY
+from toolkit.stories.cluster import WINDOW_DAYS, cluster
+from toolkit.stories.features import Doc, doc_from_json
+
+
+@dataclass(frozen=True)
+class Report:
+    """One article of a story, as a list of versions shows it."""
+
+    id: str
+    day: str
+    outlet: str
+    url: str
+    headline: str  # English, else Arabic
+    size: int = 0
+
+    @classmethod
+    def of(cls, doc: Doc) -> "Report":
+        return cls(doc.id, doc.day, doc.outlet, doc.url, doc.headline_en or doc.headline, doc.size)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "day": self.day, "outlet": self.outlet, "url": self.url}
+
+
+@dataclass
+class StoryRecord:
+    id: str
+    reports: list[Report] = field(default_factory=list)
+    names: Counter = field(default_factory=Counter)
+
+    @property
+    def first_seen(self) -> str:
+        return min(r.day for r in self.reports)
+
+    @property
+    def last_seen(self) -> str:
+        return max(r.day for r in self.reports)
+
+    @property
+    def best(self) -> Report:
+        return best_report(self.reports)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "articles": [r.to_json() for r in sorted(self.reports, key=_order)],
+            "headline": self.best.headline,
+            "entities": [name for name, _ in sorted(self.names.items(), key=_by_count)],
+        }
+
+
+def _order(report: Report) -> tuple[str, str]:
+    return report.day, report.id
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
+
+
+def best_report(reports: list[Report]) -> Report:
+    """The fullest report (most sentences), the earliest of equals."""
+    return min(reports, key=lambda r: (-r.size, r.day, r.id))
+
+
+def day_folders(outputs: Path) -> list[Path]:
+    """Dated folders, oldest first."""
+    if not Path(outputs).is_dir():
+        return []
+    return sorted(p for p in Path(outputs).iterdir() if DAY.fullmatch(p.name) and p.is_dir())
+
+
+def read_day(folder: Path) -> tuple[list[tuple[Path, dict, Doc]], dict[str, str]]:
+    """A day folder's article records, in name order, and the unreadable ones."""
+    read, failures = [], {}
+    for path in sorted((folder / "articles").glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            read.append((path, data, doc_from_json(data, folder.name)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            failures[str(path)] = f"{path}: not an article record ({error})"
+    return read, failures
+
+
+def days_before(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=days)).isoformat()
+
+
+@dataclass
+class Assignment:
+    articles: int = 0
+    stories: int = 0
+    new: int = 0  # stories founded today
+    written: int = 0  # article records whose story changed
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def assign_day(outputs: Path, day: str) -> Assignment:
+    """Give each article of OUTPUTS/<day> its story, against the 7 days before."""
+    outputs = Path(outputs)
+    today, failures = read_day(outputs / day)
+    since = days_before(day, WINDOW_DAYS)
+    history = [
+        doc
+        for folder in day_folders(outputs)
+        if since <= folder.name < day
+        for _, _, doc in read_day(folder)[0]
+    ]
+    stories = cluster(history, [doc for _, _, doc in today])
+    result = Assignment(articles=len(today), failures=failures)
+    known = {doc.story for doc in history}
+    result.stories = len(set(stories.values()))
+    result.new = len(set(stories.values()) - known)
+    for path, data, doc in today:
+        if data.get("story") != stories[doc.id]:
+            data["story"] = stories[doc.id]
+            atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            result.written += 1
+    return result
+
+
+def read_stories(outputs: Path, day: str | None = None) -> tuple[list[StoryRecord], dict]:
+    """Every story of the outputs folder (those with a report on `day` when given), newest
+    first, and the unreadable records."""
+    stories: dict[str, StoryRecord] = {}
+    failures: dict[str, str] = {}
+    for folder in day_folders(outputs):
+        if day and folder.name > day:
+            break
+        read, broken = read_day(folder)
+        failures.update(broken)
+        for _, _, doc in read:
+            story = stories.setdefault(doc.story, StoryRecord(doc.story))
+            story.reports.append(Report.of(doc))
+            story.names.update(name for name, _ in doc.entities)
+    chosen = [s for s in stories.values() if not day or any(r.day == day for r in s.reports)]
+    return sorted(chosen, key=lambda s: (s.last_seen, s.first_seen, s.id), reverse=True), failures
+
+
+@dataclass
+class Past:
+    """What a day's digest needs from the days before it."""
+
+    reports: dict[str, list[Report]] = field(default_factory=dict)  # story → earlier reports
+    mentions: dict[str, Counter] = field(default_factory=dict)  # day → articles naming each
+
+
+def read_past(outputs: Path, day: str, stories: set[str]) -> Past:
+    """Earlier reports of these stories, read back while they are alive (a story takes new
+    reports up to 7 days after its last one), and the names mentioned on the 7 days before."""
+    past = Past(defaultdict(list))
+    horizon = days_before(day, WINDOW_DAYS)
+    for folder in reversed(day_folders(outputs)):
+        if folder.name >= day:
+            continue
+        if folder.name < horizon:
+            break
+        mentions: Counter = Counter()
+        for _, _, doc in read_day(folder)[0]:
+            if doc.story in stories:
+                past.reports[doc.story].append(Report.of(doc))
+                horizon = min(horizon, days_before(folder.name, WINDOW_DAYS))
+            mentions.update({name for name, _ in doc.entities})
+        if folder.name >= days_before(day, WINDOW_DAYS):
+            past.mentions[folder.name] = mentions
+    past.reports = dict(past.reports)
+    return past
