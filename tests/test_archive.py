@@ -148,7 +148,7 @@ def test_a_story_keeps_its_feed_entry_while_it_grows(tmp_path):
     html = (outputs / "index.html").read_text(encoding="utf-8")
     stories = html.split("<h2>Days</h2>")[0]
     assert '<a href="2026-11-26/digest.html#article-1">Five charged over ISIS funding</a>' in stories
-    assert "<td>2</td><td>example.org</td><td>2026-11-22</td><td>2026-11-26</td>" in stories
+    assert "<td>2</td>\n<td>example.org</td>\n<td>2026-11-22</td>\n<td>2026-11-26</td>" in stories
 
 
 def test_empty_outputs_give_a_friendly_index_and_an_empty_feed(tmp_path):
