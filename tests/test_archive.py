@@ -147,7 +147,9 @@ def test_a_story_keeps_its_feed_entry_while_it_grows(tmp_path):
     assert entries[0].find(f"{ATOM}updated").text.startswith("2026-11-2")
     html = (outputs / "index.html").read_text(encoding="utf-8")
     stories = html.split("<h2>Days</h2>")[0]
-    assert '<a href="2026-11-26/digest.html#article-1">Five charged over ISIS funding</a>' in stories
+    assert (
+        '<a href="2026-11-26/digest.html#article-1">Five charged over ISIS funding</a>' in stories
+    )
     assert "<td>2</td>\n<td>example.org</td>\n<td>2026-11-22</td>\n<td>2026-11-26</td>" in stories
 
 

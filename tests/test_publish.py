@@ -1,8 +1,8 @@
 """Per-article records, digest, HTML and feed, rebuilt from articles/*.json alone."""
 
 import json
-from dataclasses import replace
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

@@ -3,6 +3,7 @@
 base       the app, shared options, error handling and set-up helpers
 translate  translate, ingest, batch, nightly
 publish    brief, archive, send
+stories    stories
 measure    eval, bench
 glossary   glossary lint|match
 model      model fetch|convert|synth|info
@@ -10,7 +11,7 @@ model      model fetch|convert|synth|info
 
 # The import order is the order of `toolkit --help`.
 # isort: off
-from toolkit.cli import translate, publish, measure  # noqa: F401  (they register commands)
+from toolkit.cli import translate, publish, stories, measure  # noqa: F401  (they register commands)
 
 # isort: on
 from toolkit.cli.base import app

@@ -20,7 +20,7 @@ from toolkit.stories.features import Doc, Features, features
 
 WINDOW_DAYS = 7
 THRESHOLD = 0.3
-CANDIDATES = 40  # stories scored per article, those sharing the most index keys
+CANDIDATES = 20  # stories scored per article, those sharing the most index keys
 RARE_TERMS = 12  # an article's rarest terms go into the index
 
 
@@ -52,7 +52,7 @@ class Story:
     first_seen: str
     last_seen: str
     members: list[str] = field(default_factory=list)
-    terms: Counter = field(default_factory=Counter)
+    terms: Counter = field(default_factory=Counter)  # sum of the members' tf-idf vectors
     orgs: set = field(default_factory=set)
     places: set = field(default_factory=set)
     people: set = field(default_factory=set)
@@ -61,10 +61,10 @@ class Story:
     operations: set = field(default_factory=set)
     norm: float | None = None  # of the tf-idf vector, reset as members join
 
-    def add(self, doc: Doc, found: Features) -> None:
+    def add(self, doc: Doc, found: Features, vector: dict[str, float]) -> None:
         self.members.append(doc.id)
         self.last_seen = max(self.last_seen, doc.day)
-        self.terms.update(found.terms)
+        self.terms.update(vector)
         for name in ("orgs", "places", "people", "figures", "dates", "operations"):
             getattr(self, name).update(getattr(found, name))
         self.norm = None
@@ -73,16 +73,27 @@ class Story:
 class Clusterer:
     """Stories of a window of days; `assign` places one article after another."""
 
-    def __init__(self, docs: Iterable[Doc], weights: Weights = DEFAULT_WEIGHTS):
+    def __init__(
+        self,
+        docs: Iterable[Doc],
+        weights: Weights = DEFAULT_WEIGHTS,
+        known: dict[tuple[str, str], Features] | None = None,
+    ):
+        """`known`: features already computed, by (day, article id)."""
         self.weights = weights
-        self.found = {(doc.day, doc.id): features(doc) for doc in docs}
+        known = known or {}
+        self.found = {
+            (doc.day, doc.id): known.get((doc.day, doc.id)) or features(doc) for doc in docs
+        }
         df: Counter = Counter()
         for found in self.found.values():
             df.update(found.terms.keys())
         total = max(len(self.found), 1)
         self.idf = {term: math.log(1 + total / n) for term, n in df.items()}
+        self.vectors: dict[int, tuple] = {}  # by id() of an article's Features
         self.stories: dict[str, Story] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
+        self.assigned: dict[str, str] = {}  # new article id → story id
 
     def features_of(self, doc: Doc) -> Features:
         key = (doc.day, doc.id)
@@ -95,7 +106,7 @@ class Clusterer:
         found = self.features_of(doc)
         target = self.stories.setdefault(story, Story(story, doc.day, doc.day))
         target.first_seen = min(target.first_seen, doc.day)
-        target.add(doc, found)
+        target.add(doc, found, self._vector(found)[0])
         for key in self._keys(found):
             self.index[key].add(story)
 
@@ -114,7 +125,7 @@ class Clusterer:
 
     def score(self, found: Features, story: Story) -> float:
         w = self.weights
-        score = self._cosine(found.terms, story)
+        score = self._cosine(found, story)
         if found.operations and story.operations:
             score += w.operation_same if found.operations & story.operations else w.operation_other
         if found.places and story.places:
@@ -126,20 +137,30 @@ class Clusterer:
         score += w.org * min(len(found.orgs & story.orgs), 2)
         return score
 
-    def _cosine(self, terms: dict[str, float], story: Story) -> float:
-        idf = self.idf
+    def _vector(self, found: Features) -> tuple[dict[str, float], float, list[str]]:
+        """An article's tf-idf vector, its norm and its index keys, computed once."""
+        key = id(found)
+        if key not in self.vectors:
+            idf = self.idf
+            vector = {t: v * idf.get(t, 1.0) for t, v in found.terms.items()}
+            rare = sorted(vector, key=lambda t: (-idf.get(t, 1.0), t))[:RARE_TERMS]
+            keys = [f"t:{term}" for term in rare] + found.keys()
+            norm = math.sqrt(sum(v * v for v in vector.values()))
+            self.vectors[key] = (vector, norm, keys)
+        return self.vectors[key]
+
+    def _cosine(self, found: Features, story: Story) -> float:
+        vector, norm, _ = self._vector(found)
         if story.norm is None:
-            story.norm = math.sqrt(sum((v * idf.get(t, 1.0)) ** 2 for t, v in story.terms.items()))
-        norm = math.sqrt(sum((v * idf.get(t, 1.0)) ** 2 for t, v in terms.items()))
+            story.norm = math.sqrt(sum(v * v for v in story.terms.values()))
         if not norm or not story.norm:
             return 0.0
-        shared = (t for t in terms if t in story.terms)
-        dot = sum(terms[t] * story.terms[t] * idf.get(t, 1.0) ** 2 for t in shared)
+        terms = story.terms
+        dot = sum(v * terms[t] for t, v in vector.items() if t in terms)
         return dot / (norm * story.norm)
 
     def _keys(self, found: Features) -> list[str]:
-        rare = sorted(found.terms, key=lambda t: (-self.idf.get(t, 1.0), t))[:RARE_TERMS]
-        return [f"t:{term}" for term in rare] + found.keys()
+        return self._vector(found)[2]
 
     def _candidates(self, doc: Doc, found: Features) -> list[Story]:
         since = (dt.date.fromisoformat(doc.day) - dt.timedelta(days=WINDOW_DAYS)).isoformat()
@@ -152,10 +173,16 @@ class Clusterer:
 
 
 def cluster(
-    history: list[Doc], new: list[Doc], weights: Weights = DEFAULT_WEIGHTS
-) -> dict[str, str]:
-    """Story ids of the `new` articles (by id), after the `history` ones (with their ids)."""
-    clusterer = Clusterer([*history, *new], weights)
+    history: list[Doc],
+    new: list[Doc],
+    weights: Weights = DEFAULT_WEIGHTS,
+    known: dict[tuple[str, str], Features] | None = None,
+) -> Clusterer:
+    """Story ids of the `new` articles (`.assigned`, by id), after the `history` ones (with
+    their ids); `.found` holds every article's features."""
+    clusterer = Clusterer([*history, *new], weights, known)
     for doc in sorted(history, key=lambda d: (d.day, d.id)):
         clusterer.add(doc, doc.story or doc.id)
-    return {doc.id: clusterer.assign(doc) for doc in sorted(new, key=lambda d: (d.day, d.id))}
+    for doc in sorted(new, key=lambda d: (d.day, d.id)):
+        clusterer.assigned[doc.id] = clusterer.assign(doc)
+    return clusterer

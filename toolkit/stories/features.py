@@ -7,6 +7,8 @@ the two words after a title such as المدعو or الوزير), figures (the 
 percentages), dates with a day, and operation names (the quoted name after «عملية» or «اسم»).
 """
 
+import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -43,6 +45,7 @@ TITLES = frozenset(map(fold, TITLE_WORDS.split()))
 OPERATION = re.compile(r"(?:عمليه|اسم|حمله)\s+(?:\S+\s+){0,2}?[«\"“]([^»\"”]{2,40})[»\"”]")
 MONEY_AND_COUNTS = ("money", "count", "percent")
 HEADLINE_WEIGHT = 2
+FEATURES_VERSION = 1  # bump when features() changes: cached features are recomputed
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,17 @@ class Features:
     dates: frozenset[str]
     operations: frozenset[str]
 
+    EVIDENCE = ("orgs", "places", "people", "figures", "dates", "operations")
+
+    def to_json(self) -> dict:
+        evidence = {name: sorted(getattr(self, name)) for name in self.EVIDENCE}
+        return {"terms": {t: round(w, 3) for t, w in self.terms.items()}, **evidence}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Features":
+        evidence = {name: frozenset(data[name]) for name in cls.EVIDENCE}
+        return cls(terms=dict(data["terms"]), **evidence)
+
     def keys(self) -> list[str]:
         """Index keys of the evidence (the terms are indexed apart, by rarity)."""
         return [
@@ -100,15 +114,25 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [fold(m.group()) for m in WORD.finditer(normalize(text))]
+    """Normalized, folded words."""
+    return WORD.findall(fold(normalize(text)))
 
 
-def terms(headline: str, text: str) -> dict[str, float]:
+@cache
+def term_of(word: str) -> str | None:
+    """A word's stem, None for a function word, a number or a word too short to tell."""
+    if len(word) <= 2 or word in STOPWORDS or word.isdigit():
+        return None
+    return stem(word)
+
+
+def terms(headline: list[str], text: list[str]) -> dict[str, float]:
     counts: Counter = Counter()
     for weight, part in ((HEADLINE_WEIGHT, headline), (1, text)):
-        for word in words(part):
-            if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
-                counts[stem(word)] += weight
+        for word in part:
+            term = term_of(word)
+            if term:
+                counts[term] += weight
     return {term: 1 + math.log(n) for term, n in counts.items()}
 
 
@@ -129,11 +153,27 @@ def gazetteer() -> dict[str, tuple[str, ...]]:
     return places
 
 
-def _bare(word: str) -> list[str]:
-    """A word and its readings without a proclitic, the bare word first."""
-    return [word] + [
-        word[len(c) :] for c in PROCLITICS if word.startswith(c) and len(word) - len(c) > 2
-    ]
+@cache
+def _readings(word: str) -> tuple[str, ...]:
+    """A word and its readings without a proclitic or the article, the bare word first."""
+    bare = [word[len(c) :] for c in PROCLITICS if word.startswith(c) and len(word) - len(c) > 2]
+    return tuple(dict.fromkeys(_without_article(w) for w in [word, *bare]))
+
+
+@cache
+def _is_title(word: str) -> bool:
+    return word in TITLES or any(reading in TITLES for reading in _readings(word))
+
+
+@cache
+def _may_start_place(word: str) -> bool:
+    starts = _place_starts()
+    return any(reading in starts for reading in _readings(word))
+
+
+@cache
+def _place_starts() -> frozenset[str]:
+    return frozenset(name.split()[0] for name in gazetteer())
 
 
 def places_in(tokens: list[str]) -> Counter:
@@ -141,9 +181,11 @@ def places_in(tokens: list[str]) -> Counter:
     found: Counter = Counter()
     known = gazetteer()
     for i, token in enumerate(tokens):
-        readings = [_without_article(r) for r in _bare(token)]
+        if not _may_start_place(token):
+            continue
+        readings = _readings(token)
         after = _without_article(tokens[i + 1]) if i + 1 < len(tokens) else ""
-        for candidate in [f"{r} {after}" for r in readings if after] + readings:
+        for candidate in [f"{r} {after}" for r in readings if after] + list(readings):
             if candidate in known:
                 found.update(known[candidate])
                 break
@@ -154,7 +196,7 @@ def people_in(tokens: list[str]) -> set[str]:
     """The two words after a title (المدعو سالم العتيبي → سالم العتيبي)."""
     found = set()
     for i, token in enumerate(tokens[:-2]):
-        if any(reading in TITLES for reading in _bare(token)):
+        if _is_title(token):
             name = tokens[i + 1 : i + 3]
             if not any(word in STOPWORDS or word in TITLES for word in name):
                 found.add(" ".join(name))
@@ -162,12 +204,13 @@ def people_in(tokens: list[str]) -> set[str]:
 
 
 def features(doc: Doc) -> Features:
-    tokens = words(f"{doc.headline} . {doc.text}")
+    folded = fold(normalize(f"{doc.headline} . {doc.text}"))
+    tokens = WORD.findall(folded)
+    headline = len(WORD.findall(fold(normalize(doc.headline))))
     places = places_in(tokens) + Counter(e for e, kind in doc.entities if kind == "place")
     most = max(places.values(), default=0)
-    folded = fold(normalize(f"{doc.headline} {doc.text}"))
     return Features(
-        terms=terms(doc.headline, doc.text),
+        terms=terms(tokens[:headline], tokens[headline:]),
         orgs=frozenset(e for e, kind in doc.entities if kind not in ("person", "place")),
         places=frozenset(place for place, n in places.items() if n == most),
         people=frozenset(people_in(tokens) | {e for e, k in doc.entities if k == "person"}),
@@ -175,6 +218,12 @@ def features(doc: Doc) -> Features:
         dates=frozenset(v for kind, v in doc.figures if kind == "date" and " " in v),
         operations=frozenset(" ".join(m.split()) for m in OPERATION.findall(folded)),
     )
+
+
+def content_key(doc: Doc) -> str:
+    """What the features are computed from, hashed: a cached copy is good while it matches."""
+    content = [doc.headline, doc.text, doc.entities, doc.figures, FEATURES_VERSION]
+    return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
 def doc_from_json(data: dict, day: str) -> Doc:

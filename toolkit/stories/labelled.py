@@ -50,7 +50,7 @@ def read_labelled(folder: Path, matcher: Matcher | None = None) -> list[Labelled
 
 
 def score(items: list[Labelled], weights: Weights = DEFAULT_WEIGHTS) -> Score:
-    stories = cluster([], [item.doc for item in items], weights)
+    stories = cluster([], [item.doc for item in items], weights).assigned
     predicted = [stories[item.doc.id] for item in items]
     gold = [item.label for item in items]
     figures = BCubed().corpus(predicted, gold)

@@ -5,6 +5,7 @@ A day is assigned against the 7 days before it (their articles keep their ids), 
 of the day, or of a later one, gives the same ids; `toolkit brief` only reads them.
 """
 
+import contextlib
 import datetime as dt
 import json
 from collections import Counter, defaultdict
@@ -14,7 +15,9 @@ from pathlib import Path
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.records import DAY
 from toolkit.stories.cluster import WINDOW_DAYS, cluster
-from toolkit.stories.features import Doc, doc_from_json
+from toolkit.stories.features import Doc, Features, content_key, doc_from_json
+
+CACHE = ".stories-features.json"  # per day folder: features by article, rebuilt when unusable
 
 
 @dataclass(frozen=True)
@@ -110,18 +113,46 @@ class Assignment:
     failures: dict[str, str] = field(default_factory=dict)
 
 
+def read_cache(folder: Path, docs: list[Doc]) -> dict[tuple[str, str], Features]:
+    """The cached features of these articles of a day folder that are still current."""
+    try:
+        cached = json.loads((folder / CACHE).read_text(encoding="utf-8"))
+        return {
+            (doc.day, doc.id): Features.from_json(cached[doc.id]["features"])
+            for doc in docs
+            if cached.get(doc.id, {}).get("key") == content_key(doc)
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # none, or unusable: computed again and rewritten
+
+
+def write_cache(folder: Path, docs: list[Doc], found: dict) -> None:
+    cache = {
+        doc.id: {"key": content_key(doc), "features": found[(doc.day, doc.id)].to_json()}
+        for doc in docs
+    }
+    with contextlib.suppress(OSError):  # a cache: the next run computes the features again
+        atomic_write_text(folder / CACHE, json.dumps(cache, ensure_ascii=False) + "\n")
+
+
 def assign_day(outputs: Path, day: str) -> Assignment:
     """Give each article of OUTPUTS/<day> its story, against the 7 days before."""
     outputs = Path(outputs)
     today, failures = read_day(outputs / day)
     since = days_before(day, WINDOW_DAYS)
-    history = [
-        doc
-        for folder in day_folders(outputs)
-        if since <= folder.name < day
-        for _, _, doc in read_day(folder)[0]
-    ]
-    stories = cluster(history, [doc for _, _, doc in today])
+    days = {day: [doc for _, _, doc in today]}
+    for folder in day_folders(outputs):
+        if since <= folder.name < day:
+            days[folder.name] = [doc for _, _, doc in read_day(folder)[0]]
+    known = {}
+    for name, docs in days.items():
+        known.update(read_cache(outputs / name, docs))
+    history = [doc for name, docs in days.items() if name != day for doc in docs]
+    clusterer = cluster(history, days[day], known=known)
+    for name, docs in days.items():
+        if any((doc.day, doc.id) not in known for doc in docs):
+            write_cache(outputs / name, docs, clusterer.found)
+    stories = clusterer.assigned
     result = Assignment(articles=len(today), failures=failures)
     known = {doc.story for doc in history}
     result.stories = len(set(stories.values()))
