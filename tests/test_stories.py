@@ -13,7 +13,8 @@ from conftest import REPO, invoke
 from test_nightly import nightly
 
 from toolkit.evaluate.metrics import BCubed
-from toolkit.stories import cluster, trends
+from toolkit.stories import trends
+from toolkit.stories.cluster import cluster
 from toolkit.stories.labelled import read_labelled, score
 
 LABELLED = REPO / "tests" / "data" / "stories"

@@ -9,7 +9,7 @@ labelled.py  B-cubed scores on a labelled set
 
 from collections import Counter
 
-from toolkit.stories.cluster import WINDOW_DAYS, cluster, story_id
+from toolkit.stories.cluster import WINDOW_DAYS, story_id
 from toolkit.stories.store import (
     Assignment,
     Past,
@@ -29,7 +29,6 @@ __all__ = [
     "StoryRecord",
     "Trend",
     "assign_day",
-    "cluster",
     "day_trends",
     "read_past",
     "read_stories",

@@ -2,9 +2,9 @@
 
 A story is scored against an article by the cosine of their stemmed terms (tf-idf over the
 window) plus evidence: a shared operation name, place, person, figure or date counts for
-the story; a different operation name, disjoint places or disjoint people count against it,
-and weigh more than shared organisations (two Europol crypto operations in two countries
-the same week stay apart). Candidates come from an inverted index of each story's rarest
+the story; a different operation name, other places (other cities when both name one, else
+other main places) or other people count against it, and weigh more than shared
+organisations (two Europol crypto operations in two countries the same week stay apart). Candidates come from an inverted index of each story's rarest
 terms and evidence, not from all pairs. Articles are taken by day, then by id, and a story's
 id is a hash of its founding article's day and id, so reruns and rebuilds give the same ids.
 """
@@ -55,6 +55,7 @@ class Story:
     terms: Counter = field(default_factory=Counter)  # sum of the members' tf-idf vectors
     orgs: set = field(default_factory=set)
     places: set = field(default_factory=set)
+    cities: set = field(default_factory=set)
     people: set = field(default_factory=set)
     figures: set = field(default_factory=set)
     dates: set = field(default_factory=set)
@@ -65,7 +66,7 @@ class Story:
         self.members.append(doc.id)
         self.last_seen = max(self.last_seen, doc.day)
         self.terms.update(vector)
-        for name in ("orgs", "places", "people", "figures", "dates", "operations"):
+        for name in Features.EVIDENCE:
             getattr(self, name).update(getattr(found, name))
         self.norm = None
 
@@ -128,7 +129,9 @@ class Clusterer:
         score = self._cosine(found, story)
         if found.operations and story.operations:
             score += w.operation_same if found.operations & story.operations else w.operation_other
-        if found.places and story.places:
+        if found.cities and story.cities:  # two cities of one country are two places
+            score += w.place_same if found.cities & story.cities else w.place_other
+        elif found.places and story.places:
             score += w.place_same if found.places & story.places else w.place_other
         if found.people and story.people:
             score += w.person_same if found.people & story.people else w.person_other

@@ -2,7 +2,8 @@
 
 Terms: normalized, folded words without function words, stemmed by Snowball's Arabic
 stemmer, the headline counted twice. Evidence: organisations (glossary entities), places
-(glossary places and the gazetteer toolkit/data/places.tsv), people (glossary persons and
+(glossary places and the gazetteer toolkit/data/places.tsv: the most mentioned ones, a city
+counting for its country too, and every city named), people (glossary persons and
 the two words after a title such as المدعو or الوزير), figures (the brief's money, counts and
 percentages), dates with a day, and operation names (the quoted name after «عملية» or «اسم»).
 """
@@ -70,12 +71,13 @@ class Features:
     terms: dict[str, float]  # stem → weight
     orgs: frozenset[str]
     places: frozenset[str]  # the most mentioned ones: where it happened
+    cities: frozenset[str]  # every city named
     people: frozenset[str]
     figures: frozenset[str]
     dates: frozenset[str]
     operations: frozenset[str]
 
-    EVIDENCE = ("orgs", "places", "people", "figures", "dates", "operations")
+    EVIDENCE = ("orgs", "places", "cities", "people", "figures", "dates", "operations")
 
     def to_json(self) -> dict:
         evidence = {name: sorted(getattr(self, name)) for name in self.EVIDENCE}
@@ -93,6 +95,7 @@ class Features:
             for kind, values in (
                 ("o", self.orgs),
                 ("p", self.places),
+                ("c", self.cities),
                 ("n", self.people),
                 ("f", self.figures),
                 ("d", self.dates),
@@ -151,6 +154,11 @@ def gazetteer() -> dict[str, tuple[str, ...]]:
             names = (english, country) if country else (english,)
             places[" ".join(map(_without_article, fold(arabic).split()))] = names
     return places
+
+
+@cache
+def cities() -> frozenset[str]:
+    return frozenset(names[0] for names in gazetteer().values() if len(names) > 1)
 
 
 @cache
@@ -213,6 +221,7 @@ def features(doc: Doc) -> Features:
         terms=terms(tokens[:headline], tokens[headline:]),
         orgs=frozenset(e for e, kind in doc.entities if kind not in ("person", "place")),
         places=frozenset(place for place, n in places.items() if n == most),
+        cities=frozenset(place for place in places if place in cities()),
         people=frozenset(people_in(tokens) | {e for e, k in doc.entities if k == "person"}),
         figures=frozenset(v for kind, v in doc.figures if kind in MONEY_AND_COUNTS),
         dates=frozenset(v for kind, v in doc.figures if kind == "date" and " " in v),
