@@ -179,7 +179,10 @@ def assign_measure(outputs: Path, day: str, size: int, truth: list) -> list[dict
 
 def _assign_row(outputs: Path, day: str, size: int, truth: list, cache: str) -> dict:
     from toolkit.stories import assign_day
+    from toolkit.stories.features import stem, term_of
 
+    stem.cache_clear()  # as in a nightly's fresh process
+    term_of.cache_clear()
     started = time.perf_counter()
     result = assign_day(outputs, day)
     seconds = time.perf_counter() - started
