@@ -4,9 +4,10 @@ A story is scored against an article by the cosine of their stemmed terms (tf-id
 window) plus evidence: a shared operation name, place, person, figure or date counts for
 the story; a different operation name, other places (other cities when both name one, else
 other main places) or other people count against it, and weigh more than shared
-organisations (two Europol crypto operations in two countries the same week stay apart). Candidates come from an inverted index of each story's rarest
-terms and evidence, not from all pairs. Articles are taken by day, then by id, and a story's
-id is a hash of its founding article's day and id, so reruns and rebuilds give the same ids.
+organisations (two Europol crypto operations in two countries the same week stay apart).
+Candidates come from an inverted index of each story's rarest terms and evidence, not from
+all pairs. Articles are taken by day, then by id, and a story's id is a hash of its
+founding article's day and id, so reruns and rebuilds give the same ids.
 """
 
 import datetime as dt
