@@ -258,3 +258,16 @@ def test_bench_stories_json(tmp_path):
         assert row["measure"] == "stories-assign-day" and row["day_articles"] == 20
         assert row["seconds"] > 0 and 0 <= row["bcubed"]["f1"] <= 1
     assert invoke("bench", "--stories", "--sizes", "x").exit_code == 2
+
+
+def test_a_bad_story_id_is_named_and_the_rest_listed(tmp_path):
+    from test_publish import make_article, write_day
+
+    day = write_day(tmp_path / "2026-03-02", [make_article(1), make_article(2)])
+    bad = day / "articles" / "story-2.json"
+    bad.write_text(bad.read_text("utf-8").replace('"id": "story-2"', '"id": "story-2", "story": 7'))
+    result = invoke("stories", tmp_path, "--json")
+    assert result.exit_code == 1
+    assert "story-2.json: not an article record (story is 7" in result.stderr
+    assert [s["id"] for s in json.loads(result.stdout)] == ["story-1"]
+    assert invoke("stories", tmp_path / "nope").exit_code == 2

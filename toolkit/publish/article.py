@@ -67,6 +67,8 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
             else None,
             story=story_of(data),
         )
+        if not isinstance(article.story, str):
+            raise TypeError(f"story is {article.story!r}, not a story id")
         return article, ModelRef(**data["model"])
     except (KeyError, TypeError, AttributeError) as error:
         raise InputError(

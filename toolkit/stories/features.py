@@ -239,6 +239,8 @@ def doc_from_json(data: dict, day: str) -> Doc:
     """An articles/<id>.json record (raises KeyError/TypeError when it is not one)."""
     source = data["source"]
     brief = data.get("brief") or {}
+    if not isinstance(story_of(data), str):
+        raise TypeError(f"story is {story_of(data)!r}, not a story id")
     return Doc(
         id=data["id"],
         day=day,
