@@ -1,11 +1,12 @@
 """What an article says that tells its event apart, read on the Arabic side (any model).
 
 Terms: normalized, folded words without function words, stemmed by Snowball's Arabic
-stemmer, the headline counted twice. Evidence: organisations (glossary entities), places
-(glossary places and the gazetteer toolkit/data/places.tsv: the most mentioned ones, a city
-counting for its country too, and every city named), people (glossary persons and
-the two words after a title such as المدعو or الوزير), figures (the brief's money, counts and
-percentages), dates with a day, and operation names (the quoted name after «عملية» or «اسم»).
+stemmer (PyStemmer), the headline counted twice. Evidence: organisations (glossary
+entities), places (glossary places and the gazetteer toolkit/data/places.tsv: the most
+mentioned ones, a city counting for its country too, and every city named), people
+(glossary persons and the two words after a title such as المدعو or الوزير), figures (the
+brief's money, counts and percentages), dates with a day, and operation names (the quoted
+name after «عملية», «حملة» or «اسم»).
 """
 
 import hashlib
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import snowballstemmer
+import Stemmer
 
 from toolkit.brief.figures import extract_figures
 from toolkit.glossary.matcher import WORD, fold
@@ -105,7 +106,7 @@ class Features:
         ]
 
 
-_stemmer = snowballstemmer.stemmer("arabic")
+_stemmer = Stemmer.Stemmer("arabic")
 
 
 @cache
