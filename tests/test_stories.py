@@ -271,3 +271,11 @@ def test_a_bad_story_id_is_named_and_the_rest_listed(tmp_path):
     assert "story-2.json: not an article record (story is 7" in result.stderr
     assert [s["id"] for s in json.loads(result.stdout)] == ["story-1"]
     assert invoke("stories", tmp_path / "nope").exit_code == 2
+
+
+def test_outlet_names():
+    from toolkit.publish.records import outlet_name
+
+    assert outlet_name("العربية", "https://example.org/a", "inbox/a.json") == "العربية"
+    assert outlet_name(None, "https://www.example.org/a", "inbox/a.json") == "www.example.org"
+    assert outlet_name(None, "http://[::1", "inbox/a.json") == "a.json"  # a broken URL

@@ -22,7 +22,11 @@ def day_of(out_dir: Path, date: str | None = None) -> str:
 
 def outlet_name(outlet: str | None, url: str | None, path: str | None) -> str:
     """The outlet's name, else the web site's host, else the input file's name."""
-    return outlet or urlsplit(url or "").hostname or (path or "").rsplit("/", 1)[-1]
+    try:
+        host = urlsplit(url or "").hostname
+    except ValueError:  # "http://[::1" and the like
+        host = None
+    return outlet or host or (path or "").rsplit("/", 1)[-1]
 
 
 def story_of(data: dict) -> str:
