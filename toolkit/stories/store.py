@@ -8,6 +8,7 @@ of the day, or of a later one, gives the same ids; `toolkit brief` only reads th
 import contextlib
 import datetime as dt
 import json
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,7 @@ class Assignment:
     new: int = 0  # stories founded today
     written: int = 0  # article records whose story changed
     failures: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def read_cache(folder: Path, docs: list[Doc]) -> dict[tuple[str, str], Features]:
@@ -138,6 +140,7 @@ def write_cache(folder: Path, docs: list[Doc], found: dict) -> None:
 def assign_day(outputs: Path, day: str) -> Assignment:
     """Give each article of OUTPUTS/<day> its story, against the 7 days before."""
     outputs = Path(outputs)
+    clock = time.perf_counter()
     today, failures = read_day(outputs / day)
     since = days_before(day, WINDOW_DAYS)
     days = {day: [doc for _, _, doc in today]}
@@ -147,21 +150,25 @@ def assign_day(outputs: Path, day: str) -> Assignment:
     known = {}
     for name, docs in days.items():
         known.update(read_cache(outputs / name, docs))
+    result = Assignment(articles=len(today), failures=failures)
+    result.timings["read_s"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
     history = [doc for name, docs in days.items() if name != day for doc in docs]
     clusterer = cluster(history, days[day], known=known)
+    stories = clusterer.assigned
+    result.timings["cluster_s"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
     for name, docs in days.items():
         if any((doc.day, doc.id) not in known for doc in docs):
             write_cache(outputs / name, docs, clusterer.found)
-    stories = clusterer.assigned
-    result = Assignment(articles=len(today), failures=failures)
-    known = {doc.story for doc in history}
     result.stories = len(set(stories.values()))
-    result.new = len(set(stories.values()) - known)
+    result.new = len(set(stories.values()) - {doc.story for doc in history})
     for path, data, doc in today:
         if data.get("story") != stories[doc.id]:
             data["story"] = stories[doc.id]
             atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             result.written += 1
+    result.timings["write_s"] = round(time.perf_counter() - clock, 3)
     return result
 
 
