@@ -31,9 +31,6 @@ class Score:
     f1: float
     traps_merged: list[list[str]]  # labels of one group found in one predicted story
 
-    def to_json(self) -> dict:
-        return self.__dict__.copy()
-
 
 def read_labelled(folder: Path, matcher: Matcher | None = None) -> list[Labelled]:
     if matcher is None:
