@@ -51,6 +51,23 @@ def test_ids_do_not_depend_on_the_order_articles_come_in(labelled):
     assert all(re.fullmatch(r"s-[0-9a-f]{10}", story) for story in first.values())
 
 
+def test_the_real_articles_are_eight_events(shared_articles):
+    from toolkit.glossary import Matcher, default_glossary_files, load_glossary
+    from toolkit.ingest import ingest_file
+    from toolkit.stories.features import doc_from_text
+
+    matcher = Matcher(load_glossary(default_glossary_files()))
+    docs = [
+        doc_from_text(
+            a.id, "2026-03-02", a.headline.ar, " ".join(s.ar for s in a.sentences), matcher
+        )
+        for path in sorted(shared_articles.iterdir())
+        for a in ingest_file(str(path)).articles
+    ]
+    assert len(docs) == 8  # ISIS recruiting, ISIS and Bitcoin, 40,000 accounts, Hamas, …
+    assert len(set(cluster([], docs).assigned.values())) == 8
+
+
 def test_bcubed():
     assert BCubed().corpus(["a", "a", "b"], ["x", "y", "y"]) == {
         "precision": 0.6667,

@@ -5,6 +5,8 @@ window) plus evidence: a shared operation name, place, person, figure or date co
 the story; a different operation name, other places (other cities when both name one, else
 other main places) or other people count against it, and weigh more than shared
 organisations (two Europol crypto operations in two countries the same week stay apart).
+Evidence counts only between texts that are alike (a cosine of at least 0.15) or that share
+an operation name.
 Candidates come from an inverted index of each story's rarest terms and evidence, not from
 all pairs. Articles are taken by day, then by id, and a story's id is a hash of its
 founding article's day and id, so reruns and rebuilds give the same ids.
@@ -21,6 +23,7 @@ from toolkit.stories.features import Doc, Features, features
 
 WINDOW_DAYS = 7
 THRESHOLD = 0.3
+MIN_COSINE = 0.15  # below it, evidence counts only with a shared operation name
 CANDIDATES = 20  # stories scored per article, those sharing the most index keys
 RARE_TERMS = 12  # an article's rarest terms go into the index
 
@@ -128,6 +131,8 @@ class Clusterer:
     def score(self, found: Features, story: Story) -> float:
         w = self.weights
         score = self._cosine(found, story)
+        if score < MIN_COSINE and not found.operations & story.operations:
+            return score  # texts about other things: shared names and places are chance
         if found.operations and story.operations:
             score += w.operation_same if found.operations & story.operations else w.operation_other
         if found.cities and story.cities:  # two cities of one country are two places
