@@ -296,3 +296,19 @@ def test_outlet_names():
     assert outlet_name("العربية", "https://example.org/a", "inbox/a.json") == "العربية"
     assert outlet_name(None, "https://www.example.org/a", "inbox/a.json") == "www.example.org"
     assert outlet_name(None, "http://[::1", "inbox/a.json") == "a.json"  # a broken URL
+
+
+def test_a_cache_of_the_wrong_shape_is_recomputed(labelled, tmp_path):
+    from toolkit.stories.features import content_key, features
+    from toolkit.stories.store import CACHE, read_cache
+
+    doc = labelled[0].doc
+    good = features(doc).to_json()
+    folder = tmp_path / doc.day
+    folder.mkdir()
+    for bad in ({**good, "terms": {"x": "a"}}, {**good, "places": [["Spain"]]}, {"terms": 3}):
+        cache = {doc.id: {"key": content_key(doc), "features": bad}}
+        (folder / CACHE).write_text(json.dumps(cache), encoding="utf-8")
+        assert read_cache(folder, [doc]) == {}
+    (folder / CACHE).write_text(json.dumps({doc.id: {"key": content_key(doc), "features": good}}))
+    assert read_cache(folder, [doc]) == {(doc.day, doc.id): features(doc)}

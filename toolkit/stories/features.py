@@ -82,12 +82,18 @@ class Features:
 
     def to_json(self) -> dict:
         evidence = {name: sorted(getattr(self, name)) for name in self.EVIDENCE}
-        return {"terms": {t: round(w, 3) for t, w in self.terms.items()}, **evidence}
+        return {"terms": self.terms, **evidence}
 
     @classmethod
     def from_json(cls, data: dict) -> "Features":
+        """Read back to_json (ValueError when it is not that: a cache is only trusted whole)."""
+        terms = dict(data["terms"])
         evidence = {name: frozenset(data[name]) for name in cls.EVIDENCE}
-        return cls(terms=dict(data["terms"]), **evidence)
+        if not all(isinstance(t, str) and type(w) is float for t, w in terms.items()) or not all(
+            isinstance(value, str) for values in evidence.values() for value in values
+        ):
+            raise ValueError("not a set of features")
+        return cls(terms=terms, **evidence)
 
     def keys(self) -> list[str]:
         """Index keys of the evidence (the terms are indexed apart, by rarity)."""
@@ -137,7 +143,8 @@ def terms(headline: list[str], text: list[str]) -> dict[str, float]:
             term = term_of(word)
             if term:
                 counts[term] += weight
-    return {term: 1 + math.log(n) for term, n in counts.items()}
+    # rounded, so that features read back from the cache are exactly the ones computed
+    return {term: round(1 + math.log(n), 3) for term, n in counts.items()}
 
 
 def _without_article(word: str) -> str:
