@@ -312,3 +312,23 @@ def test_a_cache_of_the_wrong_shape_is_recomputed(labelled, tmp_path):
         assert read_cache(folder, [doc]) == {}
     (folder / CACHE).write_text(json.dumps({doc.id: {"key": content_key(doc), "features": good}}))
     assert read_cache(folder, [doc]) == {(doc.day, doc.id): features(doc)}
+
+
+def test_the_archive_index_shows_the_newest_days_names(tmp_path):
+    from dataclasses import replace
+
+    from test_publish import make_article, write_day
+
+    from toolkit.document import Entity
+    from toolkit.publish import publish_archive, publish_digest
+
+    publish_digest(write_day(tmp_path / "2026-03-02", [make_article(1)]))
+    new = make_article(2)
+    new.brief = replace(new.brief, entities=[Entity("Telegram", "platform", 2)])
+    publish_digest(write_day(tmp_path / "2026-03-03", [new, make_article(3)]))
+    publish_archive(tmp_path)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    names = html.split("<h2>Names in the news</h2>")[1].split("</table>")[0]
+    assert "<td>Telegram</td>" in names and "<td>new</td>" in names
+    assert "ISIS" not in names  # one article a day, before and now
+    assert html.index("Names in the news") < html.index("Stories of the last 30 days")
