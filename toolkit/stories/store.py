@@ -31,10 +31,13 @@ class Report:
     url: str
     headline: str  # English, else Arabic
     size: int = 0
+    names: tuple[str, ...] = ()  # glossary entities
 
     @classmethod
     def of(cls, doc: Doc) -> "Report":
-        return cls(doc.id, doc.day, doc.outlet, doc.url, doc.headline_en or doc.headline, doc.size)
+        names = tuple(name for name, _ in doc.entities)
+        headline = doc.headline_en or doc.headline
+        return cls(doc.id, doc.day, doc.outlet, doc.url, headline, doc.size, names)
 
     def to_json(self) -> dict:
         return {"id": self.id, "day": self.day, "outlet": self.outlet, "url": self.url}
@@ -44,7 +47,6 @@ class Report:
 class StoryRecord:
     id: str
     reports: list[Report] = field(default_factory=list)
-    names: Counter = field(default_factory=Counter)
 
     @property
     def first_seen(self) -> str:
@@ -58,6 +60,10 @@ class StoryRecord:
     def best(self) -> Report:
         return best_report(self.reports)
 
+    def names(self) -> Counter:
+        """Reports naming each glossary entity."""
+        return Counter(name for report in self.reports for name in report.names)
+
     def to_json(self) -> dict:
         return {
             "id": self.id,
@@ -65,7 +71,7 @@ class StoryRecord:
             "last_seen": self.last_seen,
             "articles": [r.to_json() for r in sorted(self.reports, key=_order)],
             "headline": self.best.headline,
-            "entities": [name for name, _ in sorted(self.names.items(), key=_by_count)],
+            "entities": [name for name, _ in sorted(self.names().items(), key=_by_count)],
         }
 
 
@@ -173,21 +179,24 @@ def assign_day(outputs: Path, day: str) -> Assignment:
 
 
 def read_stories(outputs: Path, day: str | None = None) -> tuple[list[StoryRecord], dict]:
-    """Every story of the outputs folder (those with a report on `day` when given), newest
-    first, and the unreadable records."""
-    stories: dict[str, StoryRecord] = {}
+    """Every story of the outputs folder, newest first, and the unreadable records; with
+    `day`, the stories of that day as they stood then (their earlier reports read back while
+    they are alive)."""
+    reports: dict[str, list[Report]] = defaultdict(list)
     failures: dict[str, str] = {}
     for folder in day_folders(outputs):
-        if day and folder.name > day:
-            break
-        read, broken = read_day(folder)
-        failures.update(broken)
-        for _, _, doc in read:
-            story = stories.setdefault(doc.story, StoryRecord(doc.story))
-            story.reports.append(Report.of(doc))
-            story.names.update(name for name, _ in doc.entities)
-    chosen = [s for s in stories.values() if not day or any(r.day == day for r in s.reports)]
-    return sorted(chosen, key=lambda s: (s.last_seen, s.first_seen, s.id), reverse=True), failures
+        if day is None or folder.name == day:
+            read, broken = read_day(folder)
+            failures.update(broken)
+            for _, _, doc in read:
+                reports[doc.story].append(Report.of(doc))
+    if day is not None:
+        past = read_past(outputs, day, set(reports))
+        failures.update(past.failures)
+        for story, earlier in past.reports.items():
+            reports[story] += earlier
+    stories = [StoryRecord(story, found) for story, found in reports.items()]
+    return sorted(stories, key=lambda s: (s.last_seen, s.first_seen, s.id), reverse=True), failures
 
 
 @dataclass
@@ -196,6 +205,7 @@ class Past:
 
     reports: dict[str, list[Report]] = field(default_factory=dict)  # story → earlier reports
     mentions: dict[str, Counter] = field(default_factory=dict)  # day → articles naming each
+    failures: dict[str, str] = field(default_factory=dict)  # unreadable records read back
 
 
 def read_past(outputs: Path, day: str, stories: set[str]) -> Past:
@@ -209,7 +219,9 @@ def read_past(outputs: Path, day: str, stories: set[str]) -> Past:
         if folder.name < horizon:
             break
         mentions: Counter = Counter()
-        for _, _, doc in read_day(folder)[0]:
+        read, broken = read_day(folder)
+        past.failures.update(broken)
+        for _, _, doc in read:
             if doc.story in stories:
                 past.reports[doc.story].append(Report.of(doc))
                 horizon = min(horizon, days_before(folder.name, WINDOW_DAYS))
