@@ -17,7 +17,9 @@ def stories_command(
     day: Annotated[
         str | None,
         typer.Option(
-            "--day", help="Only the stories with a report on YYYY-MM-DD.", show_default=False
+            "--day",
+            help="Only the stories with a report on YYYY-MM-DD, as they stood that day.",
+            show_default=False,
         ),
     ] = None,
     as_json: Annotated[
