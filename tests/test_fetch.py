@@ -8,13 +8,12 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, invoke
+from conftest import fresh_clone, invoke
 from hub import FakeHub
 
 from toolkit.model.store import MANIFEST_NAME
@@ -253,20 +252,7 @@ def test_a_bad_timeout_setting_is_a_configuration_error(hub, tmp_path, monkeypat
 @pytest.mark.slow
 def test_make_nightly_in_a_fresh_clone_fetches_then_translates(hub, tmp_path):
     """The main job end to end: clone, `make nightly` (model fetched from the hub), digest."""
-    venv = Path(os.environ.get("VIRTUAL_ENV") or REPO / ".venv").resolve()
-    if not (venv / "bin" / "toolkit").exists():
-        pytest.skip(f"no project venv at {venv}")
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--shared", str(REPO), str(clone)], check=True)
-    make = [
-        shutil.which("make") or "make",
-        "-C",
-        str(clone),
-        "-o",
-        f"{venv}/.installed",  # reuse this venv: never rebuild it from the clone
-        f"VENV={venv}",
-        "DATE=2026-11-23",
-    ]
+    clone, make = fresh_clone(tmp_path, "DATE=2026-11-23")
     env = {**os.environ, "NO_PROXY": "127.0.0.1"}
     run = subprocess.run([*make, "nightly"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -43,7 +43,7 @@ TRANSFORMERS_BATCH_TOKENS = (512, 1024, 2048)
 
 
 def raw_layout(cores: int, batch_tokens: int) -> Layout:
-    """Raw CTranslate2's best layout, measured for int8 and float32 alike (README "Measuring it"):
+    """Raw CTranslate2's best layout, measured for int8 and float32 alike (docs/measuring.md):
     one single-threaded worker per core, every batch handed over at once."""
     return Layout(cores, 1, batch_tokens)
 

@@ -1,6 +1,7 @@
 """One small class per metric: corpus score and segment score, sacrebleu's way."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from toolkit.glossary.enforce import whole_phrase
 
@@ -75,3 +76,32 @@ class BCubed:
         recall = sum(both[p, g] / in_gold[g] for p, g in pairs) / len(pairs)
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+@dataclass
+class PrecisionRecall:
+    """Counts of one label over a labelled set: precision, recall and F1 from them."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    def add(self, gold: bool, predicted: bool) -> None:
+        self.true_positives += gold and predicted
+        self.false_positives += predicted and not gold
+        self.false_negatives += gold and not predicted
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        wanted = self.true_positives + self.false_negatives
+        return self.true_positives / wanted if wanted else 1.0
+
+    @property
+    def f1(self) -> float:
+        both = self.precision + self.recall
+        return 2 * self.precision * self.recall / both if both else 0.0

@@ -47,12 +47,14 @@ def story_context(out_dir: Path, date: str, records: Records) -> tuple[dict, lis
 
 def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
     """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json."""
+    from toolkit.alerts import digest_section
+
     out_dir = Path(out_dir)
     date = day_of(out_dir, date)
     records, failures = read_records(out_dir)
     result = DigestResult(failures=failures)
     earlier, trends = story_context(out_dir, date, records)
-    markdown = digest_markdown(records, date, earlier, trends)
+    markdown = digest_markdown(records, date, digest_section(out_dir), earlier, trends)
     for name, text in (
         ("digest.md", markdown),
         ("digest.html", render_html(markdown, digest_title(date))),

@@ -114,12 +114,14 @@ def newest_trends(days: list[Day]) -> list:
     return trends(day_mentions(days[0].records), {d.date: day_mentions(d.records) for d in earlier})
 
 
-def index_markdown(days: list[Day]) -> str:
+def index_markdown(days: list[Day], alerts: list[str] = ()) -> str:
+    """`alerts`: the newest day's alerts section (toolkit.alerts), which the index opens with."""
     lines = [
         f"# {INDEX_TITLE}",
         "",
         f"Subscribe: [feed.xml](feed.xml) (Atom, every story of the last {ROLLING_DAYS} days).",
         "",
+        *alerts,
     ]
     if not days:
         return "\n".join(lines + ["No briefings yet.", ""])
@@ -181,13 +183,16 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
 
 def publish_archive(outputs: Path) -> ArchiveResult:
     """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml."""
+    from toolkit.alerts import digest_section
+
     outputs = Path(outputs)
     days, failures = read_days(outputs)
+    alerts = digest_section(outputs / days[0].date, base=f"{days[0].date}/") if days else []
     entries = rolling_entries(days)
     updated = days[0].date if days else dt.date.today().isoformat()
     result = ArchiveResult(days=len(days), entries=len(entries), failures=failures)
     for name, text in (
-        ("index.html", render_html(index_markdown(days), INDEX_TITLE, feed="feed.xml")),
+        ("index.html", render_html(index_markdown(days, alerts), INDEX_TITLE, feed="feed.xml")),
         ("feed.xml", render_feed(feed_id("archive"), TITLE, updated, "index.html", entries)),
     ):
         atomic_write_text(outputs / name, text)

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import asdict, dataclass
+from urllib.parse import quote
 
 from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
 from toolkit.errors import InputError
@@ -23,6 +24,22 @@ class ModelRef:
     @classmethod
     def of(cls, info: ModelInfo) -> "ModelRef":
         return cls(info.name, info.model_sha256, info.quantization, info.synthetic)
+
+
+def article_link(article: Article) -> str:
+    """The relative link to its full translation."""
+    return article_path(article.id)
+
+
+def article_path(article_id: str) -> str:
+    """articles/<id>.en.md as a link. Ids come from file names: every ASCII character a
+    Markdown link or a URL reads (space, parentheses, backslash, %) is percent-encoded;
+    Arabic is left as it is."""
+    safe = "".join(
+        c if (c.isalnum() or c in "._-~") and not c.isspace() else quote(c, safe="")
+        for c in article_id
+    )
+    return f"articles/{safe}.en.md"
 
 
 def model_json(info: ModelInfo) -> dict:
@@ -124,6 +141,12 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
         "synthetic": info.synthetic,
         "glossary": glossary_summary(article),
         "flags": article_flags(article),
+    }
+    source = article.source
+    front |= {
+        k: v
+        for k, v in (("outlet", source.outlet), ("url", source.url), ("date", source.date))
+        if v
     }
     # JSON scalars are valid YAML, and quoting every string keeps Arabic and colons safe.
     lines = [

@@ -7,14 +7,16 @@ links to the other versions, today's and earlier ones. A story that began on an 
 day is *developing*.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from toolkit.document import Article
-from toolkit.publish.article import ModelRef, article_flags
+from toolkit.publish.article import ModelRef, article_flags, article_link, article_path
 from toolkit.publish.records import outlet_name
 
 MARKDOWN_SPECIAL = "\\`*_[]<>|#!~"
+SAFE_URL = re.compile(r"https?://[^\s<>\\`|]+")  # shown as a CommonMark autolink
 TOP_ENTITIES = 3
 OVERVIEW_HEADLINE_CHARS = 120
 QUALITY_EXAMPLES = 10
@@ -82,10 +84,12 @@ def day_stories(records: list[tuple[Article, ModelRef]], earlier: dict | None = 
 def digest_markdown(
     records: list[tuple[Article, ModelRef]],
     date: str,
+    alerts: list[str] = (),
     earlier: dict | None = None,
     trends: list | None = None,
 ) -> str:
-    """`earlier`: story id → its reports of earlier days; `trends`: toolkit.stories Trends."""
+    """`alerts`: the Markdown section the briefing opens with (toolkit.alerts); `earlier`:
+    story id → its reports of earlier days; `trends`: toolkit.stories Trends."""
     lines = [f"# {digest_title(date)}", ""]
     if not records:
         return "\n".join(
@@ -93,6 +97,7 @@ def digest_markdown(
         )
     if any(model.synthetic for _, model in records):
         lines += [SYNTHETIC_BANNER, ""]
+    lines += alerts
     stories = day_stories(records, earlier)
     terms = [t for article, _ in records for s in article.all_sentences() for t in s.terms]
     lines += [
@@ -158,10 +163,18 @@ def article_section(number: int, article: Article) -> list[str]:
             + " · ".join(f"{escape(e.english)} ({e.kind}) ×{e.count}" for e in brief.entities),
             "",
         ]
-    source = article.source
-    where = " · ".join(escape(x) for x in (source.path, source.url or "", source.date or "") if x)
-    lines.append(f"Source: {where} · [full translation](articles/{article.id}.en.md)")
+    lines.append(f"Source: {source_line(article)} · [full translation]({article_link(article)})")
     return lines
+
+
+def source_line(article: Article) -> str:
+    """The outlet, the link to the original (else the input file) and the publication date."""
+    source = article.source
+    url = source.url or ""
+    link = f"<{url}>" if SAFE_URL.fullmatch(url) else escape(url or source.path)
+    return " · ".join(
+        x for x in (escape(source.outlet or ""), link, escape(source.date or "")) if x
+    )
 
 
 def story_section(number: int, story: DayStory, date: str) -> list[str]:
@@ -173,14 +186,13 @@ def story_section(number: int, story: DayStory, date: str) -> list[str]:
     lines = article_section(number, best)
     lines[2:2] = [("*developing* · " if story.developing else "") + line, ""]
     others = [
-        f"- {escape(outlet_of(a) or a.id)}: [{escape(shorten(a.headline.en))}]"
-        f"(articles/{a.id}.en.md)"
+        f"- {escape(outlet_of(a) or a.id)}: [{escape(shorten(a.headline.en))}]({article_link(a)})"
         for a, _ in story.records
         if a is not best
     ]
     others += [
         f"- {escape(r.outlet or r.id)}, {r.day}: [{escape(shorten(r.headline))}]"
-        f"(../{r.day}/articles/{r.id}.en.md)"
+        f"(../{r.day}/{article_path(r.id)})"
         for r in sorted(story.earlier, key=lambda r: (r.day, r.id), reverse=True)
     ]
     if others:

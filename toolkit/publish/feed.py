@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from toolkit.document import Article
-from toolkit.publish.article import ModelRef
+from toolkit.publish.article import ModelRef, article_link
 from toolkit.publish.digest import digest_title
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -44,10 +44,7 @@ def feed_id(name: str) -> str:
 
 def atom_feed(records: list[tuple[Article, ModelRef]], date: str) -> str:
     """The day's feed: one entry per article, linked to its full translation."""
-    entries = [
-        FeedEntry(article, model, date, f"articles/{article.id}.en.md")
-        for article, model in records
-    ]
+    entries = [FeedEntry(article, model, date, article_link(article)) for article, model in records]
     return render_feed(feed_id(f"digest/{date}"), digest_title(date), date, "digest.html", entries)
 
 
@@ -69,6 +66,7 @@ def render_feed(
         day = article.source.date if _is_day(article.source.date) else item.day
         _add(entry, "updated", _timestamp(day))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type=item.type, href=item.href)
+        _add_origin(entry, article)
         summary = item.lead + (article.brief.bluf if article.brief else "")
         if item.model.synthetic:
             summary = f"[SYNTHETIC MODEL: meaningless English] {summary}"
@@ -77,6 +75,18 @@ def render_feed(
             ET.SubElement(entry, f"{{{ATOM}}}category", term=entity.english, label=entity.kind)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _add_origin(entry: ET.Element, article: Article) -> None:
+    """The original: its link (titled with the outlet), the outlet as author, its date."""
+    source = article.source
+    if source.url:
+        origin = {"title": source.outlet} if source.outlet else {}
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="via", href=source.url, **origin)
+    if source.outlet:
+        ET.SubElement(_add(entry, "author"), f"{{{ATOM}}}name").text = source.outlet
+    if _is_day(source.date):
+        _add(entry, "published", _timestamp(source.date))
 
 
 def _timestamp(day: str) -> str:
