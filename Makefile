@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 TOOLKIT := $(BIN)/toolkit
-MODEL ?= models/opus-mt-ar-en
+# The default model: mirrors DEFAULT_REPO in toolkit/model/store.py (tests/test_model.py checks
+# they agree). MODEL_REPO=Helsinki-NLP/opus-mt-tc-big-ar-en picks another (its folder follows).
+DEFAULT_REPO := Helsinki-NLP/opus-mt-ar-en
+MODEL_REPO ?= $(DEFAULT_REPO)
+MODEL ?= models/$(notdir $(MODEL_REPO))
 DEMO_MODEL ?= models/synthetic-opus-mt-ar-en
 INBOX ?= inbox
 OUTPUTS ?= outputs
@@ -26,7 +30,7 @@ SCHEDULER ?=
 SCALE := $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup browser test lint docs model demo-model nightly demo translate send archive bench eval lock clean
+.PHONY: help setup browser test lint docs model demo-model nightly demo translate send archive browse bench eval lock clean
 
 help:
 	@echo "make nightly           collect (if sources.toml), translate inbox/ into outputs/<date>/;"
@@ -38,9 +42,13 @@ help:
 	@echo "make docs              regenerate docs/cli.md from every command's --help"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
-	@echo "make model             download + convert Helsinki-NLP/opus-mt-ar-en (needs the hub)"
-	@echo "make bench             CTranslate2 int8/fp32 vs transformers on an opus-mt-ar-en-shaped model"
-	@echo "make eval              BLEU, chrF and term accuracy on the development set"
+	@echo "make model             download + convert $(MODEL_REPO) into $(MODEL) (needs the hub);"
+	@echo "                       MODEL_REPO=Helsinki-NLP/opus-mt-tc-big-ar-en: the bigger, better one"
+	@echo "make bench [SHAPE=s]   CTranslate2 int8/fp32 vs transformers on a synthetic model of that"
+	@echo "                       shape (opus-mt-ar-en, the default, or opus-mt-tc-big-ar-en)"
+	@echo "make eval              every model under models/ side by side on the development set:"
+	@echo "                       BLEU, chrF, term accuracy, flag rate, tokens/s, peak RSS"
+	@echo "make browse            the archive (outputs/archive.sqlite) in Datasette on 127.0.0.1:PORT (8001)"
 
 # Re-run only when the pinned dependencies change.
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -82,7 +90,7 @@ lock: setup
 
 model: setup
 	@if [ -f $(MODEL)/model.bin ]; then echo "model present: $(MODEL)"; \
-	else $(TOOLKIT) model fetch -o $(MODEL); fi
+	else $(TOOLKIT) model fetch --repo $(MODEL_REPO) -o $(MODEL); fi
 
 demo-model: setup
 	@if [ -f $(DEMO_MODEL)/model.bin ]; then echo "model present: $(DEMO_MODEL)"; \
@@ -108,6 +116,14 @@ send: setup
 archive: setup
 	$(TOOLKIT) archive $(OUTPUTS)
 
+# The archive database in Datasette (full-text search, facets by outlet, entity and day),
+# brought up to date with the day folders first; local only (127.0.0.1).
+PORT ?= 8001
+browse: setup
+	$(TOOLKIT) archive $(OUTPUTS)
+	$(BIN)/datasette $(OUTPUTS)/archive.sqlite --metadata toolkit/data/datasette.json \
+		--host 127.0.0.1 --port $(PORT)
+
 demo: demo-model
 	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo RECIPIENTS= READERS=
 
@@ -115,13 +131,18 @@ translate: setup
 	@test -n "$(FILE)" || { echo "usage: make translate FILE=path/to/article.txt" >&2; exit 2; }
 	$(TOOLKIT) translate "$(FILE)" --model $(MODEL)
 
-# CTranslate2 int8/fp32 vs transformers fp32 (builds models/bench-opus-mt-ar-en if missing).
+# CTranslate2 int8/fp32 vs transformers fp32 (builds models/bench-<shape> if missing).
+SHAPE ?=
 bench: setup
-	$(TOOLKIT) bench
+	$(TOOLKIT) bench $(if $(SHAPE),--shape $(SHAPE))
 
-# Quality on our own development set (meaningful with the real model only).
+# Every installed model side by side on our own development set (meaningful with real
+# models only; the bench's synthetic models/bench-* are left out); EVAL_OPTS=--compare-strategies
+# scores every glossary strategy too.
+EVAL_OPTS ?=
+EVAL_MODELS = $(filter-out models/bench-%,$(patsubst %/model.bin,%,$(sort $(wildcard models/*/model.bin $(MODEL)/model.bin))))
 eval: model
-	$(TOOLKIT) eval toolkit/data/ar-en-sample.tsv --model $(MODEL) --compare-strategies
+	$(TOOLKIT) eval toolkit/data/ar-en-sample.tsv $(EVAL_OPTS) $(foreach m,$(EVAL_MODELS),--model $(m))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -285,7 +285,7 @@ def test_a_bad_story_id_is_named_and_the_rest_listed(tmp_path):
     bad.write_text(bad.read_text("utf-8").replace('"id": "story-2"', '"id": "story-2", "story": 7'))
     result = invoke("stories", tmp_path, "--json")
     assert result.exit_code == 1
-    assert "story-2.json: not an article record (story is 7" in result.stderr
+    assert "story-2.json: not an article record (story must be a string)" in result.stderr
     assert [s["id"] for s in json.loads(result.stdout)] == ["story-1"]
     assert invoke("stories", tmp_path / "nope").exit_code == 2
 

@@ -6,6 +6,7 @@ collect    collect
 publish    brief, archive, send
 stories    stories
 alerts     alerts
+search     search (the archive database)
 measure    eval, bench
 glossary   glossary lint|match
 model      model fetch|convert|synth|info
@@ -14,7 +15,7 @@ docs       not a command: `python -m toolkit.cli.docs` writes docs/cli.md from e
 
 # The import order is the order of `toolkit --help`.
 # isort: off
-from toolkit.cli import translate, collect, publish, stories, alerts, measure  # noqa: F401
+from toolkit.cli import translate, collect, publish, stories, search, alerts, measure  # noqa: F401
 
 # isort: on
 from toolkit.cli.base import app

@@ -10,6 +10,7 @@ from typer.core import TyperArgument, TyperCommand
 
 from toolkit import __version__
 from toolkit.errors import ToolkitError
+from toolkit.model.store import DEFAULT_MODEL_DIR
 
 # Plain click help (rich_markup_mode=None): paragraphs are re-filled to the terminal width,
 # `\b` keeps a block as written, and "[default: …]" in help text is shown, not read as markup.
@@ -97,7 +98,7 @@ ModelOption = Annotated[
     Path | None,
     typer.Option(
         "--model",
-        help="CTranslate2 model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+        help=f"CTranslate2 model folder [default: $TOOLKIT_MODEL, else {DEFAULT_MODEL_DIR}].",
         show_default=False,
     ),
 ]

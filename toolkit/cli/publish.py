@@ -39,24 +39,36 @@ def archive_command(
     outputs: Annotated[Path, typer.Argument(help="Root of the dated output folders.")] = Path(
         "outputs"
     ),
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Rebuild archive.sqlite from scratch.")
+    ] = False,
 ) -> None:
-    """(Re)build OUTPUTS/index.html (every day, newest first) and OUTPUTS/feed.xml.
+    """(Re)build OUTPUTS/index.html (every day, newest first), OUTPUTS/feed.xml and
+    OUTPUTS/archive.sqlite.
 
     feed.xml is one Atom feed over the last 30 days, with ids that stay the same across
-    rebuilds: the one URL readers subscribe to. `toolkit nightly` runs this after each run.
+    rebuilds: the one URL readers subscribe to. archive.sqlite (docs/archive.md) is a cache
+    of the day folders: the days that changed are rewritten (--rebuild: all of them), an
+    unusable one is set aside and rebuilt. `toolkit nightly` runs this after each run.
     """
+    from toolkit.archive import update_archive
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive
 
     if not outputs.is_dir():
         raise ConfigError(f"{outputs}: no such folder (the root of the dated output folders)")
     result = publish_archive(outputs)
-    for reason in result.failures.values():
+    database = update_archive(outputs, warn, rebuild=rebuild)
+    failures = result.failures | database.failures
+    for reason in failures.values():
         typer.echo(f"toolkit: error: {reason}", err=True)
     typer.echo(
         f"archive of {result.days} day(s), {result.entries} feed entries: {outputs / 'index.html'}"
     )
-    if result.failures:
+    typer.echo(
+        f"archive.sqlite: {len(database.written)} day(s) written, {len(database.removed)} removed"
+    )
+    if failures:
         raise typer.Exit(1)
 
 

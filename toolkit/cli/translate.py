@@ -240,6 +240,7 @@ def nightly_command(
     (else ./readers.toml) and of ./watchlists.toml ($TOOLKIT_WATCHLISTS) when they exist.
     """
     from toolkit.alerts import watch_setup
+    from toolkit.archive import refresh_archive
     from toolkit.cli.collect import run_collect
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive, publish_digest
@@ -274,6 +275,7 @@ def nightly_command(
         publishing = time.monotonic()
         publish_digest(folder, day)
         publish_archive(outputs)
+        refresh_archive(outputs, warn)
         report.date, report.digest = day, str(folder / "digest.html")
         report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
         report.collect = collected.to_json() if collected else None

@@ -105,3 +105,39 @@ class PrecisionRecall:
     def f1(self) -> float:
         both = self.precision + self.recall
         return 2 * self.precision * self.recall / both if both else 0.0
+
+
+class FlagRate:
+    """Share of sentences (%) the translate stage flagged with any of `flags`.
+
+    The default counts what makes a translation unusable: copy-through (Arabic left in the
+    English), a decoding loop, or a hypothesis cut at the decoding limit."""
+
+    name = "flag_rate"
+    flags: tuple[str, ...] = ("untranslated", "repetition", "truncated")
+
+    def corpus(self, flag_lists: list[list[str]]) -> float:
+        if not flag_lists:
+            return 0.0
+        return round(100 * sum(map(self.raised, flag_lists)) / len(flag_lists), 2)
+
+    def segment(self, flags: list[str]) -> float:
+        return 100.0 if self.raised(flags) else 0.0
+
+    def raised(self, flags: list[str]) -> bool:
+        return any(flag in self.flags for flag in flags)
+
+
+class CopyThrough(FlagRate):
+    name, flags = "copy_through", ("untranslated",)
+
+
+class Repetition(FlagRate):
+    name, flags = "repetition", ("repetition",)
+
+
+class Truncation(FlagRate):
+    name, flags = "truncation", ("truncated",)
+
+
+FLAG_METRICS = (FlagRate, CopyThrough, Repetition, Truncation)

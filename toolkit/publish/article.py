@@ -69,9 +69,14 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
 
     try:
         brief = data.get("brief")
+        source = Source(**data["source"])
+        if not all(value is None or isinstance(value, str) for value in vars(source).values()):
+            raise TypeError("source fields must be strings")
+        if not isinstance(data.get("story", ""), str):
+            raise TypeError("story must be a string")
         article = Article(
             id=data["id"],
-            source=Source(**data["source"]),
+            source=source,
             headline=sentence_from_json(data["headline"], paragraph=-1),
             sentences=[sentence_from_json(s) for s in data["sentences"]],
             brief=Brief(
@@ -84,8 +89,6 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
             else None,
             story=story_of(data),
         )
-        if not isinstance(article.story, str):
-            raise TypeError(f"story is {article.story!r}, not a story id")
         return article, ModelRef(**data["model"])
     except (KeyError, TypeError, AttributeError) as error:
         raise InputError(

@@ -29,11 +29,6 @@ def outlet_name(outlet: str | None, url: str | None, path: str | None) -> str:
     return outlet or host or (path or "").rsplit("/", 1)[-1]
 
 
-def story_of(data: dict) -> str:
-    """The story an article record belongs to; a record without one is a story of its own."""
-    return data.get("story") or data["id"]
-
-
 def read_records(out_dir: Path) -> tuple[Records, dict[str, str]]:
     """The articles of a folder (articles/*.json, in name order) and the unreadable ones."""
     records: Records = []
@@ -48,3 +43,9 @@ def read_records(out_dir: Path) -> tuple[Records, dict[str, str]]:
                 str(error) if isinstance(error, InputError) else f"{path}: {error}"
             )
     return records, failures
+
+
+def story_of(data: dict) -> str:
+    """The story an article JSON belongs to: its "story" key, else a story of its own."""
+    story = data.get("story")
+    return story if isinstance(story, str) and story else str(data["id"])
