@@ -124,7 +124,7 @@ def test_the_nightly_writes_every_article(nights):
             data["headline"]["en"],
         )
         assert outlet == data["source"]["outlet"] and url == data["source"]["url"]
-        assert story == data["id"]  # no story key yet: a story of its own
+        assert story == data["story"]  # the nightly's story id
         sentences = [row for row in rows["sentences"] if row[0] == key]
         assert [s[2] for s in sentences] == [data["headline"]["ar"]] + [
             s["ar"] for s in data["sentences"]
@@ -132,7 +132,7 @@ def test_the_nightly_writes_every_article(nights):
         assert [s[4] for s in sentences] == [data["headline"]["en"]] + [
             s["en"] for s in data["sentences"]
         ]
-    assert {row[0] for row in rows["stories"]} == {data["id"] for data in records.values()}
+    assert {row[0] for row in rows["stories"]} == {data["story"] for data in records.values()}
     assert rows["fts"]  # الشرطة is in two articles
 
 

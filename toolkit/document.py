@@ -92,6 +92,7 @@ class Article:
     sentences: list[Sentence]
     dropped: list[str] = field(default_factory=list)
     brief: Brief | None = None
+    story: str | None = None  # set by the stories stage (toolkit.stories)
 
     @property
     def paragraphs(self) -> list[list[Sentence]]:

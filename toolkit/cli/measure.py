@@ -222,6 +222,21 @@ def bench_command(
         bool,
         typer.Option("--json", help="Machine, settings, engines, sweeps, skipped, ratios."),
     ] = False,
+    stories: Annotated[
+        bool,
+        typer.Option(
+            "--stories",
+            help="Instead: time adding one day of articles to synthetic archives of --sizes "
+            "articles (story clustering); JSON: machine, settings, rows.",
+        ),
+    ] = False,
+    sizes: Annotated[
+        str,
+        typer.Option("--sizes", help="With --stories: archive sizes, comma-separated."),
+    ] = "2000,20000,100000",
+    day_articles: Annotated[
+        int, typer.Option("--day-articles", min=1, help="With --stories: articles a day.")
+    ] = 500,
     search: Annotated[
         bool,
         typer.Option(
@@ -247,6 +262,9 @@ def bench_command(
     three are reported). Each leg runs in its own process: load time, target tokens/s,
     peak RSS, ratios to transformers.
     """
+    if stories:
+        bench_stories(sizes, day_articles, as_json)
+        return
     if search:
         from toolkit.archive.bench import measure_search, search_bench_text
 
@@ -278,6 +296,20 @@ def bench_command(
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:
         typer.echo(bench_text(report, dt.date.today().isoformat()))
+
+
+def bench_stories(sizes: str, day_articles: int, as_json: bool) -> None:
+    from toolkit.bench.stories import run_stories_bench, stories_bench_text
+    from toolkit.errors import ConfigError
+
+    try:
+        chosen = [int(size) for size in sizes.split(",")]
+    except ValueError:
+        raise ConfigError(f"--sizes {sizes!r}: give article counts, e.g. 2000,20000") from None
+    if not chosen or min(chosen) < 1:
+        raise ConfigError(f"--sizes {sizes!r}: give positive article counts")
+    report = run_stories_bench(chosen, day_articles, log=lambda line: typer.echo(line, err=True))
+    typer.echo(json.dumps(report, indent=2) if as_json else stories_bench_text(report))
 
 
 def default_bench_model(shape: str, checkpoint: Path | None) -> tuple[Path, Path]:

@@ -235,8 +235,9 @@ def nightly_command(
     sentences in the translation memory are not decoded again. Safe to kill and rerun; one
     run at a time per OUTPUTS (a second exits 2, or waits with --wait). With --workers or
     --scheduler only decoding runs on a Dask cluster; everything else stays in this process.
-    The digest opens with the alerts of $TOOLKIT_READERS (else ./readers.toml) and of
-    ./watchlists.toml ($TOOLKIT_WATCHLISTS) when they exist.
+    Each article then joins a story of the last 7 days or starts one (its JSON `story`), and
+    the digest is written by story. The digest opens with the alerts of $TOOLKIT_READERS
+    (else ./readers.toml) and of ./watchlists.toml ($TOOLKIT_WATCHLISTS) when they exist.
     """
     from toolkit.alerts import watch_setup
     from toolkit.archive import refresh_archive
@@ -244,6 +245,7 @@ def nightly_command(
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive, publish_digest
     from toolkit.runner import finish, published_before, run_lock
+    from toolkit.stories import assign_day
 
     try:
         day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
@@ -267,6 +269,9 @@ def nightly_command(
             executor=(workers, scheduler),
             published_earlier=published_before(outputs, day, warn),
         )
+        grouping = time.monotonic()
+        assign_day(outputs, day)  # before the digest: it is written by story
+        report.timings["stories_s"] = round(time.monotonic() - grouping, 3)
         publishing = time.monotonic()
         publish_digest(folder, day)
         publish_archive(outputs)

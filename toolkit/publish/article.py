@@ -27,12 +27,17 @@ class ModelRef:
 
 
 def article_link(article: Article) -> str:
-    """The relative link to its full translation. Ids come from file names: every ASCII
-    character a Markdown link or a URL reads (space, parentheses, backslash, %) is
-    percent-encoded; Arabic is left as it is."""
+    """The relative link to its full translation."""
+    return article_path(article.id)
+
+
+def article_path(article_id: str) -> str:
+    """articles/<id>.en.md as a link. Ids come from file names: every ASCII character a
+    Markdown link or a URL reads (space, parentheses, backslash, %) is percent-encoded;
+    Arabic is left as it is."""
     safe = "".join(
         c if (c.isalnum() or c in "._-~") and not c.isspace() else quote(c, safe="")
-        for c in article.id
+        for c in article_id
     )
     return f"articles/{safe}.en.md"
 
@@ -54,11 +59,14 @@ def article_json(article: Article, info: ModelInfo) -> dict:
         "brief": asdict(article.brief) if article.brief else None,
         "glossary": glossary_summary(article),
         "model": model_json(info),
+        **({"story": article.story} if article.story not in (None, article.id) else {}),
     }
 
 
 def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
     """Read back an articles/<id>.json (what `toolkit brief` rebuilds the digest from)."""
+    from toolkit.publish.records import story_of  # records reads through this module
+
     try:
         brief = data.get("brief")
         source = Source(**data["source"])
@@ -79,6 +87,7 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
             )
             if brief
             else None,
+            story=story_of(data),
         )
         return article, ModelRef(**data["model"])
     except (KeyError, TypeError, AttributeError) as error:

@@ -1,7 +1,8 @@
 """Atom feeds (RFC 4287) with ids stable across rebuilds.
 
 The day's feed.xml has one entry per article of the day; the archive's rolling feed.xml at
-the top of the outputs folder has the same entries (same ids) for the last 30 days.
+the top of the outputs folder has one entry per story of the last 30 days, whose id stays
+the same while the story grows.
 """
 
 import uuid
@@ -24,11 +25,17 @@ class FeedEntry:
     day: str  # the day it was published (YYYY-MM-DD)
     href: str
     type: str = "text/markdown"
+    identity: str | None = None  # a story's id in the rolling feed, else the article's
+    lead: str = ""  # before the summary
 
 
 def entry_id(article: Article) -> str:
     """Same article content, same id: the source file's hash and the article's place in it."""
     return uuid.uuid5(ID_NAMESPACE, f"{article.source.sha256}/{article.id}").urn
+
+
+def story_entry_id(story: str) -> str:
+    return uuid.uuid5(ID_NAMESPACE, f"story/{story}").urn
 
 
 def feed_id(name: str) -> str:
@@ -54,13 +61,13 @@ def render_feed(
     for item in entries:
         article = item.article
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _add(entry, "id", entry_id(article))
+        _add(entry, "id", item.identity or entry_id(article))
         _add(entry, "title", article.headline.en or article.headline.ar)
         day = article.source.date if _is_day(article.source.date) else item.day
         _add(entry, "updated", _timestamp(day))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type=item.type, href=item.href)
         _add_origin(entry, article)
-        summary = article.brief.bluf if article.brief else ""
+        summary = item.lead + (article.brief.bluf if article.brief else "")
         if item.model.synthetic:
             summary = f"[SYNTHETIC MODEL: meaningless English] {summary}"
         _add(entry, "summary", summary)
