@@ -3,7 +3,8 @@
 import textwrap
 
 from toolkit.alerts import Alert, DayAlerts, Story
-from toolkit.publish.digest import escape
+from toolkit.publish.article import article_path
+from toolkit.publish.digest import escape, shorten
 
 WIDTH = 76
 
@@ -12,7 +13,7 @@ def _story_link(story: Story, mark_breaking: bool = True) -> str:
     first = story.articles[0]
     more = f" (+{len(story.articles) - 1} more)" if len(story.articles) > 1 else ""
     mark = "**BREAKING** " if story.breaking and mark_breaking else ""
-    return f"{mark}[{escape(story.headline)}](articles/{first.id}.en.md){more}"
+    return f"{mark}[{escape(shorten(story.headline))}]({article_path(first.id)}){more}"
 
 
 def alerts_markdown(
