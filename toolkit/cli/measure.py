@@ -232,7 +232,7 @@ def bench_command(
     ] = False,
     sizes: Annotated[
         str,
-        typer.Option("--sizes", help="With --stories: archive sizes, comma-separated."),
+        typer.Option("--sizes", metavar="N,…", help="With --stories or --search: archive sizes."),
     ] = "2000,20000,100000",
     day_articles: Annotated[
         int, typer.Option("--day-articles", min=1, help="With --stories: articles a day.")
@@ -241,13 +241,10 @@ def bench_command(
         bool,
         typer.Option(
             "--search",
-            help="Instead: `toolkit search` latency over synthetic archives it builds "
-            "(--search-sizes articles each): median and p95 ms.",
+            help="Instead: `toolkit search` latency over synthetic archive databases of "
+            "--sizes articles: median and p95 ms.",
         ),
     ] = False,
-    search_sizes: Annotated[
-        str, typer.Option("--search-sizes", metavar="N,…", help="Archive sizes for --search.")
-    ] = "2000,20000,100000",
 ) -> None:
     """The toolkit's own engine path against raw CTranslate2 and transformers, same work.
 
@@ -263,13 +260,12 @@ def bench_command(
     peak RSS, ratios to transformers.
     """
     if stories:
-        bench_stories(sizes, day_articles, as_json)
+        bench_stories(archive_sizes(sizes), day_articles, as_json)
         return
     if search:
         from toolkit.archive.bench import measure_search, search_bench_text
 
-        sizes = [int(size) for size in search_sizes.split(",")]
-        rows = measure_search(sizes, log=lambda line: typer.echo(line, err=True))
+        rows = measure_search(archive_sizes(sizes), log=lambda line: typer.echo(line, err=True))
         typer.echo(json.dumps(rows, indent=2) if as_json else search_bench_text(rows))
         return
     from toolkit.bench import bench_text, run_bench, select_engines
@@ -298,8 +294,7 @@ def bench_command(
         typer.echo(bench_text(report, dt.date.today().isoformat()))
 
 
-def bench_stories(sizes: str, day_articles: int, as_json: bool) -> None:
-    from toolkit.bench.stories import run_stories_bench, stories_bench_text
+def archive_sizes(sizes: str) -> list[int]:
     from toolkit.errors import ConfigError
 
     try:
@@ -308,7 +303,13 @@ def bench_stories(sizes: str, day_articles: int, as_json: bool) -> None:
         raise ConfigError(f"--sizes {sizes!r}: give article counts, e.g. 2000,20000") from None
     if not chosen or min(chosen) < 1:
         raise ConfigError(f"--sizes {sizes!r}: give positive article counts")
-    report = run_stories_bench(chosen, day_articles, log=lambda line: typer.echo(line, err=True))
+    return chosen
+
+
+def bench_stories(sizes: list[int], day_articles: int, as_json: bool) -> None:
+    from toolkit.bench.stories import run_stories_bench, stories_bench_text
+
+    report = run_stories_bench(sizes, day_articles, log=lambda line: typer.echo(line, err=True))
     typer.echo(json.dumps(report, indent=2) if as_json else stories_bench_text(report))
 
 
