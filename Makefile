@@ -3,37 +3,52 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 TOOLKIT := $(BIN)/toolkit
-MODEL ?= models/opus-mt-ar-en
+# The default model: mirrors DEFAULT_REPO in toolkit/model/store.py (tests/test_model.py checks
+# they agree). MODEL_REPO=Helsinki-NLP/opus-mt-tc-big-ar-en picks another (its folder follows).
+DEFAULT_REPO := Helsinki-NLP/opus-mt-ar-en
+MODEL_REPO ?= $(DEFAULT_REPO)
+MODEL ?= models/$(notdir $(MODEL_REPO))
 DEMO_MODEL ?= models/synthetic-opus-mt-ar-en
 INBOX ?= inbox
 OUTPUTS ?= outputs
 DATE ?= $(shell date +%F)
+# The outlets to collect from before translating; nothing is collected while it is absent
+# (start from sources.example.toml).
+SOURCES ?= sources.toml
 # E-mailing the briefing: RECIPIENTS=file (one address a line); SMTP=host:port (else
 # $TOOLKIT_SMTP, else localhost:25); SEND_OPTS for the rest ("--starttls --user NAME
 # --from ADDR"); the password only ever comes from $TOOLKIT_SMTP_PASSWORD.
+# READERS=readers.toml instead: each reader their own briefing, their alerts first (docs/alerts.md).
 RECIPIENTS ?=
+READERS ?=
 SMTP ?=
 SEND_OPTS ?=
-SEND = $(TOOLKIT) send $(OUTPUTS)/$(DATE) --to "$(RECIPIENTS)" $(if $(SMTP),--smtp "$(SMTP)") $(SEND_OPTS)
+SEND = $(TOOLKIT) send $(OUTPUTS)/$(DATE) $(if $(READERS),--readers "$(READERS)",--to "$(RECIPIENTS)") $(if $(SMTP),--smtp "$(SMTP)") $(SEND_OPTS)
 # Scale out: WORKERS=N local Dask worker processes, or SCHEDULER=tcp://host:8786 (an existing cluster)
 WORKERS ?=
 SCHEDULER ?=
 SCALE := $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup browser test lint model demo-model nightly demo translate send archive bench eval lock clean
+.PHONY: help setup browser test lint docs model demo-model nightly demo translate send archive browse bench eval lock clean
 
 help:
-	@echo "make nightly           translate inbox/ into outputs/<date>/ (fetches the model if missing);"
-	@echo "                       RECIPIENTS=file: e-mail the briefing too;"
+	@echo "make nightly           collect (if sources.toml), translate inbox/ into outputs/<date>/;"
+	@echo "                       RECIPIENTS=file: e-mail the briefing too; READERS=readers.toml: each"
+	@echo "                       reader their own briefing, their alerts first;"
 	@echo "                       WORKERS=N: N local Dask worker processes; SCHEDULER=ADDR: a Dask cluster"
 	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port]  e-mail outputs/<date>/ (once per recipient)"
 	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
+	@echo "make docs              regenerate docs/cli.md from every command's --help"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
-	@echo "make model             download + convert Helsinki-NLP/opus-mt-ar-en (needs the hub)"
-	@echo "make bench             CTranslate2 int8/fp32 vs transformers on an opus-mt-ar-en-shaped model"
-	@echo "make eval              BLEU, chrF and term accuracy on the development set"
+	@echo "make model             download + convert $(MODEL_REPO) into $(MODEL) (needs the hub);"
+	@echo "                       MODEL_REPO=Helsinki-NLP/opus-mt-tc-big-ar-en: the bigger, better one"
+	@echo "make bench [SHAPE=s]   CTranslate2 int8/fp32 vs transformers on a synthetic model of that"
+	@echo "                       shape (opus-mt-ar-en, the default, or opus-mt-tc-big-ar-en)"
+	@echo "make eval              every model under models/ side by side on the development set:"
+	@echo "                       BLEU, chrF, term accuracy, flag rate, tokens/s, peak RSS"
+	@echo "make browse            the archive (outputs/archive.sqlite) in Datasette on 127.0.0.1:PORT (8001)"
 
 # Re-run only when the pinned dependencies change.
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -62,6 +77,10 @@ browser:
 test: lint browser
 	$(BIN)/python -m pytest
 
+# docs/cli.md holds every command's --help; `make test` fails when it is stale.
+docs: setup
+	$(BIN)/python -m toolkit.cli.docs
+
 # Pin every installed package after a change to pyproject.toml.
 lock: setup
 	$(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu$$//' \
@@ -71,46 +90,59 @@ lock: setup
 
 model: setup
 	@if [ -f $(MODEL)/model.bin ]; then echo "model present: $(MODEL)"; \
-	else $(TOOLKIT) model fetch -o $(MODEL); fi
+	else $(TOOLKIT) model fetch --repo $(MODEL_REPO) -o $(MODEL); fi
 
 demo-model: setup
 	@if [ -f $(DEMO_MODEL)/model.bin ]; then echo "model present: $(DEMO_MODEL)"; \
 	else $(TOOLKIT) model synth --shape opus-mt-ar-en -o $(DEMO_MODEL); fi
 
-# The main job (cron): what is new in inbox/ → outputs/<date>/ with digest, feed, manifest,
+# The main job (cron): collect from $(SOURCES) when it exists, then what is new in inbox/ → outputs/<date>/ with digest, feed, manifest,
 # then outputs/index.html and the rolling outputs/feed.xml; e-mailed when RECIPIENTS is set
 # (also after a run where some inputs failed: the digest holds the rest). The exit code is
 # the worse of the two.
 nightly: model
-	@rc=0; $(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) \
-		--model $(MODEL) $(SCALE) || rc=$$?; \
-	if [ -z "$(RECIPIENTS)" ]; then echo "RECIPIENTS not set: the briefing is not e-mailed"; \
+	@rc=0; $(if $(READERS),TOOLKIT_READERS="$(READERS)") $(TOOLKIT) nightly --inbox $(INBOX) --outputs $(OUTPUTS) --date $(DATE) \
+		--model $(MODEL) $(SCALE) $(if $(wildcard $(SOURCES)),--sources $(SOURCES)) || rc=$$?; \
+	if [ -z "$(RECIPIENTS)$(READERS)" ]; then echo "RECIPIENTS or READERS not set: the briefing is not e-mailed"; \
 	elif [ $$rc -le 1 ]; then $(SEND) || { s=$$?; [ $$s -gt $$rc ] && rc=$$s; }; \
 	fi; exit $$rc
 
 # E-mail one day's briefing; a recipient already sent to is skipped (SEND_OPTS=--resend).
 send: setup
-	@test -n "$(RECIPIENTS)" || { echo "usage: make send DATE=YYYY-MM-DD RECIPIENTS=file [SMTP=host:port]" >&2; exit 2; }
+	@test -n "$(RECIPIENTS)$(READERS)" || { echo "usage: make send DATE=YYYY-MM-DD RECIPIENTS=file|READERS=readers.toml [SMTP=host:port]" >&2; exit 2; }
 	$(SEND)
 
 # Rebuild outputs/index.html and the rolling outputs/feed.xml (nightly does it after each run).
 archive: setup
 	$(TOOLKIT) archive $(OUTPUTS)
 
+# The archive database in Datasette (full-text search, facets by outlet, entity and day),
+# brought up to date with the day folders first; local only (127.0.0.1).
+PORT ?= 8001
+browse: setup
+	$(TOOLKIT) archive $(OUTPUTS)
+	$(BIN)/datasette $(OUTPUTS)/archive.sqlite --metadata toolkit/data/datasette.json \
+		--host 127.0.0.1 --port $(PORT)
+
 demo: demo-model
-	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo RECIPIENTS=
+	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo RECIPIENTS= READERS=
 
 translate: setup
 	@test -n "$(FILE)" || { echo "usage: make translate FILE=path/to/article.txt" >&2; exit 2; }
 	$(TOOLKIT) translate "$(FILE)" --model $(MODEL)
 
-# CTranslate2 int8/fp32 vs transformers fp32 (builds models/bench-opus-mt-ar-en if missing).
+# CTranslate2 int8/fp32 vs transformers fp32 (builds models/bench-<shape> if missing).
+SHAPE ?=
 bench: setup
-	$(TOOLKIT) bench
+	$(TOOLKIT) bench $(if $(SHAPE),--shape $(SHAPE))
 
-# Quality on our own development set (meaningful with the real model only).
+# Every installed model side by side on our own development set (meaningful with real
+# models only; the bench's synthetic models/bench-* are left out); EVAL_OPTS=--compare-strategies
+# scores every glossary strategy too.
+EVAL_OPTS ?=
+EVAL_MODELS = $(filter-out models/bench-%,$(patsubst %/model.bin,%,$(sort $(wildcard models/*/model.bin $(MODEL)/model.bin))))
 eval: model
-	$(TOOLKIT) eval toolkit/data/ar-en-sample.tsv --model $(MODEL) --compare-strategies
+	$(TOOLKIT) eval toolkit/data/ar-en-sample.tsv $(EVAL_OPTS) $(foreach m,$(EVAL_MODELS),--model $(m))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

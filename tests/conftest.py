@@ -1,3 +1,6 @@
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,26 @@ SHARED_ARTICLES = REPO.parent / "shared" / "articles"
 def invoke(*args: str, input: str | None = None, env: dict | None = None):
     """Run the CLI in-process; stdout and stderr are kept apart."""
     return CliRunner().invoke(app, [str(arg) for arg in args], input=input, env=env)
+
+
+def fresh_clone(tmp_path: Path, *make_args: str) -> tuple[Path, list[str]]:
+    """A clone of this checkout and the `make -C clone …` command that reuses this venv
+    (skips when there is none): what a fresh clone's `make` target does, without reinstalling."""
+    venv = Path(os.environ.get("VIRTUAL_ENV") or REPO / ".venv").resolve()
+    if not (venv / "bin" / "toolkit").exists():
+        pytest.skip(f"no project venv at {venv}")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--shared", str(REPO), str(clone)], check=True)
+    make = [
+        shutil.which("make") or "make",
+        "-C",
+        str(clone),
+        "-o",
+        f"{venv}/.installed",  # reuse this venv: never rebuild it from the clone
+        f"VENV={venv}",
+        *make_args,
+    ]
+    return clone, make
 
 
 def markdown_lists(markdown: str) -> list[tuple[str, int]]:

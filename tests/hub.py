@@ -29,21 +29,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 LFS_SUFFIXES = (".bin", ".safetensors", ".h5", ".ot", ".msgpack")
+# The tc-big repos also keep their SentencePiece models and zips in LFS (their .gitattributes)
+TC_BIG_LFS = (*LFS_SUFFIXES, ".spm", ".zip")
 
 
 def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def is_lfs(name: str) -> bool:
-    return name.endswith(LFS_SUFFIXES)
-
-
 class FakeHub:
     def __init__(self) -> None:
         self.repos: dict[
             str, dict
-        ] = {}  # repo → {"branches": {name: sha}, "commits": {sha: files}}
+        ] = {}  # repo → {"branches": {name: sha}, "commits": {sha: files}, "lfs": suffixes}
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request, in order
         self.status: int | None = None
         self.faults: dict[str, str] = {}
@@ -55,12 +53,19 @@ class FakeHub:
         self._thread: threading.Thread | None = None
 
     # -- content ---------------------------------------------------------------------------
-    def add_commit(self, repo: str, files: dict[str, bytes], branch: str | None = "main") -> str:
+    def add_commit(
+        self,
+        repo: str,
+        files: dict[str, bytes],
+        branch: str | None = "main",
+        lfs: tuple[str, ...] = LFS_SUFFIXES,
+    ) -> str:
+        """`lfs`: the name endings the repo stores in Git LFS (served with their sha256)."""
         digest = hashlib.sha1(repo.encode())
         for name in sorted(files):
             digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
         sha = digest.hexdigest()
-        entry = self.repos.setdefault(repo, {"branches": {}, "commits": {}})
+        entry = self.repos.setdefault(repo, {"branches": {}, "commits": {}, "lfs": lfs})
         entry["commits"][sha] = dict(files)
         if branch:
             entry["branches"][branch] = sha
@@ -105,6 +110,9 @@ class FakeHub:
         self.stop()
 
     # -- answers ---------------------------------------------------------------------------
+    def is_lfs(self, repo: str, name: str) -> bool:
+        return name.endswith(self.repos[repo]["lfs"])
+
     def resolve(self, repo: str, revision: str) -> tuple[str | None, dict | None, str | None]:
         """(commit, files, error code) for a repo and a branch name or commit sha."""
         entry = self.repos.get(repo)
@@ -161,11 +169,14 @@ def _handler(hub: FakeHub):
             if code:
                 return self.error(404, code, f"{code} {repo}@{revision}", body)
             if rest and rest[0] == "tree":
-                listing = [self.tree_entry(name, data) for name, data in sorted(files.items())]
+                listing = [
+                    self.tree_entry(name, data, hub.is_lfs(repo, name))
+                    for name, data in sorted(files.items())
+                ]
                 return self.json(listing, body)
             blobs = hub.blobs and query.get("blobs", [""])[0].lower() in ("true", "1")
             siblings = [
-                self.sibling(name, data) if blobs else {"rfilename": name}
+                self.sibling(name, data, hub.is_lfs(repo, name)) if blobs else {"rfilename": name}
                 for name, data in sorted(files.items())
             ]
             info = {
@@ -186,9 +197,9 @@ def _handler(hub: FakeHub):
             self.json(info, body)
 
         @staticmethod
-        def sibling(name: str, data: bytes) -> dict:
+        def sibling(name: str, data: bytes, lfs: bool) -> dict:
             entry = {"rfilename": name, "size": len(data), "blobId": git_blob_id(data)}
-            if is_lfs(name):
+            if lfs:
                 entry["lfs"] = {
                     "sha256": hashlib.sha256(data).hexdigest(),
                     "size": len(data),
@@ -198,9 +209,9 @@ def _handler(hub: FakeHub):
             return entry
 
         @staticmethod
-        def tree_entry(name: str, data: bytes) -> dict:
+        def tree_entry(name: str, data: bytes, lfs: bool) -> dict:
             entry = {"type": "file", "oid": git_blob_id(data), "size": len(data), "path": name}
-            if is_lfs(name):
+            if lfs:
                 sha = hashlib.sha256(data).hexdigest()
                 entry["lfs"] = {"oid": sha, "size": len(data), "pointerSize": 134}
             return entry
@@ -213,7 +224,7 @@ def _handler(hub: FakeHub):
                 return self.error(404, "EntryNotFound", f"{name} not in {repo}", body, sha)
             data = files[name]
             headers = {"X-Repo-Commit": sha, "Accept-Ranges": "bytes"}
-            if is_lfs(name):
+            if hub.is_lfs(repo, name):
                 sha256 = hashlib.sha256(data).hexdigest()
                 headers |= {
                     "ETag": f'"{sha256}"',
@@ -282,3 +293,152 @@ def _handler(hub: FakeHub):
                 self.wfile.write(data)
 
     return Handler
+
+
+# Helsinki-NLP/opus-mt-tc-big-ar-en at main, as the hub lists it (docs/choosing-a-model.md)
+TC_BIG_REPO = "Helsinki-NLP/opus-mt-tc-big-ar-en"
+TC_BIG_FILES = (
+    ".gitattributes",
+    "README.md",
+    "benchmark_results.txt",
+    "benchmark_translations.zip",
+    "config.json",
+    "generation_config.json",
+    "pytorch_model.bin",
+    "source.spm",
+    "special_tokens_map.json",
+    "target.spm",
+    "tf_model.h5",
+    "tokenizer_config.json",
+    "vocab.json",
+)
+# what `model fetch` downloads of them: what the converter reads
+TC_BIG_NEEDED = sorted(
+    set(TC_BIG_FILES)
+    - {".gitattributes", "README.md", "benchmark_results.txt", "benchmark_translations.zip"}
+    - {"tf_model.h5"}
+)
+
+
+def tc_big_test_shape():
+    """tc-big's quirks at test size: relu, 1,024 positions, </s> in the middle of the
+    vocabulary, <pad> last; the dimensions of the tiny shape."""
+    from dataclasses import replace
+
+    from toolkit.model.synth import SHAPES
+
+    tiny = SHAPES["tiny"]
+    return replace(
+        SHAPES["opus-mt-tc-big-ar-en"],
+        layers=tiny.layers,
+        d_model=tiny.d_model,
+        heads=tiny.heads,
+        ffn=tiny.ffn,
+        pieces_per_side=tiny.pieces_per_side,
+        vocab_size=None,
+        eos_id=300,
+    )
+
+
+def tc_big_layout(checkpoint: dict[str, bytes]) -> dict[str, bytes]:
+    """The files of Helsinki-NLP/opus-mt-tc-big-ar-en around a checkpoint from `build_checkpoint`
+    (of reduced dimensions in the tests): config.json with the published keys and ids
+    (Transformers 4.22 wrote the generation settings into it too), fp16 weights in
+    pytorch_model.bin (its tensors are HalfStorage), tokenizer_config.json and
+    special_tokens_map.json as published, and the files a fetch never needs."""
+    import io
+
+    import torch
+    from safetensors.torch import load
+
+    built = json.loads(checkpoint["config.json"])
+    vocab = json.loads(checkpoint["vocab.json"])
+    eos, pad = vocab["</s>"], vocab["<pad>"]
+    config = {
+        "_name_or_path": "/tmp/Helsinki-NLP/opus-mt-tc-big-ar-en",
+        "activation_dropout": 0.0,
+        "activation_function": built["activation_function"],
+        "architectures": ["MarianMTModel"],
+        "attention_dropout": 0.0,
+        "bad_words_ids": [[pad]],
+        "bos_token_id": 0,
+        "classifier_dropout": 0.0,
+        "d_model": built["d_model"],
+        "decoder_attention_heads": built["decoder_attention_heads"],
+        "decoder_ffn_dim": built["decoder_ffn_dim"],
+        "decoder_layerdrop": 0.0,
+        "decoder_layers": built["decoder_layers"],
+        "decoder_start_token_id": pad,
+        "decoder_vocab_size": len(vocab),
+        "dropout": 0.1,
+        "encoder_attention_heads": built["encoder_attention_heads"],
+        "encoder_ffn_dim": built["encoder_ffn_dim"],
+        "encoder_layerdrop": 0.0,
+        "encoder_layers": built["encoder_layers"],
+        "eos_token_id": eos,
+        "forced_eos_token_id": eos,
+        "init_std": 0.02,
+        "is_encoder_decoder": True,
+        "max_length": 512,
+        "max_position_embeddings": built["max_position_embeddings"],
+        "model_type": "marian",
+        "normalize_embedding": False,
+        "num_beams": 4,
+        "num_hidden_layers": built["encoder_layers"],
+        "pad_token_id": pad,
+        "scale_embedding": True,
+        "share_encoder_decoder_embeddings": True,
+        "static_position_embeddings": True,
+        "torch_dtype": "float16",
+        "transformers_version": "4.22.0.dev0",
+        "use_cache": True,
+        "vocab_size": len(vocab),
+    }
+    generation = {
+        "bad_words_ids": [[pad]],
+        "bos_token_id": 0,
+        "decoder_start_token_id": pad,
+        "eos_token_id": eos,
+        "forced_eos_token_id": eos,
+        "max_length": 512,
+        "num_beams": 4,
+        "pad_token_id": pad,
+        "renormalize_logits": True,
+        "transformers_version": "4.34.0.dev0",
+    }
+    tokenizer = {
+        "source_lang": "ar",
+        "target_lang": "en",
+        "unk_token": "<unk>",
+        "eos_token": "</s>",
+        "pad_token": "<pad>",
+        "model_max_length": 512,
+        "sp_model_kwargs": {},
+        "separate_vocabs": False,
+        "special_tokens_map_file": None,
+        "name_or_path": "marian-models/opusTCv20210807+bt_transformer-big_2022-03-09/ar-en",
+        "tokenizer_class": "MarianTokenizer",
+    }
+    weights = io.BytesIO()
+    state = load(checkpoint["model.safetensors"])
+    torch.save({name: tensor.half() for name, tensor in state.items()}, weights)
+    files = {
+        ".gitattributes": b"*.bin filter=lfs diff=lfs merge=lfs -text\n"
+        b"*.spm filter=lfs diff=lfs merge=lfs -text\n",
+        "README.md": b"---\nlanguage: [ar, en]\nlicense: cc-by-4.0\n---\n# opus-mt-tc-big-ar-en\n",
+        "benchmark_results.txt": b"ara-eng\tflores101-devtest\t0.66\t42.6\t1012\t24721\n",
+        "benchmark_translations.zip": b"PK\x05\x06" + bytes(18),
+        "config.json": json.dumps(config, indent=2).encode(),
+        "generation_config.json": json.dumps(generation, indent=2).encode(),
+        "pytorch_model.bin": weights.getvalue(),
+        "source.spm": checkpoint["source.spm"],
+        "special_tokens_map.json": json.dumps(
+            {"eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"}
+        ).encode(),
+        "target.spm": checkpoint["target.spm"],
+        "tf_model.h5": b"\x89HDF\r\n\x1a\n" + bytes(range(256)) * 64,
+        "tokenizer_config.json": json.dumps(tokenizer).encode(),
+        "vocab.json": checkpoint["vocab.json"],
+    }
+    assert tuple(sorted(files)) == TC_BIG_FILES
+    return files

@@ -11,7 +11,7 @@ from test_publish import ATOM, HOSTILE, FakeInfo, make_article, parse_feed, writ
 
 from toolkit.document import Entity
 from toolkit.publish import publish_archive, publish_digest
-from toolkit.publish.feed import entry_id
+from toolkit.publish.feed import entry_id, story_entry_id
 
 
 def hostile_entity(article):
@@ -41,7 +41,8 @@ def make_outputs(root: Path) -> Path:
 
 
 def index_rows(html: str) -> list[str]:
-    return re.findall(r'<td><a href="([^"]+)">', html)
+    """The day rows of the index (the stories table links to a day's sections)."""
+    return re.findall(r'<td><a href="(\d{4}-\d{2}-\d{2}/digest\.html)">', html)
 
 
 def test_index_lists_every_day_newest_first(tmp_path):
@@ -56,7 +57,7 @@ def test_index_lists_every_day_newest_first(tmp_path):
         "2026-10-26/digest.html",
         "2026-10-15/digest.html",
     ]
-    first = html.split("<tr>")[2]  # header row, then the newest day
+    first = html.split("<h2>Days</h2>")[1].split("<tr>")[2]  # header row, then the newest day
     assert "<td>2</td>" in first
     assert "ISIS ×2, Western Union ×2" in first  # top entities, most mentioned first
     assert "glossary 2" in first
@@ -100,13 +101,18 @@ def test_rolling_feed_is_atom_over_30_days_with_stable_ids(tmp_path):
         "2026-10-26/digest.html#article-1",
     ]
     ids = [e.find(f"{ATOM}id").text for e in entries]
-    assert ids[0] == entry_id(make_article(1)) and len(set(ids)) == 4
+    # one entry per story; an article without a story id is a story of its own
+    assert ids[0] == story_entry_id("story-1") and len(set(ids)) == 4
     for entry in entries:
         for name in ("id", "title", "updated", "summary"):
             assert entry.find(f"{ATOM}{name}").text, name
-    # the day feeds carry the same ids for the same articles
+    assert entries[0].find(f"{ATOM}summary").text.startswith("1 report(s): example.org; first")
+    # the day feeds keep one entry per article
     day_feed = parse_feed(outputs / "2026-11-24" / "feed.xml")
-    assert [e.find(f"{ATOM}id").text for e in day_feed.findall(f"{ATOM}entry")] == ids[:2]
+    assert [e.find(f"{ATOM}id").text for e in day_feed.findall(f"{ATOM}entry")] == [
+        entry_id(make_article(1)),
+        entry_id(make_article(2)),
+    ]
 
     feed_id = root.find(f"{ATOM}id").text
     before = (outputs / "feed.xml").read_bytes()
@@ -120,7 +126,31 @@ def test_rolling_feed_is_atom_over_30_days_with_stable_ids(tmp_path):
     assert again.find(f"{ATOM}id").text == feed_id  # one feed, forever
     new_ids = [e.find(f"{ATOM}id").text for e in again.findall(f"{ATOM}entry")]
     # the window moved: 2026-10-26 is now 31 days before the newest
-    assert new_ids[0] == entry_id(make_article(7)) and new_ids[1:] == ids[:3]
+    assert new_ids[0] == story_entry_id("story-7") and new_ids[1:] == ids[:3]
+
+
+def test_a_story_keeps_its_feed_entry_while_it_grows(tmp_path):
+    outputs = make_outputs(tmp_path / "outputs")
+    publish_archive(outputs)
+    first = parse_feed(outputs / "feed.xml").findall(f"{ATOM}entry")
+    follow_up = make_article(8, "Five charged over ISIS funding")
+    follow_up.story = "story-3"  # joins the story of 2026-11-22
+    publish_digest(write_day(outputs / "2026-11-26", [follow_up]))
+    publish_archive(outputs)
+    entries = parse_feed(outputs / "feed.xml").findall(f"{ATOM}entry")
+    ids = [e.find(f"{ATOM}id").text for e in entries]
+    assert story_entry_id("story-3") == first[2].find(f"{ATOM}id").text
+    # the grown story comes first under its old id; 2026-10-26 has left the 30 days
+    assert ids == [story_entry_id(s) for s in ("story-3", "story-1", "story-2")]
+    assert entries[0].find(f"{ATOM}link").get("href") == "2026-11-26/digest.html#article-1"
+    assert entries[0].find(f"{ATOM}summary").text.startswith("2 report(s)")
+    assert entries[0].find(f"{ATOM}updated").text.startswith("2026-11-2")
+    html = (outputs / "index.html").read_text(encoding="utf-8")
+    stories = html.split("<h2>Days</h2>")[0]
+    assert (
+        '<a href="2026-11-26/digest.html#article-1">Five charged over ISIS funding</a>' in stories
+    )
+    assert "<td>2</td>\n<td>example.org</td>\n<td>2026-11-22</td>\n<td>2026-11-26</td>" in stories
 
 
 def test_empty_outputs_give_a_friendly_index_and_an_empty_feed(tmp_path):

@@ -70,7 +70,16 @@ def full_report(tiny_with_checkpoint):
 
 def test_bench_json_has_every_leg_with_what_it_used(full_report):
     report = full_report
-    assert set(report) >= {"machine", "settings", "engines", "skipped", "ratios", "sweeps"}
+    assert set(report) >= {
+        "machine",
+        "settings",
+        "engines",
+        "skipped",
+        "ratios",
+        "sweeps",
+        "goals",
+        "nightly",
+    }
     engines = {e["engine"]: e for e in report["engines"]}
     assert set(engines) == {
         "toolkit-int8",
@@ -164,3 +173,52 @@ def test_engine_selection():
     assert len(select_engines(None)) == 5
     with pytest.raises(ConfigError, match="choose from"):
         select_engines("ct2-int4")
+
+
+def test_a_shape_builds_its_own_bench_model_and_reports_goals_and_the_night(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # models/bench-tiny is built here, not in the checkout
+    result = invoke(
+        "bench",
+        "--shape",
+        "tiny",
+        "--sentences",
+        "3",
+        "--beam",
+        "1",
+        "--engines",
+        "toolkit-int8,ct2-int8,transformers-fp32",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (tmp_path / "models" / "bench-tiny" / "model.bin").is_file()
+    assert report["settings"]["shape"] == "tiny"
+    assert [e["engine"] for e in report["engines"]] == [
+        "toolkit-int8",
+        "ct2-int8",
+        "transformers-fp32",
+    ], report["skipped"]
+    goals = report["goals"]
+    assert set(goals) == {"speedup_vs_transformers", "rss_vs_transformers", "speed_vs_ct2_int8"}
+    assert goals["speedup_vs_transformers"]["goal"] == 5.0
+    for goal in goals.values():
+        assert set(goal) == {"value", "goal", "met"} and isinstance(goal["met"], bool)
+    night = report["nightly"]
+    product = report["engines"][0]
+    per_sentence = report["settings"]["target_tokens"] / report["settings"]["sentences"]
+    expected = 100 * 17 * per_sentence / product["tokens_per_s"]
+    assert night["seconds_per_100_articles"] == pytest.approx(expected, rel=0.01)
+    assert night["night_seconds"] == pytest.approx(2 * expected, rel=0.01)
+    assert night["fits"] == (night["night_seconds"] <= 1800)
+
+    text = invoke(
+        "bench", "--shape", "tiny", "--sentences", "2", "--beam", "1", "--engines", "toolkit-int8"
+    )
+    assert text.exit_code == 0, text.output
+    assert "shape tiny" in text.stdout and "nightly estimate:" in text.stdout
+    assert "s per 100 articles" in text.stdout
+
+
+def test_an_unknown_shape_is_a_usage_error():
+    result = invoke("bench", "--shape", "opus-mt-xx")
+    assert result.exit_code == 2 and "--shape" in result.output

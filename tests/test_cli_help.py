@@ -7,18 +7,11 @@ import typer.main
 from conftest import invoke
 
 from toolkit.cli import app
+from toolkit.cli.docs import command_paths
 
 WIDTH = 80
 SECTIONS = ("Arguments:", "Options:", "Commands:")
 BOX = set("╭╮╰╯│─")  # rich panels
-
-
-def command_paths(group=None, prefix=()) -> list[tuple[str, ...]]:
-    group = group or typer.main.get_command(app)
-    paths = [prefix]
-    for name, command in getattr(group, "commands", {}).items():
-        paths += command_paths(command, (*prefix, name))
-    return paths
 
 
 def description(text: str) -> list[list[str]]:
@@ -39,7 +32,7 @@ def description(text: str) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def helps() -> dict[tuple[str, ...], str]:
     found = {}
-    for path in command_paths():
+    for path in command_paths(typer.main.get_command(app)):
         result = invoke(*path, "--help", env={"COLUMNS": str(WIDTH), "TERM": "dumb"})
         assert result.exit_code == 0, (path, result.output)
         found[path] = result.stdout

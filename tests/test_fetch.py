@@ -1,23 +1,24 @@
 """`toolkit model fetch` (and `make nightly`'s first step) against a real HTTP hub on loopback.
 
 The hub (tests/hub.py) serves a tiny synthetic checkpoint in Helsinki-NLP/opus-mt-ar-en's
-layout; huggingface_hub talks to it through HF_ENDPOINT exactly as it would to the real one.
+layout, and one of reduced dimensions in Helsinki-NLP/opus-mt-tc-big-ar-en's (its file names,
+config keys, special-token ids, fp16 weights; a real-sized one would be ~1 GB);
+huggingface_hub talks to it through HF_ENDPOINT exactly as it would to the real one.
 """
 
 import hashlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, invoke
-from hub import FakeHub
+from conftest import fresh_clone, invoke
+from hub import TC_BIG_LFS, TC_BIG_NEEDED, TC_BIG_REPO, FakeHub, tc_big_layout, tc_big_test_shape
 
-from toolkit.model.store import MANIFEST_NAME
+from toolkit.model.store import DEFAULT_REPO, MANIFEST_NAME, model_folder
 from toolkit.model.synth import SHAPES, build_checkpoint, default_corpus
 
 REPO_ID = "Helsinki-NLP/opus-mt-ar-en"
@@ -63,11 +64,20 @@ def opus_layout(hub_checkpoint) -> dict[str, bytes]:
     return files
 
 
+@pytest.fixture(scope="session")
+def tc_big_files(tmp_path_factory) -> dict[str, bytes]:
+    """Helsinki-NLP/opus-mt-tc-big-ar-en's files around a reduced-dimension checkpoint."""
+    folder = tmp_path_factory.mktemp("tc-big-checkpoint")
+    build_checkpoint(tc_big_test_shape(), default_corpus(), seed=0, directory=folder)
+    return tc_big_layout({p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()})
+
+
 @pytest.fixture
-def hub(opus_layout, monkeypatch, tmp_path):
-    """A hub on 127.0.0.1 (port chosen by the system) holding the repo at one commit on main."""
+def hub(opus_layout, tc_big_files, monkeypatch, tmp_path):
+    """A hub on 127.0.0.1 (port chosen by the system) holding both repos at one commit on main."""
     server = FakeHub()
     server.main = server.add_commit(REPO_ID, opus_layout)
+    server.tc_big = server.add_commit(TC_BIG_REPO, tc_big_files, lfs=TC_BIG_LFS)
     with server:
         monkeypatch.setenv("HF_ENDPOINT", server.url)
         monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
@@ -119,6 +129,34 @@ def test_fetch_downloads_only_what_conversion_needs_and_records_the_commit(hub, 
     article.write_text("عنوان\nقالت الشرطة إن الهجوم وقع صباح اليوم.\n", encoding="utf-8")
     translated = invoke("translate", article, "--model", model)
     assert translated.exit_code == 0, translated.output
+
+
+def test_tc_big_is_fetched_in_its_own_layout_converted_and_translates(hub, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("model", "fetch", "--repo", TC_BIG_REPO)  # no -o: models/<repo name>
+    assert result.exit_code == 0, result.output
+    model = tmp_path / "models" / "opus-mt-tc-big-ar-en"
+    info = manifest(model)
+    assert info["source"] == TC_BIG_REPO and info["revision"] == hub.tc_big
+    assert sorted(hub.downloads()) == TC_BIG_NEEDED
+    asked = " ".join(path for _method, path in hub.requests)
+    for unwanted in ("tf_model.h5", "benchmark_translations.zip", "README.md"):
+        assert unwanted not in asked
+    # </s> is not id 0 in this vocabulary; the converter keeps it by name, drops <pad>
+    published = json.loads(hub.repos[TC_BIG_REPO]["commits"][hub.tc_big]["config.json"])
+    vocabulary = json.loads((model / "shared_vocabulary.json").read_text())
+    assert vocabulary.index("</s>") == published["eos_token_id"] == 300
+    assert "<pad>" not in vocabulary and len(vocabulary) == published["vocab_size"] - 1
+    config = json.loads((model / "config.json").read_text())
+    assert config["eos_token"] == config["decoder_start_token"] == "</s>"
+    article = tmp_path / "a.txt"
+    article.write_text("عنوان\nقالت الشرطة إن الهجوم وقع صباح اليوم.\n", encoding="utf-8")
+    translated = invoke("translate", article, "--model", model, "--to", "json", "--beam", "1")
+    assert translated.exit_code == 0, translated.output
+    document = json.loads(translated.stdout)
+    texts = [s["en"] for a in document["articles"] for s in [a["headline"], *a["sentences"]]]
+    assert texts and all(text.strip() for text in texts)
+    assert "int8_float16" not in translated.stderr  # fp16 weights were converted for the CPU
 
 
 def test_a_download_folder_left_by_a_killed_fetch_is_removed(hub, tmp_path, monkeypatch):
@@ -251,29 +289,23 @@ def test_a_bad_timeout_setting_is_a_configuration_error(hub, tmp_path, monkeypat
 
 
 @pytest.mark.slow
-def test_make_nightly_in_a_fresh_clone_fetches_then_translates(hub, tmp_path):
-    """The main job end to end: clone, `make nightly` (model fetched from the hub), digest."""
-    venv = Path(os.environ.get("VIRTUAL_ENV") or REPO / ".venv").resolve()
-    if not (venv / "bin" / "toolkit").exists():
-        pytest.skip(f"no project venv at {venv}")
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--shared", str(REPO), str(clone)], check=True)
-    make = [
-        shutil.which("make") or "make",
-        "-C",
-        str(clone),
-        "-o",
-        f"{venv}/.installed",  # reuse this venv: never rebuild it from the clone
-        f"VENV={venv}",
-        "DATE=2026-11-23",
-    ]
+@pytest.mark.parametrize(
+    "repo", [DEFAULT_REPO, TC_BIG_REPO if DEFAULT_REPO != TC_BIG_REPO else REPO_ID]
+)
+def test_make_nightly_in_a_fresh_clone_fetches_then_translates(hub, tmp_path, repo):
+    """The main job end to end: clone, `make nightly` (model fetched from the hub), digest;
+    the default model, then the other one a MODEL_REPO setting away."""
+    model_repo = [] if repo == DEFAULT_REPO else [f"MODEL_REPO={repo}"]
+    clone, make = fresh_clone(tmp_path, "DATE=2026-11-23", *model_repo)
     env = {**os.environ, "NO_PROXY": "127.0.0.1"}
     run = subprocess.run([*make, "nightly"], env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
 
-    model = clone / "models" / "opus-mt-ar-en"
-    assert manifest(model)["revision"] == hub.main
-    assert sorted(hub.downloads()) == NEEDED
+    model = clone / model_folder(repo)  # fetched in its own layout into its own folder
+    assert sorted(p.name for p in (clone / "models").iterdir() if p.is_dir()) == [model.name]
+    tc_big = repo == TC_BIG_REPO
+    assert manifest(model)["revision"] == (hub.tc_big if tc_big else hub.main)
+    assert sorted(hub.downloads()) == (TC_BIG_NEEDED if tc_big else NEEDED)
     day = clone / "outputs" / "2026-11-23"
     digest = (day / "digest.md").read_text(encoding="utf-8")
     assert digest.strip() and (day / "digest.html").is_file()

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from conftest import invoke
 
-from toolkit.errors import ConfigError, InputError
+from toolkit.errors import InputError
 from toolkit.ingest import ingest_file
 from toolkit.ingest.decode import decode_bytes
 from toolkit.translate.memory import TranslationMemory
@@ -149,11 +149,14 @@ def test_a_memory_of_another_shape_is_set_aside(tmp_path):
     assert "columns key, english" in TranslationMemory(path).warning
 
 
-def test_a_memory_that_cannot_be_opened_is_a_config_error_and_is_not_moved(tmp_path):
+def test_a_memory_that_cannot_be_opened_is_left_out_with_a_warning_and_not_moved(tmp_path):
     folder = tmp_path / "tm.sqlite"
     folder.mkdir()  # not a damaged file: a wrong path; nothing to set aside
-    with pytest.raises(ConfigError, match="not a usable translation memory"):
-        TranslationMemory(folder)
+    warned = []
+    memory = TranslationMemory(folder, warned.append)
+    assert memory.db is None and "going on without it" in warned[0]
+    memory.put_many("m", [])
+    assert memory.get_many(["x"]) == {}
     assert folder.is_dir() and not list(tmp_path.glob("*.corrupt-*"))
 
 
@@ -201,17 +204,18 @@ def test_bom_files_get_the_same_stray_control_treatment():
 # 4. limits: garbage is skipped and named, not decoded for minutes
 
 
-def test_too_long_counts_tokens_then_segments():
-    from toolkit.limits import MAX_SENTENCE_SEGMENTS, MAX_SENTENCE_TOKENS
-    from toolkit.translate.segment import too_long
+def test_garbage_is_told_from_text_by_its_shape_not_its_length():
+    from toolkit.translate.segment import not_text
 
-    assert not too_long("كلمة " * 10, len, segment_tokens=64)
-    assert too_long("x" * (MAX_SENTENCE_TOKENS + 1), len, segment_tokens=MAX_SENTENCE_TOKENS)
-    # under the token limit, but with no clause to cut at, it falls to pieces
-    words = lambda text: len(text.split())  # noqa: E731
-    many = " ".join(["كلمة"] * (MAX_SENTENCE_SEGMENTS * 8 + 1))
-    assert too_long(many, words, segment_tokens=8)
-    assert not too_long(many, words, segment_tokens=64)
+    assert not_text(blob()) == "40,000 characters without a space"
+    assert not_text("aGVsbG8gd29ybGQgdGhpcyBpcyBiYXNlNjQgZGF0YQ==") == "base64-like"
+    assert not_text("ا " * 100) == "one word repeated"
+    assert not_text("!" * 90) == "one character repeated"
+    # long valid text is text, however long; so is a sentence with one long URL in it
+    assert not_text(" ".join([ARTICLE.splitlines()[1]] * 300)) is None
+    rng = random.Random(2)
+    path = "".join(rng.choice("abcdefghij/-_0123") for _ in range(300))
+    assert not_text(f"وقال إن الرابط هو https://example.org/{path} في البيان.") is None
 
 
 def test_an_article_past_the_size_limit_is_skipped_and_named_the_others_kept(tmp_path):
@@ -227,7 +231,7 @@ def test_an_article_past_the_size_limit_is_skipped_and_named_the_others_kept(tmp
     assert f"limit {MAX_ARTICLE_CHARS:,}" in str(problem)
 
 
-def test_a_40kb_line_is_skipped_as_too_long_and_the_rest_translated(tiny_model, tmp_path):
+def test_a_40kb_line_is_skipped_as_not_text_and_the_rest_translated(tiny_model, tmp_path):
     path = tmp_path / "blob.txt"
     path.write_text(
         f"{HEADLINE}\nوقال المتحدث إن الرمز هو {blob()} في البيان.\nونفى محامو الدفاع التهم.\n",
@@ -237,10 +241,13 @@ def test_a_40kb_line_is_skipped_as_too_long_and_the_rest_translated(tiny_model, 
     assert result.exit_code == 1
     (article,) = json.loads(result.stdout)["articles"]
     skipped, good = article["sentences"]
-    assert skipped["flags"] == ["too-long"] and skipped["en"] == "[skipped: too long]"
+    assert skipped["flags"] == ["not-text"] and skipped["en"] == "[skipped: not text]"
     assert skipped["score"] is None
-    assert good["en"] and "too-long" not in good["flags"]
-    assert f"toolkit: error: {path}: blob-1, sentence 1: skipped: too long (40," in result.stderr
+    assert good["en"] and "not-text" not in good["flags"]
+    assert (
+        f"toolkit: error: {path}: blob-1, sentence 1: skipped: not text (40,000 characters "
+        "without a space;" in result.stderr
+    )
 
 
 # 5. a word or a phrase on demand

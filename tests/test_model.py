@@ -1,13 +1,28 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 
-from conftest import invoke
+import pytest
+from conftest import REPO, invoke
 
 from toolkit.fsutil import sha256_file
-from toolkit.model.store import MANIFEST_NAME, resolve_model_dir
-from toolkit.model.synth import SHAPES, build_checkpoint, default_corpus
+from toolkit.model.store import (
+    DEFAULT_MODEL_DIR,
+    DEFAULT_REPO,
+    MANIFEST_NAME,
+    model_folder,
+    resolve_model_dir,
+)
+from toolkit.model.synth import (
+    SHAPES,
+    build_checkpoint,
+    default_corpus,
+    shared_vocabulary,
+    split_corpus,
+    train_sentencepiece,
+)
 
 
 def test_synth_writes_a_complete_model_marked_synthetic(tiny_model):
@@ -82,7 +97,7 @@ def test_fetch_offline_fails_in_one_line_without_traceback(tmp_path):
 
 def test_model_dir_resolution_order(monkeypatch, tmp_path):
     monkeypatch.delenv("TOOLKIT_MODEL", raising=False)
-    assert str(resolve_model_dir(None)) == "models/opus-mt-ar-en"
+    assert resolve_model_dir(None) == DEFAULT_MODEL_DIR
     monkeypatch.setenv("TOOLKIT_MODEL", str(tmp_path))
     assert resolve_model_dir(None) == tmp_path
     assert resolve_model_dir(tmp_path / "x") == tmp_path / "x"
@@ -117,3 +132,51 @@ def test_corrupt_model_bin_is_a_configuration_error(tiny_model, tmp_path):
     result = invoke("translate", article, "--model", copy)
     assert result.exit_code == 2
     assert "cannot be loaded" in result.stderr and result.stderr.strip().count("\n") <= 1
+
+
+def test_tc_big_shape_has_the_published_dimensions_without_building_it():
+    # Helsinki-NLP/opus-mt-tc-big-ar-en's config.json (docs/choosing-a-model.md)
+    big, small = SHAPES["opus-mt-tc-big-ar-en"], SHAPES["opus-mt-ar-en"]
+    assert (big.layers, big.d_model, big.heads, big.ffn) == (6, 1024, 16, 4096)
+    assert (big.vocab_size, big.eos_id, big.positions, big.activation) == (
+        61109,
+        25894,
+        1024,
+        "relu",
+    )
+    assert (small.vocab_size, small.eos_id, small.positions, small.activation) == (
+        62834,
+        0,
+        512,
+        "swish",
+    )
+    # the leaderboard's parameter counts: 239 M and 76 M
+    assert abs(big.parameters - 239e6) < 0.005 * 239e6
+    assert abs(small.parameters - 76e6) < 0.01 * 76e6
+
+
+def test_the_vocabulary_puts_eos_where_the_shape_says_and_pad_last():
+    arabic, english = split_corpus(default_corpus())
+    models = [train_sentencepiece(arabic, 400), train_sentencepiece(english, 400)]
+    tokens = shared_vocabulary(models, 1500, eos_id=700)
+    assert len(tokens) == len(set(tokens)) == 1500
+    assert tokens[700:702] == ["</s>", "<unk>"] and tokens[-1] == "<pad>"
+    assert shared_vocabulary(models, None)[:2] == ["</s>", "<unk>"]
+
+
+def test_the_makefile_mirrors_the_default_model():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert f"DEFAULT_REPO := {DEFAULT_REPO}\n" in makefile
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("no make")
+    for repo in (DEFAULT_REPO, "Helsinki-NLP/opus-mt-tc-big-ar-en", "Helsinki-NLP/opus-mt-ar-en"):
+        args = [] if repo == DEFAULT_REPO else [f"MODEL_REPO={repo}"]
+        dry = subprocess.run(
+            [make, "-C", str(REPO), "-n", "-o", "setup", "-o", ".venv/.installed", "model", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert f"model fetch --repo {repo} -o {model_folder(repo)}" in dry, dry
+    assert model_folder(DEFAULT_REPO) == DEFAULT_MODEL_DIR

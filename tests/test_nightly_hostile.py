@@ -98,12 +98,12 @@ def test_a_mixed_inbox_publishes_every_good_part_and_names_every_bad_one(
     articles = outputs / DAY / "articles"
     assert len(list(articles.glob("*.json"))) == 3 + 2 + 2 + 3
     blob_article = json.loads((articles / "blob-1.json").read_text(encoding="utf-8"))
-    assert [s["flags"] for s in blob_article["sentences"]][0] == ["too-long"]
+    assert [s["flags"] for s in blob_article["sentences"]][0] == ["not-text"]
     # every bad part is named, on stderr and in the manifest
     named = {
         "feed.jsonl": f"{inbox}/feed.jsonl:2: invalid JSON",
         "list.json": f"{inbox}/list.json: item 2: expected an object",
-        "blob.txt": f"{inbox}/blob.txt: blob-1, sentence 1: skipped: too long",
+        "blob.txt": f"{inbox}/blob.txt: blob-1, sentence 1: skipped: not text",
     }
     for name, problem in named.items():
         (recorded,) = by_name[name]["problems"]

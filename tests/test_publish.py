@@ -2,6 +2,7 @@
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,11 +89,15 @@ def test_article_record_round_trips():
     again, model = article_from_json(
         json.loads(json.dumps(article_json(article, FakeInfo()))), "x.json"
     )
-    assert again == article
+    assert again == replace(article, story=article.id)  # no story yet: a story of its own
     assert model == ModelRef("opus-mt-ar-en", "ab" * 32, "int8", False)
     record = article_json(article, FakeInfo())
     assert record["glossary"] == {"matched": 2, "respected": 1}
     assert set(record) == {"id", "source", "headline", "sentences", "brief", "glossary", "model"}
+    article.story = "s-0123456789"
+    record = article_json(article, FakeInfo())
+    assert record["story"] == "s-0123456789"
+    assert article_from_json(json.loads(json.dumps(record)), "x.json")[0] == article
 
 
 def test_list_items_stay_list_items_in_the_english():
@@ -119,8 +124,11 @@ def test_digest_has_every_part(tmp_path):
     digest = (day / "digest.md").read_text(encoding="utf-8")
     assert digest.startswith("# Arabic press briefing — 2026-11-23")
     assert "SYNTHETIC" not in digest
-    assert digest.count("\n## ") == 2 + 4  # overview, 2 articles, entity index, quality, model
-    row = "| [Police arrest five over ISIS funding](#article-1) | ISIS, Western Union | glossary |"
+    assert digest.count("\n## ") == 2 + 4  # overview, 2 stories, entity index, quality, model
+    row = (
+        "| 1 | [Police arrest five over ISIS funding](#article-1) | 1 | 2026-11-23 "
+        "| ISIS, Western Union | glossary |"
+    )
     assert row in digest
     assert "**Bottom line:** Police arrested five people." in digest
     assert "| 5 | people | خمسة أشخاص |" in digest

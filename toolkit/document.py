@@ -7,13 +7,13 @@ Ingest creates Articles with Arabic sentences; later stages fill in the other fi
 
 from dataclasses import dataclass, field
 
-TOO_LONG = "too-long"  # the flag of a sentence past toolkit.limits: not sent to the model
-SKIPPED_TOO_LONG = "[skipped: too long]"  # its English
+NOT_TEXT = "not-text"  # the flag of garbage (segment.not_text): not sent to the model
+SKIPPED_NOT_TEXT = "[skipped: not text]"  # its English
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A part of an input that was left out (a bad JSONL line, a too-long article)."""
+    """A part of an input that was left out (a bad JSONL line, a too-long article, a blob)."""
 
     where: str  # "feed.jsonl:2", "list.json: item 2", "a.txt: a-1, sentence 3"
     reason: str
@@ -55,10 +55,10 @@ class Sentence:
 
     @property
     def skipped(self) -> bool:
-        return TOO_LONG in self.flags
+        return NOT_TEXT in self.flags
 
-    def skip_too_long(self) -> None:
-        self.en, self.score, self.flags, self.terms = SKIPPED_TOO_LONG, None, [TOO_LONG], []
+    def skip_not_text(self) -> None:
+        self.en, self.score, self.flags, self.terms = SKIPPED_NOT_TEXT, None, [NOT_TEXT], []
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ class Article:
     sentences: list[Sentence]
     dropped: list[str] = field(default_factory=list)
     brief: Brief | None = None
+    story: str | None = None  # set by the stories stage (toolkit.stories)
 
     @property
     def paragraphs(self) -> list[list[Sentence]]:

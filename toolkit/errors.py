@@ -17,3 +17,9 @@ class InputError(ToolkitError):
     """An input file could not be read; other inputs may still succeed: exit 1."""
 
     exit_code = 1
+
+
+class OutputError(ToolkitError):
+    """An output could not be written (a read-only folder, no space left): exit 2."""
+
+    exit_code = 2

@@ -1,23 +1,48 @@
-"""Limits on the work one input may cause. Past them, text is skipped and named, not decoded.
+"""Limits on the work one input may cause. Past them, input is refused or skipped and named.
 
-Garbage must not cost minutes: a 40 KB line without spaces was cut into 79 segments of 256
-tokens, each decoded to the 512-token limit with beam 4 (55 s with the tiny test model).
-Ingest checks the article size (toolkit.ingest); the translate stage checks each sentence with
-the model's own tokenizer (toolkit.translate.segment.too_long) and marks it `too-long`.
+The work is bounded by the size of the input (the file, then each article), and garbage is
+recognised by its shape (toolkit.translate.segment.not_text), never by how long a valid
+sentence is: a run-on paragraph of chained clauses is cut where the language cuts it and
+translated in full. Garbage must not cost minutes: a 40 KB line without spaces was cut into
+79 segments of 256 tokens, each decoded to the 512-token limit with beam 4 (55 s with the
+tiny test model).
 """
+
+import os
+
+from toolkit.errors import ConfigError
+
+# Bytes of one input file, checked from its size before it is read (TOOLKIT_MAX_FILE_MB).
+# 20 MB holds 200 articles at MAX_ARTICLE_CHARS (2 bytes per Arabic letter), or some 2,000
+# typical ones (10 KB): a night of decoding on 2 cores. Past that it is a dump or an attack.
+MAX_FILE_MB_ENV, MAX_FILE_MB = "TOOLKIT_MAX_FILE_MB", 20.0
 
 # Characters of one article after cleaning (headline + body). The longest real article in
 # ../shared/articles has about 5,000; 50,000 (some 8,000 words, 300 sentences, minutes of
 # decoding on 2 cores) is a very long feature. Past that it is a dump, not a news article.
 MAX_ARTICLE_CHARS = 50_000
 
-# SentencePiece tokens of one sentence, `</s>` included: four full segments of 256. The
-# longest real sentence we have (1,030 characters) is 591 tokens with the tiny test model's
-# vocabulary and fewer with opus-mt's; a sentence past this is a blob (base64, a URL list).
-MAX_SENTENCE_TOKENS = 1_024
+# What is not text. A run without whitespace longer than LONG_RUN_CHARS is no word (a URL,
+# base64, a line of letters); a sentence holding more than LONG_RUNS_MAX_CHARS of such runs
+# is a blob (a single long URL in a sentence is still translated).
+LONG_RUN_CHARS = 100
+LONG_RUNS_MAX_CHARS = 1_000
+# base64-like words (letters, digits, + / = only, mixing letters and digits) of at least
+# this length, making up most of a sentence, are an encoded payload
+BASE64_WORD_CHARS = 24
+# one character or one word making up more than this share of a sentence of at least
+# REPEAT_MIN_ITEMS of them: one thing repeated, not language
+REPEAT_SHARE = 0.5
+REPEAT_MIN_ITEMS = 32
 
-# Segments one sentence is cut into (each may decode up to 512 steps × beam). Token packing
-# alone gives at most about 8 under MAX_SENTENCE_TOKENS; a quotation is also cut into its own
-# sentences (toolkit.translate.segment), and a long quoted statement of 10–15 short sentences
-# is news, not garbage. More pieces than this means the text has no structure to cut at.
-MAX_SENTENCE_SEGMENTS = 16
+
+def max_file_bytes() -> int:
+    """TOOLKIT_MAX_FILE_MB (default 20) in bytes."""
+    value = os.environ.get(MAX_FILE_MB_ENV, "").strip()
+    try:
+        megabytes = float(value) if value else MAX_FILE_MB
+    except ValueError:
+        megabytes = 0.0
+    if not megabytes > 0:
+        raise ConfigError(f"{MAX_FILE_MB_ENV}={value!r}: expected a number of megabytes above 0")
+    return int(megabytes * 2**20)

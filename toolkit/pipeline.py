@@ -7,11 +7,9 @@ from pathlib import Path
 
 from toolkit.brief import brief_articles
 from toolkit.document import Article, Problem
-from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
 from toolkit.glossary import Glossary, Matcher, annotate_articles
 from toolkit.glossary.enforce import DEFAULT_STRATEGY, STRATEGIES, Enforcement
-from toolkit.ingest.readers import READERS
 from toolkit.publish.article import article_json, article_markdown
 from toolkit.translate import (
     DecodingOptions,
@@ -21,9 +19,7 @@ from toolkit.translate import (
     translate_groups,
 )
 from toolkit.translate.executor import Executor
-from toolkit.translate.segment import too_long
-
-ARTICLE_SUFFIXES = tuple(READERS)  # every format ingest reads
+from toolkit.translate.segment import not_text
 
 
 @dataclass
@@ -45,14 +41,14 @@ class Pipeline:
         """glossary → translate, in place, every group in one decoding stream; `on_group(i,
         counts)` as soon as group i is translated.
 
-        A sentence past toolkit.limits is marked `too-long` and never reaches the model.
+        A sentence that is not text (segment.not_text) is marked `not-text` and never
+        reaches the model; every other sentence is translated, however long.
         """
-        count = lambda text: len(self.engine.tokenize(text))  # noqa: E731
         for articles in groups:
             for article in articles:
                 for sentence in article.all_sentences():
-                    if too_long(sentence.ar, count, self.options.max_source_tokens):
-                        sentence.skip_too_long()
+                    if not_text(sentence.ar):
+                        sentence.skip_not_text()
         if self.glossary is not None:
             matcher = Matcher(self.glossary)
             for articles in groups:
@@ -86,29 +82,22 @@ class Pipeline:
 
 
 def skipped_sentences(articles: list[Article]) -> list[Problem]:
-    """One problem per sentence the translate stage skipped as too long."""
-    return [
-        Problem(
-            f"{article.source.path}: {article.id}, "
-            + (f"sentence {number}" if number else "headline"),
-            f"skipped: too long ({len(sentence.ar):,} characters)",
+    """One problem per article with sentences the translate stage skipped as not text."""
+    problems = []
+    for article in articles:
+        skipped = [(n, s) for n, s in enumerate(article.all_sentences()) if s.skipped]
+        if not skipped:
+            continue
+        number, sentence = skipped[0]
+        where = f"sentence {number}" if number else "headline"
+        more = f" and {len(skipped) - 1:,} more" if len(skipped) > 1 else ""
+        problems.append(
+            Problem(
+                f"{article.source.path}: {article.id}, {where}{more}",
+                f"skipped: not text ({not_text(sentence.ar)}; {len(sentence.ar):,} characters)",
+            )
         )
-        for article in articles
-        for number, sentence in enumerate(article.all_sentences())
-        if sentence.skipped
-    ]
-
-
-def article_files(directory: Path) -> list[Path]:
-    if not directory.is_dir():
-        raise InputError(f"{directory}: not a folder")
-    return sorted(
-        path
-        for path in directory.rglob("*")
-        if path.is_file()
-        and path.suffix.lower() in ARTICLE_SUFFIXES
-        and not path.name.startswith(".")
-    )
+    return problems
 
 
 def write_article(out_dir: Path, article: Article, info) -> None:

@@ -25,10 +25,11 @@ from pathlib import Path
 
 from toolkit import __version__
 from toolkit.document import Article
-from toolkit.errors import ConfigError, InputError
-from toolkit.fsutil import atomic_write_text
-from toolkit.ingest import ingest_file
-from toolkit.pipeline import Pipeline, article_files, skipped_sentences, write_article
+from toolkit.errors import ConfigError, InputError, OutputError
+from toolkit.fsutil import atomic_write_text, reason, shown
+from toolkit.ingest import ingest_bytes
+from toolkit.ingest.files import folder_files, read_file
+from toolkit.pipeline import Pipeline, skipped_sentences, write_article
 from toolkit.translate import TranslationCounts
 from toolkit.translate.executor import Executor
 from toolkit.translate.plan import Batch, BatchResult
@@ -69,6 +70,7 @@ class RunReport:
     finished: str | None = None
     date: str | None = None
     digest: str | None = None
+    collect: dict | None = None  # nightly --sources: what was collected, per source
 
     def count(self, status: str) -> int:
         return sum(record.status == status for record in self.files)
@@ -195,7 +197,8 @@ def read_manifest(folder: Path, warn: Callable[[str], None] | None = None) -> di
         return data
     except (OSError, ValueError) as error:
         if warn:
-            warn(f"{path}: not a usable run record ({error}); ignored")
+            detail = reason(error) if isinstance(error, OSError) else error
+            warn(f"{path}: not a usable run record ({detail}); ignored")
         return None
 
 
@@ -256,14 +259,20 @@ def run_folder(
     earlier = published_earlier or {}
 
     pending: list[tuple[FileRecord, list[Article]]] = []
-    for path in article_files(input_dir):
-        data = path.read_bytes()
+    for entry in folder_files(input_dir):
+        try:
+            if entry.refused:
+                raise InputError(entry.refused)
+            data = read_file(entry.target or entry.path, entry.name)
+        except InputError as error:  # never read: a link out, a FIFO, unreadable, too big
+            report.files.append(FileRecord(entry.name, "", "failed", reason=str(error)))
+            continue
         sha = hashlib.sha256(data).hexdigest()
-        record = FileRecord(file=str(path), sha256=sha, status="new")
+        record = FileRecord(file=entry.name, sha256=sha, status="new")
         if sha in current:
             kept = current[sha]  # nothing decoded or looked up this run
             record = FileRecord(
-                str(path),
+                entry.name,
                 sha,
                 "unchanged",
                 kept["articles"],
@@ -276,7 +285,7 @@ def run_folder(
             record.status, record.reason = "published-earlier", f"published on {earlier[sha]}"
         else:
             try:
-                ingested = ingest_file(str(path))
+                ingested = ingest_bytes(data, entry.name, str(entry.path))
                 articles = ingested.articles
                 record.articles = [a.id for a in articles]
                 record.problems = [str(problem) for problem in ingested.problems]
@@ -316,8 +325,8 @@ def run_folder(
     counting.run([articles for _, articles in pending], progress, publish)
     report.batches = dict(sorted(per_worker.items()))
     report.timings["translate_s"] = round(time.monotonic() - translate_started, 3)
-    for record in report.files:
-        if record.status in ("failed", "published-earlier"):
+    for record in report.files:  # failures are named once, by the command at the end
+        if record.status == "published-earlier":
             log(f"{record.file}: {record.status}: {record.reason}")
     return report
 
@@ -326,7 +335,10 @@ def finish(report: RunReport, out_dir: Path, started: float) -> None:
     report.finished = now()
     report.timings["total_s"] = round(time.monotonic() - started, 3)
     text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
-    atomic_write_text(out_dir / MANIFEST, text)
+    path = out_dir / MANIFEST
+    if path.is_dir() and not path.is_symlink():  # warned by read_manifest: set it aside
+        path.rename(path.with_name(f"{MANIFEST}.unusable-{time.strftime('%Y%m%dT%H%M%S')}"))
+    atomic_write_text(path, text)
 
 
 def _record_counts(record: FileRecord, counts: TranslationCounts, articles: list[Article]) -> None:
@@ -367,9 +379,13 @@ def published_before(
 @contextmanager
 def run_lock(folder: Path, wait: bool) -> Iterator[None]:
     """One run per output folder; a second one is refused (or waits, with --wait)."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / ".lock"
-    handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+    except OSError as error:
+        what = "not a folder" if folder.exists() and not folder.is_dir() else reason(error)
+        raise OutputError(f"{shown(folder)}: cannot write the outputs here ({what})") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))

@@ -16,8 +16,6 @@ its own process (toolkit.bench.worker; clean peak RSS):
 import json
 import os
 import platform
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +32,7 @@ from toolkit.bench.legs import (
 )
 from toolkit.bench.report import BenchReport, bench_text
 from toolkit.bench.work import FORCED_LENGTH_RULE, BenchWork, bench_sentences, make_work
+from toolkit.bench.worker import run_in_process
 from toolkit.errors import ConfigError
 from toolkit.translate.options import LAYOUT_ENV, Layout, cpu_threads
 
@@ -43,7 +42,7 @@ TRANSFORMERS_BATCH_TOKENS = (512, 1024, 2048)
 
 
 def raw_layout(cores: int, batch_tokens: int) -> Layout:
-    """Raw CTranslate2's best layout, measured for int8 and float32 alike (README "Measuring it"):
+    """Raw CTranslate2's best layout, measured for int8 and float32 alike (docs/measuring.md):
     one single-threaded worker per core, every batch handed over at once."""
     return Layout(cores, 1, batch_tokens)
 
@@ -65,12 +64,7 @@ class LegFailed(Exception):
 def run_leg(spec: LegSpec, scratch: Path) -> LegResult:
     path = scratch / "leg.json"
     path.write_text(spec.to_json(), encoding="utf-8")
-    process = subprocess.run(
-        [sys.executable, "-m", "toolkit.bench.worker", str(path)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
-    )
+    process = run_in_process("toolkit.bench.worker", path)
     if process.returncode != 0:
         raise LegFailed((process.stderr.strip().splitlines() or ["failed"])[-1][:200])
     return LegResult.from_json(json.loads(process.stdout.strip().splitlines()[-1]))
@@ -160,6 +154,7 @@ def run_bench(
     engines: tuple[str, ...] = ENGINES,
     layouts: tuple[Layout, ...] = (),
     repeat: int = 1,
+    shape: str | None = None,
     log: Callable[[str], None] = print,
 ) -> BenchReport:
     from toolkit.model.store import load_model_info
@@ -178,6 +173,7 @@ def run_bench(
         report = bench.report
         report.settings = {
             "model": str(model_dir),
+            "shape": shape or info.shape,
             "synthetic": info.synthetic,
             "quantization": info.quantization,
             "sentences": work.sentences,

@@ -32,16 +32,17 @@ def forced_length(source_tokens: int) -> int:
 
 def bench_sentences(limit: int) -> list[str]:
     from toolkit.evaluate import read_references
-    from toolkit.ingest import ingest_file
+    from toolkit.ingest import ingest_bytes
+    from toolkit.ingest.files import folder_files, read_file
     from toolkit.model.synth import default_corpus
-    from toolkit.pipeline import article_files
 
     sentences: list[str] = []
     for folder in SENTENCE_SOURCES:
         if folder.is_dir():
-            for path in article_files(folder):
+            for entry in folder_files(folder):
                 try:
-                    articles = ingest_file(str(path)).articles
+                    data = read_file(entry.target or entry.path, entry.name)
+                    articles = ingest_bytes(data, entry.name, str(entry.path)).articles
                 except InputError:
                     continue
                 sentences += [s.ar for a in articles for s in a.all_sentences() if s.ar]

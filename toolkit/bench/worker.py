@@ -6,6 +6,8 @@ batch fixes its source tokens and forces its output length (min = max decoding l
 """
 
 import json
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +23,17 @@ from toolkit.bench.legs import (
     LegResult,
     LegSpec,
 )
+
+
+def run_in_process(module: str, spec: Path) -> subprocess.CompletedProcess:
+    """`python -m module SPEC` in a fresh process (its own peak RSS): the bench's legs and
+    eval's models; the result is the last line of its stdout."""
+    return subprocess.run(
+        [sys.executable, "-m", module, str(spec)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
+    )
 
 
 def peak_rss_mb() -> float:

@@ -2,15 +2,20 @@
 
 base       the app, shared options, error handling and set-up helpers
 translate  translate, ingest, batch, nightly
+collect    collect
 publish    brief, archive, send
+stories    stories
+alerts     alerts
+search     search (the archive database)
 measure    eval, bench
 glossary   glossary lint|match
 model      model fetch|convert|synth|info
+docs       not a command: `python -m toolkit.cli.docs` writes docs/cli.md from every --help
 """
 
 # The import order is the order of `toolkit --help`.
 # isort: off
-from toolkit.cli import translate, publish, measure  # noqa: F401  (they register commands)
+from toolkit.cli import translate, collect, publish, stories, search, alerts, measure  # noqa: F401
 
 # isort: on
 from toolkit.cli.base import app

@@ -10,6 +10,7 @@ from typer.core import TyperArgument, TyperCommand
 
 from toolkit import __version__
 from toolkit.errors import ToolkitError
+from toolkit.model.store import DEFAULT_MODEL_DIR
 
 # Plain click help (rich_markup_mode=None): paragraphs are re-filled to the terminal width,
 # `\b` keeps a block as written, and "[default: …]" in help text is shown, not read as markup.
@@ -46,11 +47,21 @@ def command(group: typer.Typer, name: str | None = None):
             except ToolkitError as error:
                 typer.echo(f"toolkit: error: {error}", err=True)
                 raise typer.Exit(error.exit_code) from None
+            except OSError as error:  # a folder or file the job cannot use: one line, exit 2
+                typer.echo(f"toolkit: error: {os_error_line(error)}", err=True)
+                raise typer.Exit(2) from None
 
         group.command(name, cls=HelpCommand)(run)
         return function
 
     return decorate
+
+
+def os_error_line(error: OSError) -> str:
+    from toolkit.fsutil import reason, shown
+
+    names = [shown(name) for name in (error.filename, error.filename2) if name is not None]
+    return ": ".join([*names, reason(error)])
 
 
 def warn(message: str) -> None:
@@ -87,7 +98,7 @@ ModelOption = Annotated[
     Path | None,
     typer.Option(
         "--model",
-        help="CTranslate2 model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+        help=f"CTranslate2 model folder [default: $TOOLKIT_MODEL, else {DEFAULT_MODEL_DIR}].",
         show_default=False,
     ),
 ]
@@ -162,13 +173,11 @@ def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
 
 
 def open_memory(path: Path):
-    """The translation memory; a corrupt one is set aside with a warning (it is a cache)."""
+    """The translation memory; a corrupt one is set aside, an unusable one left out, with a
+    warning (it is a cache)."""
     from toolkit.translate import TranslationMemory
 
-    memory = TranslationMemory(path)
-    if memory.warning:
-        warn(memory.warning)
-    return memory
+    return TranslationMemory(path, warn)
 
 
 def load_engine(model: Path | None):

@@ -37,7 +37,7 @@ def glossary_lint(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Glossary files [default: every glossaries/*.tsv].", show_default=False
+            help="Glossary or topics files [default: every glossaries/*.tsv].", show_default=False
         ),
     ] = None,
 ) -> None:
@@ -46,16 +46,26 @@ def glossary_lint(
     Errors: bad header or column count, empty arabic/english/kind, unknown kind or context,
     Latin letters in arabic, Arabic in english, the same (arabic, context) with different
     English, a variant that is another entry's canonical name. Duplicates are warnings.
+    A topics file (header `topic label patterns exclude note`, glossaries/topics.tsv) is checked
+    as one: known columns, topic names, a label, non-empty patterns, no duplicate topic.
     """
     from toolkit.glossary import default_glossary_files, lint
+    from toolkit.glossary.topics import default_topics_file, is_topics_file, lint_topics
 
-    files = paths or default_glossary_files()
-    entries, problems = lint(files)
+    files = paths or [*default_glossary_files(), *filter(None, [default_topics_file()])]
+    entries, problems = lint(files)  # skips topics files
+    topics = []
+    for topics_file in filter(is_topics_file, files):
+        found, more = lint_topics(topics_file)
+        topics += found
+        problems += more
     for problem in problems:
         typer.echo(str(problem), err=True)
     errors = sum(problem.level == "error" for problem in problems)
     typer.echo(
-        f"{len(files)} file(s), {len(entries)} entries, {errors} error(s), "
+        f"{len(files)} file(s), {len(entries)} entries"
+        + (f", {len(topics)} topics" if topics else "")
+        + f", {errors} error(s), "
         f"{len(problems) - errors} warning(s)"
     )
     if errors:

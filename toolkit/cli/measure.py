@@ -11,12 +11,13 @@ from toolkit.cli.base import (
     BeamOption,
     EnforceOption,
     GlossaryOption,
-    ModelOption,
+    NoGlossaryOption,
     VmapOption,
     app,
     command,
-    make_pipeline,
 )
+from toolkit.cli.model import Shape
+from toolkit.errors import ConfigError
 
 
 @command(app, "eval")
@@ -25,8 +26,18 @@ def eval_command(
         Path,
         typer.Argument(help="TSV with columns id, arabic, english, terms (comma-separated names)."),
     ],
-    model: ModelOption = None,
+    models: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--model",
+            help="CTranslate2 model folder; repeat it to compare models, one row each "
+            "[default: $TOOLKIT_MODEL, else the default model's folder].",
+            show_default=False,
+            metavar="DIR",
+        ),
+    ] = None,
     glossary: GlossaryOption = None,
+    no_glossary: NoGlossaryOption = False,
     enforce: EnforceOption = "combined",
     beam: BeamOption = 4,
     vmap: VmapOption = False,
@@ -35,58 +46,121 @@ def eval_command(
         typer.Option("--compare-strategies", help="Score every --enforce strategy, not just one."),
     ] = False,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Scores and per-segment rows as JSON.")
+        bool, typer.Option("--json", help="The table, every configuration and segment as JSON.")
     ] = False,
 ) -> None:
-    """BLEU and chrF (sacrebleu) and glossary term accuracy against references.
+    """Models side by side against references: one row per --model.
 
-    Every row is translated with the full pipeline, with the glossary (--enforce strategy,
-    or all of them with --compare-strategies) and without it, so the glossary's effect on
-    term accuracy and on fluency shows side by side. With a synthetic model the scores are
-    meaningless and the output says so. The repo ships a 45-row development set of its own:
-    toolkit/data/ar-en-sample.tsv (`make eval`).
+    Columns: BLEU and chrF (sacrebleu), glossary term accuracy, flag rate (sentences flagged
+    untranslated/copy-through, repetition or truncated; each also on its own), target tokens
+    per second and peak RSS. Each model runs in its own process, one after the other. Every
+    row is translated with the full pipeline, with the glossary (--enforce strategy, or all of
+    them with --compare-strategies) and without it, so the glossary's effect on term accuracy
+    and fluency shows too. A synthetic model's scores are meaningless and the output says so.
+    The repo ships a 45-row development set of its own: toolkit/data/ar-en-sample.tsv
+    (`make eval` compares every model under models/ on it).
     """
-    from dataclasses import asdict
-
-    from toolkit.evaluate import evaluate, read_references
+    from toolkit.evaluate import read_references
+    from toolkit.evaluate.compare import EvalSpec, compare_models
     from toolkit.glossary.enforce import STRATEGIES
-    from toolkit.pipeline import Pipeline
+    from toolkit.model import load_model_info, resolve_model_dir
 
     references = read_references(refs)
-    base = make_pipeline(model, beam, glossary, False, enforce, vmap)
-    configs = []
-    if base.glossary is not None:
-        names = [name for name in STRATEGIES if name != "none"] if compare else [enforce]
-        configs = [(f"glossary: {name}", base.glossary, STRATEGIES[name]) for name in names]
-    configs.append(("no glossary", None, STRATEGIES["none"]))
-    results = [
-        evaluate(references, Pipeline(base.engine, base.options, glossary_, strategy), name)
-        for name, glossary_, strategy in configs
+    if enforce not in STRATEGIES:
+        raise ConfigError(f"unknown --enforce {enforce!r}: use one of {', '.join(STRATEGIES)}")
+    folders = [resolve_model_dir(model) for model in models or [None]]
+    for folder in folders:
+        load_model_info(folder)  # a missing model is exit 2 before any work
+    specs = [
+        EvalSpec(
+            str(refs),
+            str(folder),
+            [str(path) for path in glossary] if glossary is not None else None,
+            no_glossary,
+            enforce,
+            beam,
+            vmap,
+            compare,
+        )
+        for folder in folders
     ]
-    synthetic = base.engine.info.synthetic
+    rows = compare_models(specs)
     if as_json:
         document = {
             "refs": str(refs),
             "rows": len(references),
-            "model": {
-                "name": base.engine.info.name,
-                "sha256": base.engine.info.model_sha256,
-                "synthetic": synthetic,
-            },
-            "meaningful": not synthetic,
-            "results": [asdict(result) for result in results],
+            "meaningful": all(row.meaningful for row in rows),
+            "table": [table_row(row) for row in rows],
+            "models": [row.to_json() for row in rows],
         }
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{refs}: {len(references)} rows, model {base.engine.info.name}")
-    typer.echo(f"{'configuration':<24}{'BLEU':>8}{'chrF':>8}{'terms %':>9}")
-    for result in results:
-        scores = result.scores
+    typer.echo(f"{refs}: {len(references)} rows, {len(rows)} model(s), beam {beam}")
+    typer.echo(models_table(rows))
+    if len(rows[0].results) > 1:
+        typer.echo("")
+        typer.echo(configs_table(rows))
+    if not all(row.meaningful for row in rows):
         typer.echo(
-            f"{result.config:<24}{scores['BLEU']:>8.2f}{scores['chrF']:>8.2f}{scores['term_accuracy']:>9.1f}"
+            "(synthetic models are marked *: their scores are meaningless; they only "
+            "show the plumbing)"
         )
-    if synthetic:
-        typer.echo("(synthetic model: these scores are meaningless; they only show the plumbing)")
+
+
+EVAL_COLUMNS = (
+    ("BLEU", "BLEU", "{:.2f}"),
+    ("chrF", "chrF", "{:.2f}"),
+    ("terms %", "term_accuracy", "{:.1f}"),
+    ("flagged %", "flag_rate", "{:.1f}"),
+    ("copy %", "copy_through", "{:.1f}"),
+    ("repeat %", "repetition", "{:.1f}"),
+    ("trunc %", "truncation", "{:.1f}"),
+)
+
+
+def table_row(row) -> dict:
+    """A model's line of the table: its first configuration's scores, speed and memory."""
+    first = row.results[0]
+    return {
+        "model": row.model["path"],
+        "name": Path(row.model["path"]).name,  # the folder: a copied model keeps its manifest
+        "synthetic": row.model["synthetic"],
+        "config": first.config,
+        **{key: first.scores[key] for _label, key, _f in EVAL_COLUMNS},
+        "tokens_per_s": row.tokens_per_s,
+        "peak_rss_mb": row.peak_rss_mb,
+    }
+
+
+def models_table(rows) -> str:
+    header = ["model", "config", *(label for label, _k, _f in EVAL_COLUMNS)]
+    lines = [
+        "| " + " | ".join([*header, "tok/s", "peak RSS MB"]) + " |",
+        "|---|---|" + "---:|" * (len(EVAL_COLUMNS) + 2),
+    ]
+    for row in rows:
+        line = table_row(row)
+        name = line["name"] + (" *" if line["synthetic"] else "")
+        cells = [fmt.format(line[key]) for _label, key, fmt in EVAL_COLUMNS]
+        cells += [f"{line['tokens_per_s']:.0f}", f"{line['peak_rss_mb']:.0f}"]
+        lines.append("| " + " | ".join([name, line["config"], *cells]) + " |")
+    return "\n".join(lines)
+
+
+def configs_table(rows) -> str:
+    lines = [
+        "| model | configuration | BLEU | chrF | terms % | flagged % |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        name = Path(row.model["path"]).name
+        for result in row.results:
+            s = result.scores
+            lines.append(
+                f"| {name} | {result.config} | {s['BLEU']:.2f} | {s['chrF']:.2f} "
+                f"| {s['term_accuracy']:.1f} | {s['flag_rate']:.1f} |"
+            )
+    return "\n".join(lines)
 
 
 @command(app, "bench")
@@ -95,11 +169,20 @@ def bench_command(
         Path | None,
         typer.Option(
             "--model",
-            help="CTranslate2 model [default: a synthetic opus-mt-ar-en-shaped one, "
-            "built if missing in models/bench-opus-mt-ar-en, with its vmap.txt].",
+            help="CTranslate2 model [default: a synthetic one of --shape, built if missing "
+            "in models/bench-<shape>, with its vmap.txt].",
             show_default=False,
         ),
     ] = None,
+    shape: Annotated[
+        Shape,
+        typer.Option(
+            "--shape",
+            help="The synthetic model's shape when no --model is given: opus-mt-ar-en or "
+            "opus-mt-tc-big-ar-en (transformer-big, ~239 M parameters: minutes to build, "
+            "and its transformers leg is slow).",
+        ),
+    ] = Shape.opus_mt_ar_en,
     checkpoint: Annotated[
         Path | None,
         typer.Option(
@@ -139,6 +222,29 @@ def bench_command(
         bool,
         typer.Option("--json", help="Machine, settings, engines, sweeps, skipped, ratios."),
     ] = False,
+    stories: Annotated[
+        bool,
+        typer.Option(
+            "--stories",
+            help="Instead: time adding one day of articles to synthetic archives of --sizes "
+            "articles (story clustering); JSON: machine, settings, rows.",
+        ),
+    ] = False,
+    sizes: Annotated[
+        str,
+        typer.Option("--sizes", metavar="N,…", help="With --stories or --search: archive sizes."),
+    ] = "2000,20000,100000",
+    day_articles: Annotated[
+        int, typer.Option("--day-articles", min=1, help="With --stories: articles a day.")
+    ] = 500,
+    search: Annotated[
+        bool,
+        typer.Option(
+            "--search",
+            help="Instead: `toolkit search` latency over synthetic archive databases of "
+            "--sizes articles: median and p95 ms.",
+        ),
+    ] = False,
 ) -> None:
     """The toolkit's own engine path against raw CTranslate2 and transformers, same work.
 
@@ -153,13 +259,24 @@ def bench_command(
     three are reported). Each leg runs in its own process: load time, target tokens/s,
     peak RSS, ratios to transformers.
     """
+    if stories:
+        bench_stories(archive_sizes(sizes), day_articles, as_json)
+        return
+    if search:
+        from toolkit.archive.bench import measure_search, search_bench_text
+
+        rows = measure_search(archive_sizes(sizes), log=lambda line: typer.echo(line, err=True))
+        typer.echo(json.dumps(rows, indent=2) if as_json else search_bench_text(rows))
+        return
     from toolkit.bench import bench_text, run_bench, select_engines
     from toolkit.translate.options import Layout
 
     chosen = select_engines(engines)
     sweep = tuple(Layout.parse(text) for text in layouts.split(",")) if layouts else ()
+    bench_shape = None
     if model is None:
-        model, checkpoint = default_bench_model(checkpoint)
+        bench_shape = shape.value
+        model, checkpoint = default_bench_model(bench_shape, checkpoint)
     report = run_bench(
         model,
         checkpoint,
@@ -168,6 +285,7 @@ def bench_command(
         engines=chosen,
         layouts=sweep,
         repeat=repeat,
+        shape=bench_shape,
         log=lambda line: typer.echo(line, err=True),
     )
     if as_json:
@@ -176,17 +294,37 @@ def bench_command(
         typer.echo(bench_text(report, dt.date.today().isoformat()))
 
 
-def default_bench_model(checkpoint: Path | None) -> tuple[Path, Path]:
-    """models/bench-opus-mt-ar-en with its checkpoint and vmap.txt, built when missing."""
+def archive_sizes(sizes: str) -> list[int]:
+    from toolkit.errors import ConfigError
+
+    try:
+        chosen = [int(size) for size in sizes.split(",")]
+    except ValueError:
+        raise ConfigError(f"--sizes {sizes!r}: give article counts, e.g. 2000,20000") from None
+    if not chosen or min(chosen) < 1:
+        raise ConfigError(f"--sizes {sizes!r}: give positive article counts")
+    return chosen
+
+
+def bench_stories(sizes: list[int], day_articles: int, as_json: bool) -> None:
+    from toolkit.bench.stories import run_stories_bench, stories_bench_text
+
+    report = run_stories_bench(sizes, day_articles, log=lambda line: typer.echo(line, err=True))
+    typer.echo(json.dumps(report, indent=2) if as_json else stories_bench_text(report))
+
+
+def default_bench_model(shape: str, checkpoint: Path | None) -> tuple[Path, Path]:
+    """models/bench-<shape> with its checkpoint and vmap.txt, built when missing."""
+    from toolkit.model.store import MODELS_DIR
     from toolkit.model.vmap import build_vmap, vmap_path
 
-    model = Path("models/bench-opus-mt-ar-en")
-    checkpoint = checkpoint or Path("models/bench-opus-mt-ar-en-checkpoint")
+    model = MODELS_DIR / f"bench-{shape}"
+    checkpoint = checkpoint or MODELS_DIR / f"bench-{shape}-checkpoint"
     if not (model / "model.bin").is_file() or not (checkpoint / "config.json").is_file():
         from toolkit.model.synth import synthesize
 
-        typer.echo("bench: building the synthetic opus-mt-ar-en-shaped model", err=True)
-        synthesize("opus-mt-ar-en", model, checkpoint=checkpoint)
+        typer.echo(f"bench: building the synthetic {shape}-shaped model", err=True)
+        synthesize(shape, model, checkpoint=checkpoint)
     if not vmap_path(model).is_file():
         build_vmap(model)
     return model, checkpoint

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from toolkit.cli.base import command, warn
+from toolkit.model.store import DEFAULT_MODEL_DIR, DEFAULT_REPO, model_folder
 
 model_app = typer.Typer(help="Get, build and inspect translation models.", no_args_is_help=True)
 
@@ -15,6 +16,7 @@ model_app = typer.Typer(help="Get, build and inspect translation models.", no_ar
 class Shape(StrEnum):
     tiny = "tiny"
     opus_mt_ar_en = "opus-mt-ar-en"
+    opus_mt_tc_big_ar_en = "opus-mt-tc-big-ar-en"
 
 
 class SynthFormat(StrEnum):
@@ -30,7 +32,8 @@ QuantizationOption = Annotated[
 ModelDirArgument = Annotated[
     Path | None,
     typer.Argument(
-        help="Model folder [default: $TOOLKIT_MODEL, else models/opus-mt-ar-en].",
+        help="Model folder [default: $TOOLKIT_MODEL, else the default model's folder "
+        f"{DEFAULT_MODEL_DIR}].",
         show_default=False,
     ),
 ]
@@ -46,10 +49,16 @@ def _report_model(info, directory: Path) -> None:
 def model_fetch(
     repo: Annotated[
         str, typer.Option("--repo", help="Hugging Face hub repository.")
-    ] = "Helsinki-NLP/opus-mt-ar-en",
-    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")] = Path(
-        "models/opus-mt-ar-en"
-    ),
+    ] = DEFAULT_REPO,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Model folder to create [default: models/<repo name>].",
+            show_default=False,
+        ),
+    ] = None,
     revision: Annotated[
         str | None, typer.Option("--revision", help="Branch, tag or commit.")
     ] = None,
@@ -58,6 +67,7 @@ def model_fetch(
     """Download a Marian model from the hub and convert it (the only networked command)."""
     from toolkit.model.fetch import fetch_model
 
+    output = output or model_folder(repo)
     info = fetch_model(repo, output, revision=revision, quantization=quantization)
     _report_model(info, output)
 
@@ -85,7 +95,9 @@ def model_synth(
             "--shape",
             help="tiny: seconds to build, for tests. opus-mt-ar-en: the real model's sizes "
             "(6+6 layers, d_model 512, 8 heads, FFN 2048, 62,834 shared vocabulary), "
-            "for benchmarks.",
+            "for benchmarks. opus-mt-tc-big-ar-en: transformer-big (6+6 layers, d_model "
+            "1024, 16 heads, FFN 4096, 61,109 shared vocabulary, ~239 M parameters; about "
+            "1 GB of RAM and minutes to build).",
         ),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to create.")],

@@ -39,24 +39,36 @@ def archive_command(
     outputs: Annotated[Path, typer.Argument(help="Root of the dated output folders.")] = Path(
         "outputs"
     ),
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Rebuild archive.sqlite from scratch.")
+    ] = False,
 ) -> None:
-    """(Re)build OUTPUTS/index.html (every day, newest first) and OUTPUTS/feed.xml.
+    """(Re)build OUTPUTS/index.html (every day, newest first), OUTPUTS/feed.xml and
+    OUTPUTS/archive.sqlite.
 
     feed.xml is one Atom feed over the last 30 days, with ids that stay the same across
-    rebuilds: the one URL readers subscribe to. `toolkit nightly` runs this after each run.
+    rebuilds: the one URL readers subscribe to. archive.sqlite (docs/archive.md) is a cache
+    of the day folders: the days that changed are rewritten (--rebuild: all of them), an
+    unusable one is set aside and rebuilt. `toolkit nightly` runs this after each run.
     """
+    from toolkit.archive import update_archive
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive
 
     if not outputs.is_dir():
         raise ConfigError(f"{outputs}: no such folder (the root of the dated output folders)")
     result = publish_archive(outputs)
-    for reason in result.failures.values():
+    database = update_archive(outputs, warn, rebuild=rebuild)
+    failures = result.failures | database.failures
+    for reason in failures.values():
         typer.echo(f"toolkit: error: {reason}", err=True)
     typer.echo(
         f"archive of {result.days} day(s), {result.entries} feed entries: {outputs / 'index.html'}"
     )
-    if result.failures:
+    typer.echo(
+        f"archive.sqlite: {len(database.written)} day(s) written, {len(database.removed)} removed"
+    )
+    if failures:
         raise typer.Exit(1)
 
 
@@ -64,13 +76,22 @@ def archive_command(
 def send_command(
     day_dir: Annotated[Path, typer.Argument(help="The day folder (outputs/<date>) to send.")],
     to: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--to",
             help="Recipients file: one address per line (`Name <a@b>` works), # for comments.",
             metavar="RECIPIENTS",
         ),
-    ],
+    ] = None,
+    readers: Annotated[
+        Path | None,
+        typer.Option(
+            "--readers",
+            help="readers.toml instead of --to: each reader gets their own message, their "
+            "alerts first ([ALERT] subject); only_watched readers only what their rules match.",
+            metavar="READERS.toml",
+        ),
+    ] = None,
     smtp: Annotated[
         str,
         typer.Option(
@@ -134,6 +155,7 @@ def send_command(
     reply, and a second send for the day sends nothing (--resend forces it). A recipient the
     server refuses is named and the others are sent (exit 1); an unreachable server is exit 2
     with nothing marked as sent; a temporary 4xx is retried a few times with backoff.
+    With --readers each reader's message opens with their alerts (see docs/alerts.md).
     """
     import os
     import socket
@@ -149,6 +171,8 @@ def send_command(
     )
     from toolkit.errors import ConfigError
 
+    if (to is None) == (readers is None):
+        raise ConfigError("give one of --to RECIPIENTS or --readers READERS.toml")
     if starttls and use_ssl:
         raise ConfigError("--starttls and --ssl exclude each other: choose one")
     if dry_run != (output is not None):
@@ -159,7 +183,7 @@ def send_command(
     if from_address is None:
         raise ConfigError(f"--from {sender!r} is not an e-mail address")
     if dry_run:
-        written = write_eml(day_dir, to, from_address, output)
+        written = write_eml(day_dir, to, from_address, output, readers)
         typer.echo(f"dry run: wrote {len(written)} message(s) to {output}, sent nothing")
         return
     security = Security.starttls if starttls else Security.ssl if use_ssl else Security.none
@@ -173,7 +197,9 @@ def send_command(
         raise ConfigError(f"--cafile {cafile}: no such file")
     settings = SmtpSettings(host, port, security, user, password if user else None, cafile)
     log = None if quiet else (lambda line: typer.echo(f"toolkit: {line}", err=True))
-    report = send_briefing(day_dir, to, from_address, settings, resend=resend, log=log)
+    report = send_briefing(
+        day_dir, to, from_address, settings, resend=resend, log=log, readers=readers
+    )
 
     if report.already:
         typer.echo(f"already sent to {len(report.already)} (see {report.record}); --resend forces")
@@ -184,6 +210,9 @@ def send_command(
             f"toolkit: error: {delivery.recipient}: refused by the server: {delivery.reply}",
             err=True,
         )
+    if report.quiet:
+        names = ", ".join(d.recipient for d in report.quiet)
+        typer.echo(f"not sent to {names}: nothing matched their rules (recorded)")
     if report.unsent:  # the server was lost, or too slow: one reason for all the rest
         first, reason = next(iter(report.unsent.items()))
         typer.echo(

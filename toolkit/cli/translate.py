@@ -95,6 +95,8 @@ def translate_command(
 
     if (file is None) == (text is None):
         raise ConfigError("give one input: FILE, - for stdin, or --text TEXT")
+    if output is not None and output.is_dir():
+        raise ConfigError(f"-o {output}: is a folder; give a file name (e.g. {output}/out.md)")
     fmt = to or _format_from_suffix(output)
     ingested = ingest_plain(text) if text is not None else ingest_file(file, one_line_as_text=True)
     for message in ingested.warnings:
@@ -215,6 +217,15 @@ def nightly_command(
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     wait: WaitOption = False,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="Collect from these outlets into the inbox first (`toolkit collect`; state in "
+            "OUTPUTS/collect.sqlite); the manifest counts each source.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """The main job: what is new in the inbox → OUTPUTS/<date>/ with digest, feed and manifest.
@@ -224,19 +235,30 @@ def nightly_command(
     sentences in the translation memory are not decoded again. Safe to kill and rerun; one
     run at a time per OUTPUTS (a second exits 2, or waits with --wait). With --workers or
     --scheduler only decoding runs on a Dask cluster; everything else stays in this process.
+    Each article then joins a story of the last 7 days or starts one (its JSON `story`), and
+    the digest is written by story. The digest opens with the alerts of $TOOLKIT_READERS
+    (else ./readers.toml) and of ./watchlists.toml ($TOOLKIT_WATCHLISTS) when they exist.
     """
+    from toolkit.alerts import watch_setup
+    from toolkit.archive import refresh_archive
+    from toolkit.cli.collect import run_collect
     from toolkit.errors import ConfigError
     from toolkit.publish import publish_archive, publish_digest
     from toolkit.runner import finish, published_before, run_lock
+    from toolkit.stories import assign_day
 
     try:
         day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
     except ValueError:
         raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from None
+    watch_setup()  # a bad readers.toml or watchlists.toml stops the night before it translates
     started = time.monotonic()
     folder = outputs / day
     with run_lock(outputs, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
+        collected = None
+        if sources is not None:
+            collected = run_collect(sources, inbox, outputs / "collect.sqlite", None, quiet)
         report = translate_folder(
             "nightly",
             pipeline,
@@ -247,13 +269,20 @@ def nightly_command(
             executor=(workers, scheduler),
             published_earlier=published_before(outputs, day, warn),
         )
+        grouping = time.monotonic()
+        assign_day(outputs, day)  # before the digest: it is written by story
+        report.timings["stories_s"] = round(time.monotonic() - grouping, 3)
         publishing = time.monotonic()
         publish_digest(folder, day)
         publish_archive(outputs)
+        refresh_archive(outputs, warn)
         report.date, report.digest = day, str(folder / "digest.html")
         report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
+        report.collect = collected.to_json() if collected else None
         finish(report, folder, started)
-    close_run(report, f"nightly {day}")
+    for line in collected.failures if collected else []:
+        typer.echo(f"toolkit: error: collect: {line}", err=True)
+    close_run(report, f"nightly {day}", failed=bool(collected and collected.failures))
 
 
 def translate_folder(
@@ -272,7 +301,7 @@ def translate_folder(
 
     pipeline.memory = open_memory(tm)
     with decoding_on(pipeline, *executor), progress_bar("translating", quiet) as update:
-        return run_folder(
+        report = run_folder(
             command,
             pipeline,
             inputs,
@@ -282,14 +311,17 @@ def translate_folder(
             warn=warn,
             **options,
         )
+    if pipeline.memory.warning:  # the memory was set aside or left out: the manifest says so
+        report.warnings.append(pipeline.memory.warning)
+    return report
 
 
-def close_run(report, label: str) -> None:
+def close_run(report, label: str, failed: bool = False) -> None:
     for record in report.files:
         for error in [record.reason] if record.status == "failed" else record.problems:
             typer.echo(f"toolkit: error: {error}", err=True)
     typer.echo(f"{label}: {report.summary()}")
-    if report.count("failed") or report.counts["problems"]:
+    if failed or report.count("failed") or report.counts["problems"]:
         raise typer.Exit(1)
 
 

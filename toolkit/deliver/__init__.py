@@ -1,16 +1,31 @@
 """Deliver stage: the day's briefing by e-mail, one message per recipient, sent once.
 
-recipients.py reads the recipients file, message.py builds each multipart message,
-smtp.py speaks to the server (TLS, AUTH, retries), record.py keeps DAY_DIR/sent.json.
+recipients.py reads the recipients file (or readers.toml: toolkit.alerts), message.py builds
+each multipart message (a reader's own: their alerts first), smtp.py speaks to the server
+(TLS, AUTH, retries), record.py keeps DAY_DIR/sent.json.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.deliver.message import Briefing, build_message, eml_name, load_briefing
+from toolkit.deliver.message import (
+    Briefing,
+    build_message,
+    eml_name,
+    load_briefing,
+    reader_briefing,
+)
 from toolkit.deliver.recipients import Recipient, default_sender, parse_address, read_recipients
-from toolkit.deliver.record import RECORD, Delivery, journal, load_record, now, send_lock
+from toolkit.deliver.record import (
+    RECORD,
+    Delivery,
+    journal,
+    load_record,
+    now,
+    save_record,
+    send_lock,
+)
 from toolkit.deliver.smtp import (
     Mailer,
     Refusal,
@@ -36,6 +51,30 @@ __all__ = [
 ]
 
 
+QUIET = "nothing matched the reader's rules today: no e-mail"
+
+
+@dataclass(frozen=True)
+class Letter:
+    recipient: Recipient
+    briefing: Briefing | None  # None: an only_watched reader on a day nothing matched
+
+
+def letters(day_dir: Path, to: Path | None, readers: Path | None) -> tuple[Briefing, list[Letter]]:
+    """The day's briefing, and what each recipient (plain file) or reader (readers.toml) gets."""
+    briefing = load_briefing(day_dir)
+    if readers is None:
+        return briefing, [Letter(r, briefing) for r in read_recipients(to)]
+    from toolkit.alerts import day_alerts, watch_setup
+
+    watch, glossary, topics = watch_setup(readers=readers)
+    day = day_alerts(day_dir, watch, glossary, topics)
+    return briefing, [
+        Letter(r.recipient, reader_briefing(day_dir, day, r, briefing.digest_sha256))
+        for r in watch.readers
+    ]
+
+
 @dataclass
 class SendReport:
     briefing: Briefing
@@ -44,6 +83,7 @@ class SendReport:
     refused: list[Delivery] = field(default_factory=list)
     unsent: dict[str, str] = field(default_factory=dict)  # recipient → why (server lost, late)
     already: list[Delivery] = field(default_factory=list)  # sent before, skipped
+    quiet: list[Delivery] = field(default_factory=list)  # only_watched, nothing matched
     record: Path | None = None
 
     @property
@@ -52,13 +92,17 @@ class SendReport:
         return any(d.digest_sha256 != self.briefing.digest_sha256 for d in self.already)
 
 
-def write_eml(day_dir: Path, recipients_file: Path, sender: Recipient, out_dir: Path) -> list[Path]:
+def write_eml(
+    day_dir: Path, recipients_file: Path | None, sender: Recipient, out_dir: Path, readers=None
+) -> list[Path]:
     """--dry-run: one .eml per recipient (what would be sent), nothing sent or recorded."""
-    briefing = load_briefing(day_dir)
     written = []
-    for recipient in read_recipients(recipients_file):
-        path = Path(out_dir) / eml_name(briefing, recipient)
-        atomic_write_bytes(path, build_message(briefing, sender, recipient).as_bytes())
+    for letter in letters(day_dir, recipients_file, readers)[1]:
+        if letter.briefing is None:
+            continue
+        path = Path(out_dir) / eml_name(letter.briefing, letter.recipient)
+        message = build_message(letter.briefing, sender, letter.recipient)
+        atomic_write_bytes(path, message.as_bytes())
         written.append(path)
     return written
 
@@ -70,28 +114,34 @@ def send_briefing(
     settings: SmtpSettings,
     resend: bool = False,
     log: Callable[[str], None] | None = None,
+    readers: Path | None = None,
 ) -> SendReport:
     """Send the day's briefing to every recipient it was not sent to yet (all with `resend`).
 
+    With `readers` (readers.toml) each reader gets their own message; an only_watched reader
+    nothing matched gets none, and the record says so (once a day per digest).
     Past the send's deadline or a message's time limit (SendLimits, from the environment),
     the rest is left `unsent`: what was sent is recorded, and the next run sends the rest.
     """
     day_dir = Path(day_dir)
     limits = SendLimits.from_env()
-    briefing = load_briefing(day_dir)
-    recipients = read_recipients(recipients_file)
-    report = SendReport(briefing, len(recipients), record=day_dir / RECORD)
+    briefing, mail = letters(day_dir, recipients_file, readers)
+    report = SendReport(briefing, len(mail), record=day_dir / RECORD)
     with send_lock(day_dir):
         record = load_record(day_dir, briefing.date)
         done = {} if resend else record.sent()
-        report.already = [done[r.address.lower()] for r in recipients if r.address.lower() in done]
-        todo = [r for r in recipients if r.address.lower() not in done]
+        addresses = [letter.recipient.address.lower() for letter in mail]
+        report.already = [done[a] for a in addresses if a in done]
+        todo = [letter for letter in mail if letter.recipient.address.lower() not in done]
+        _record_quiet(day_dir, record, [x for x in todo if x.briefing is None], briefing, report)
+        todo = [letter for letter in todo if letter.briefing is not None]
         if not todo:
             return report
         with journal(day_dir, record) as add, Mailer(settings, limits) as mailer:
             # unreachable: ServerError, nothing recorded; too slow: TimedOut at the first send
-            for index, recipient in enumerate(todo):
-                message = build_message(briefing, sender, recipient)
+            for index, letter in enumerate(todo):
+                recipient = letter.recipient
+                message = build_message(letter.briefing, sender, recipient)
                 entry = dict(
                     recipient=recipient.address,
                     message_id=message["Message-ID"],
@@ -105,7 +155,7 @@ def send_briefing(
                     report.refused.append(delivery)
                 except ServerError as error:
                     for rest in todo[index:]:
-                        report.unsent[rest.address] = str(error)
+                        report.unsent[rest.recipient.address] = str(error)
                     break
                 else:
                     delivery = Delivery(
@@ -116,3 +166,28 @@ def send_briefing(
                 if log:
                     log(f"{delivery.status} {recipient.address}: {delivery.reply}")
     return report
+
+
+def _record_quiet(
+    day_dir: Path, record, quiet: list[Letter], briefing: Briefing, report: SendReport
+) -> None:
+    """Record each only_watched reader left without mail, unless this digest's already is."""
+    known = {
+        (d.recipient.lower(), d.digest_sha256) for d in record.deliveries if d.status == "quiet"
+    }
+    for letter in quiet:
+        if (letter.recipient.address.lower(), briefing.digest_sha256) in known:
+            continue
+        delivery = Delivery(
+            recipient=letter.recipient.address,
+            message_id="",
+            time=now(),
+            server="",
+            reply=QUIET,
+            digest_sha256=briefing.digest_sha256,
+            status="quiet",
+        )
+        record.deliveries.append(delivery)
+        report.quiet.append(delivery)
+    if report.quiet:
+        save_record(day_dir, record)

@@ -15,14 +15,18 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.deliver.recipients import Recipient
 from toolkit.errors import ConfigError
 from toolkit.fsutil import sha256_file
 from toolkit.publish import Records, day_of, read_records
 from toolkit.publish.article import SYNTHETIC_NOTICE
-from toolkit.publish.digest import digest_title, entity_counts, flag_counts
+from toolkit.publish.digest import digest_markdown, digest_title, entity_counts, flag_counts
 from toolkit.publish.html import render_html
+
+if TYPE_CHECKING:
+    from toolkit.alerts import DayAlerts, Reader
 
 LIST_NAME = "Arabic press briefing"
 WIDTH = 76
@@ -39,11 +43,22 @@ class Briefing:
     text: str
     html: str
     digest_sha256: str  # of digest.md: tells whether the digest was rebuilt after sending
+    alert: bool = False  # one of the reader's rules fired
+    breaking: bool = False  # it holds a breaking story
 
     @property
     def subject(self) -> str:
         count = f"{self.articles} article" + ("" if self.articles == 1 else "s")
-        return ("[SYNTHETIC] " if self.synthetic else "") + f"{digest_title(self.date)} · {count}"
+        tags = [
+            tag
+            for tag, on in (
+                ("[ALERT]", self.alert),
+                ("[BREAKING]", self.breaking),
+                ("[SYNTHETIC]", self.synthetic),
+            )
+            if on
+        ]
+        return " ".join([*tags, f"{digest_title(self.date)} · {count}"])
 
 
 def load_briefing(day_dir: Path) -> Briefing:
@@ -54,6 +69,8 @@ def load_briefing(day_dir: Path) -> Briefing:
         raise ConfigError(
             f"{day_dir}: no digest.md to send: run `toolkit brief {day_dir}` (or nightly) first"
         )
+    from toolkit.alerts.stories import day_stories
+
     date = day_of(day_dir)
     records, _ = read_records(day_dir)  # a broken record is `toolkit brief`'s to report
     return Briefing(
@@ -63,6 +80,41 @@ def load_briefing(day_dir: Path) -> Briefing:
         text=briefing_text(records, date),
         html=email_html(digest.read_text(encoding="utf-8"), digest_title(date)),
         digest_sha256=sha256_file(digest),
+        breaking=any(story.breaking for story in day_stories(day_dir)),
+    )
+
+
+def reader_briefing(
+    day_dir: Path, day: "DayAlerts", reader: "Reader", digest_sha256: str
+) -> Briefing | None:
+    """A reader's own briefing: their alerts first, then the day (only the stories their rules
+    matched when `only_watched`); None for an only_watched reader on a day nothing matched."""
+    from toolkit.alerts import DayAlerts
+    from toolkit.alerts.render import alerts_markdown, alerts_text
+
+    alerts = day.of(reader)
+    stories = list({a.story.id: a.story for a in alerts}.values())
+    if reader.only_watched and not alerts:
+        return None
+    date = day_of(day_dir)
+    records, _ = read_records(day_dir)
+    if reader.only_watched:
+        wanted = {article.id for story in stories for article in story.articles}
+        records = [(article, model) for article, model in records if article.id in wanted]
+    else:
+        stories = day.stories
+    section = alerts_markdown(
+        DayAlerts(stories, alerts), alerts, len(reader.rules), title="Your alerts"
+    )
+    return Briefing(
+        date=date,
+        articles=len(records),
+        synthetic=any(model.synthetic for _, model in records),
+        text=alerts_text(alerts, len(reader.rules)) + briefing_text(records, date),
+        html=email_html(digest_markdown(records, date, section), digest_title(date)),
+        digest_sha256=digest_sha256,
+        alert=bool(alerts),
+        breaking=any(story.breaking for story in stories),
     )
 
 

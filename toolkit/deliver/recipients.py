@@ -11,7 +11,10 @@ from toolkit.errors import ConfigError
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 ADDRESS = re.compile(rf"{ATOM}(?:\.{ATOM})*@{LABEL}(?:\.{LABEL})*")
-NAMED = re.compile(r"(?P<name>[^<>@,;:\"\\]+?)\s*<(?P<address>[^<>\s]+)>")
+# a display name bare, or quoted when it holds a comma or the like: "Doe, John" <j@x.org>
+NAMED = re.compile(
+    r"(?:\"(?P<quoted>[^\"\\\r\n]*)\"|(?P<name>[^<>@,;:\"\\]+?))\s*<(?P<address>[^<>\s]+)>"
+)
 
 
 @dataclass(frozen=True)
@@ -24,10 +27,12 @@ class Recipient:
 
 
 def parse_address(text: str) -> Recipient | None:
-    """`user@example.org` or `Display Name <user@example.org>`; None when it is neither."""
+    """`user@example.org`, `Display Name <user@example.org>` or `"Name, Other" <user@…>`;
+    None when it is none of them."""
     text = text.strip()
     named = NAMED.fullmatch(text)
-    name, address = (named["name"].strip(), named["address"]) if named else ("", text)
+    name = (named["quoted"] or named["name"] or "").strip() if named else ""
+    address = named["address"] if named else text
     if not ADDRESS.fullmatch(address) or len(address) > 254 or len(address.split("@")[0]) > 64:
         return None
     return Recipient(address, name)

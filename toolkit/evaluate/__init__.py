@@ -10,7 +10,7 @@ from pathlib import Path
 
 from toolkit.document import Article, Sentence, Source
 from toolkit.errors import ConfigError
-from toolkit.evaluate.metrics import METRICS, TermAccuracy
+from toolkit.evaluate.metrics import FLAG_METRICS, METRICS, TermAccuracy
 from toolkit.pipeline import Pipeline
 
 COLUMNS = ("id", "arabic", "english", "terms")
@@ -66,6 +66,7 @@ class Segment:
     reference: str
     scores: dict[str, float]
     terms: dict[str, bool]
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,10 +91,14 @@ def evaluate(references: list[Reference], pipeline: Pipeline, config: str) -> Co
     targets = [r.english for r in references]
     expected = [r.terms for r in references]
     metrics = [metric() for metric in METRICS]
+    flag_metrics = [metric() for metric in FLAG_METRICS]
+    flags = [list(s.flags) for s in sentences]
     result = ConfigResult(
-        config, {m.name: m.corpus(hypotheses, targets, expected) for m in metrics}
+        config,
+        {m.name: m.corpus(hypotheses, targets, expected) for m in metrics}
+        | {m.name: m.corpus(flags) for m in flag_metrics},
     )
-    for reference, hypothesis in zip(references, hypotheses, strict=True):
+    for reference, hypothesis, raised in zip(references, hypotheses, flags, strict=True):
         result.segments.append(
             Segment(
                 id=reference.id,
@@ -104,6 +109,7 @@ def evaluate(references: list[Reference], pipeline: Pipeline, config: str) -> Co
                     for m in metrics
                 },
                 terms={t: TermAccuracy.found(t, hypothesis) for t in reference.terms},
+                flags=raised,
             )
         )
     return result

@@ -1,5 +1,8 @@
 """One small class per metric: corpus score and segment score, sacrebleu's way."""
 
+from collections import Counter
+from dataclasses import dataclass
+
 from toolkit.glossary.enforce import whole_phrase
 
 
@@ -49,3 +52,92 @@ class TermAccuracy:
 
 
 METRICS = (BLEU, ChrF, TermAccuracy)
+
+
+class BCubed:
+    """B-cubed precision, recall and F1 of a clustering against gold labels (Bagga & Baldwin).
+
+    Per item: precision = share of its predicted cluster with its gold label, recall = share of
+    its gold cluster in its predicted cluster; both averaged over items.
+    """
+
+    name = "bcubed"
+
+    def corpus(self, predicted: list[str], gold: list[str]) -> dict[str, float]:
+        if len(predicted) != len(gold):
+            raise ValueError("predicted and gold labels differ in length")
+        if not gold:
+            return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+        pairs = list(zip(predicted, gold, strict=True))
+        both = Counter(pairs)
+        in_predicted = Counter(predicted)
+        in_gold = Counter(gold)
+        precision = sum(both[p, g] / in_predicted[p] for p, g in pairs) / len(pairs)
+        recall = sum(both[p, g] / in_gold[g] for p, g in pairs) / len(pairs)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+@dataclass
+class PrecisionRecall:
+    """Counts of one label over a labelled set: precision, recall and F1 from them."""
+
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    def add(self, gold: bool, predicted: bool) -> None:
+        self.true_positives += gold and predicted
+        self.false_positives += predicted and not gold
+        self.false_negatives += gold and not predicted
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        wanted = self.true_positives + self.false_negatives
+        return self.true_positives / wanted if wanted else 1.0
+
+    @property
+    def f1(self) -> float:
+        both = self.precision + self.recall
+        return 2 * self.precision * self.recall / both if both else 0.0
+
+
+class FlagRate:
+    """Share of sentences (%) the translate stage flagged with any of `flags`.
+
+    The default counts what makes a translation unusable: copy-through (Arabic left in the
+    English), a decoding loop, or a hypothesis cut at the decoding limit."""
+
+    name = "flag_rate"
+    flags: tuple[str, ...] = ("untranslated", "repetition", "truncated")
+
+    def corpus(self, flag_lists: list[list[str]]) -> float:
+        if not flag_lists:
+            return 0.0
+        return round(100 * sum(map(self.raised, flag_lists)) / len(flag_lists), 2)
+
+    def segment(self, flags: list[str]) -> float:
+        return 100.0 if self.raised(flags) else 0.0
+
+    def raised(self, flags: list[str]) -> bool:
+        return any(flag in self.flags for flag in flags)
+
+
+class CopyThrough(FlagRate):
+    name, flags = "copy_through", ("untranslated",)
+
+
+class Repetition(FlagRate):
+    name, flags = "repetition", ("repetition",)
+
+
+class Truncation(FlagRate):
+    name, flags = "truncation", ("truncated",)
+
+
+FLAG_METRICS = (FlagRate, CopyThrough, Repetition, Truncation)

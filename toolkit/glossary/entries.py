@@ -14,6 +14,8 @@ from toolkit.errors import ConfigError
 COLUMNS = ("arabic", "english", "kind", "variants", "context", "note")
 KINDS = ("organization", "platform", "person", "place", "publication", "other")
 CONTEXTS = ("", "quoted", "bare")
+TOPICS_FILE = "topics.tsv"  # glossaries/ also holds the topics (toolkit.glossary.topics)
+TOPICS_HEADER = "topic"  # the first column of a topics file
 LATIN = re.compile(r"[A-Za-z]")
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
@@ -61,33 +63,47 @@ class Glossary:
         return sorted(found, key=len, reverse=True)
 
 
-def read_rows(path: Path) -> tuple[list[Entry], list[Problem]]:
-    entries: list[Entry] = []
-    problems: list[Problem] = []
+def tsv_rows(
+    path: Path, columns: tuple[str, ...], problems: list[Problem], what: str = "glossary"
+) -> list[tuple[str, list[str]]]:
+    """("path:line", stripped cells) of each row of a tab-separated file headed `columns`;
+    an unreadable file, a bad header or a bad column count goes to `problems`."""
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as error:
-        return [], [Problem(f"{path}:0", "error", f"cannot read ({error})")]
+        problems.append(Problem(f"{path}:0", "error", f"cannot read ({error})"))
+        return []
+    rows: list[tuple[str, list[str]]] = []
     header_seen = False
     for number, line in enumerate(lines, 1):
         where = f"{path}:{number}"
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        cells = line.split("\t")
+        cells = [c.strip() for c in line.split("\t")]
         if not header_seen:
             header_seen = True
-            if tuple(c.strip() for c in cells) != COLUMNS:
+            if tuple(cells) != columns:
                 problems.append(
-                    Problem(where, "error", f"header must be: {' '.join(COLUMNS)} (tab-separated)")
+                    Problem(where, "error", f"header must be: {' '.join(columns)} (tab-separated)")
                 )
-                return [], problems
+                return []
             continue
-        if len(cells) != len(COLUMNS):
+        if len(cells) != len(columns):
             problems.append(
-                Problem(where, "error", f"{len(cells)} columns, expected {len(COLUMNS)}")
+                Problem(where, "error", f"{len(cells)} columns, expected {len(columns)}")
             )
             continue
-        arabic, english, kind, variants, context, note = (c.strip() for c in cells)
+        rows.append((where, cells))
+    if not header_seen:
+        problems.append(Problem(f"{path}:1", "error", f"empty {what}: no header line"))
+    return rows
+
+
+def read_rows(path: Path) -> tuple[list[Entry], list[Problem]]:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for where, cells in tsv_rows(path, COLUMNS, problems):
+        arabic, english, kind, variants, context, note = cells
         row_problems = [
             Problem(where, "error", message)
             for message in _row_errors(arabic, english, kind, variants, context)
@@ -105,8 +121,6 @@ def read_rows(path: Path) -> tuple[list[Entry], list[Problem]]:
                     where,
                 )
             )
-    if not header_seen:
-        problems.append(Problem(f"{path}:1", "error", "empty glossary: no header line"))
     return entries, problems
 
 
@@ -122,6 +136,9 @@ def _row_errors(arabic: str, english: str, kind: str, variants: str, context: st
         errors.append(f"unknown context {context!r} (empty, quoted or bare)")
     if LATIN.search(arabic):
         errors.append(f"Latin letters in arabic {arabic!r}")
+    if arabic and sum(c.isalpha() for c in arabic) < 2:
+        # a lone و or ب is a conjunction or a preposition in every sentence, not a name
+        errors.append(f"arabic {arabic!r} has fewer than 2 letters: it would match everywhere")
     if ARABIC.search(english) or ARABIC.search(variants):
         errors.append("Arabic letters in english or variants")
     return errors
@@ -167,10 +184,20 @@ def cross_check(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
+def is_topics_file(path: Path) -> bool:
+    """A topics file, told from a glossary by its header; not a glossary, so lint skips it."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return Path(path).name == TOPICS_FILE
+    header = next((line for line in lines if line.strip() and not line.startswith("#")), "")
+    return header.split("\t", 1)[0].strip() == TOPICS_HEADER
+
+
 def lint(paths: list[Path]) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in paths:
+    for path in [p for p in paths if not is_topics_file(p)]:
         rows, found = read_rows(path)
         entries.extend(rows)
         problems.extend(found)
@@ -190,8 +217,8 @@ def load_glossary(paths: list[Path]) -> Glossary:
 
 
 def default_glossary_files() -> list[Path]:
-    """glossaries/*.tsv of the current folder, else of the toolkit's own checkout."""
+    """glossaries/*.tsv (but topics.tsv) of the current folder, else of the toolkit's checkout."""
     for folder in (Path("glossaries"), Path(__file__).resolve().parents[2] / "glossaries"):
         if folder.is_dir():
-            return sorted(folder.glob("*.tsv"))
+            return sorted(p for p in folder.glob("*.tsv") if p.name != TOPICS_FILE)
     return []

@@ -1,14 +1,18 @@
 """Find glossary terms in Arabic text as it stands, clitics, quotes and spelling variation included.
 
-Words are compared after folding: presentation forms to base letters, diacritics and tatweel
-removed, أ إ آ ٱ → ا, ى → ي, ة → ه. A text word matches a term's first word when it is that
-word behind an allowed proclitic (و ف ب ل ك, ال, لل, وال, بال, وب, ول, وبال …); further words
-must follow separated by whitespace only, and the last word must end where the text word
-ends, so a term is never found inside a longer word. A short stem (≤ 3 letters) takes a
-one-letter proclitic only across an explicit boundary — a tatweel (لـداعش) or a quote
-(لـ«داعش») — because بأمن or وكس are words of their own; the article may be cut off the same
-way (الـ«تايمز» is التايمز). A canonical English name written in Latin letters in the Arabic
-text (مثل Telegram) is its term too. Overlaps go to the longest term.
+Words are compared after folding: presentation forms to base letters, diacritics, tatweel
+and invisible joiners (ZWNJ, ZWJ, word joiner, soft hyphen, bidi marks) removed, أ إ آ ٱ →
+ا, ى ی → ي (Persian yeh), ک → ك (Persian kaf), ة ۀ → ه. A text word matches a term's first
+word when it is that word behind an allowed proclitic (و ف ب ل ك, ال, لل, وال, بال, وب, ول,
+وبال …); further words must follow separated by whitespace only, and the last word must end
+where the text word ends, so a term is never found inside a longer word. A short stem (≤ 3
+letters) takes a one-letter proclitic only across an explicit boundary — a tatweel (لـداعش)
+or a quote (لـ«داعش») — because بأمن or وكس are words of their own; the article may be cut
+off the same way (الـ«تايمز» is التايمز). A canonical English name written in Latin letters
+in the Arabic text (مثل Telegram) is its term too. Overlaps go to the longest term.
+
+A term word ending in `*` is a stem: any text word that starts with it matches (topic
+patterns: اعتقل* finds اعتقلت, واعتقلوا); glossary names are whole words.
 """
 
 import re
@@ -19,10 +23,10 @@ from toolkit.ingest.normalize import fold_presentation_forms
 
 WORD = re.compile(
     r"[\u0621-\u065f\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u0670\u0640"
-    r"\ufb50-\ufdff\ufe70-\ufefcA-Za-z0-9]+"
+    r"\ufb50-\ufdff\ufe70-\ufefcA-Za-z0-9\u00ad\u200c-\u200f\u2060]+"
 )
-MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
-LETTERS = str.maketrans("أإآٱىة", "ااااي" + "ه")
+MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u00ad\u200c-\u200f\u2060]")
+LETTERS = str.maketrans("أإآٱىیکةۀ", "اااايي" + "ك" + "هه")
 OPENING = '«“"({'
 CLOSING = {"«": "»", "“": "”", '"': '"', "(": ")", "{": "}"}
 ARTICLE = "ال"
@@ -44,6 +48,7 @@ ARTICLE_PROCLITICS = (
 )
 LAM_BEFORE_ARTICLE = ("لل", "ولل", "فلل")  # ل + ال… drops the alef: للإنتربول
 SHORT_STEM = 3
+STEM = "*"
 
 
 def fold(text: str) -> str:
@@ -81,6 +86,12 @@ def _decompositions(word: _Word) -> list[tuple[str, str]]:
     return readings
 
 
+def _same(word: str, term_word: str) -> bool:
+    if term_word.endswith(STEM):
+        return word.startswith(term_word[:-1])
+    return word == term_word
+
+
 def _last_word(text: str, words: list[_Word], index: int, term_words: list[str]) -> int | None:
     """Index of the term's last word if its other words follow words[index], whitespace apart."""
     last = index + len(term_words) - 1
@@ -88,28 +99,35 @@ def _last_word(text: str, words: list[_Word], index: int, term_words: list[str])
         return None
     for k in range(1, len(term_words)):
         gap = text[words[index + k - 1].end : words[index + k].start]
-        if words[index + k].folded != term_words[k] or not gap.isspace():
+        if not _same(words[index + k].folded, term_words[k]) or not gap.isspace():
             return None
     return last
 
 
 class Matcher:
-    def __init__(self, glossary: Glossary):
+    def __init__(self, glossary: Glossary, latin: bool = True, short_stem: int = SHORT_STEM):
+        self.short_stem = short_stem  # topics: their stems are chosen not to be clitic + word
         self.terms: dict[str, list[tuple[list[str], Entry]]] = {}
+        self.stems: dict[str, list[tuple[list[str], Entry]]] = {}  # first word ends in *
         # a canonical name already in Latin letters in the Arabic text (مثل Telegram) is
         # unambiguous: quotes or not, it is that entry; one-letter names (X) are too short
         self.latin: dict[str, Entry] = {}
         for entry in glossary.entries:
             words = fold(entry.arabic).split()
-            self.terms.setdefault(words[0], []).append((words, entry))
-            if len(entry.english) > 1:
+            if words[0].endswith(STEM):
+                self.stems.setdefault(words[0][:-1], []).append((words, entry))
+            else:
+                self.terms.setdefault(words[0], []).append((words, entry))
+            if latin and len(entry.english) > 1:
                 self.latin.setdefault(entry.english, replace(entry, context=""))
+        self.stem_lengths = sorted({len(stem) for stem in self.stems})
         names = sorted(map(re.escape, self.latin), key=len, reverse=True)
         self.latin_names = (
             re.compile(rf"(?<![\w-])(?:{'|'.join(names)})(?![\w-])") if names else None
         )
 
-    def find(self, text: str) -> list[TermMatch]:
+    def find(self, text: str, overlapping: bool = False) -> list[TermMatch]:
+        """The terms in `text`, in order; every candidate with `overlapping`, else the longest."""
         words = [
             _Word(m.start(), m.end(), fold(m.group()), "\u0640" in m.group())
             for m in WORD.finditer(text)
@@ -121,6 +139,8 @@ class Matcher:
             for name in self.latin_names.finditer(text):
                 entry = self.latin[name.group()]
                 candidates.append(self._surface(text, name.start(), name.end(), "", entry))
+        if overlapping:
+            return sorted(candidates, key=lambda m: m.start)
         chosen: list[TermMatch] = []
         taken: list[tuple[int, int]] = []
         for match in sorted(candidates, key=lambda m: (-len(fold(m.entry.arabic)), m.start)):
@@ -133,8 +153,8 @@ class Matcher:
         found = []
         first = words[index]
         for clitic, stem in _decompositions(first):
-            for term_words, entry in self.terms.get(stem, ()):
-                if not self._allowed(clitic, stem, term_words[0], first):
+            for term_words, entry in self._starting(stem):
+                if not self._allowed(clitic, stem, term_words[0], first, self.short_stem):
                     continue
                 last = _last_word(text, words, index, term_words)
                 if last is None:
@@ -153,7 +173,7 @@ class Matcher:
             if previous.folded in ARTICLE_PROCLITICS and not first.folded.startswith(ARTICLE):
                 stems.append(ARTICLE + first.folded)
             for stem in stems:
-                for term_words, entry in self.terms.get(stem, ()):
+                for term_words, entry in self._starting(stem):
                     last = _last_word(text, words, index, [first.folded, *term_words[1:]])
                     if last is None:
                         continue
@@ -164,9 +184,16 @@ class Matcher:
                         found.append(match)
         return found
 
+    def _starting(self, word: str) -> list[tuple[list[str], Entry]]:
+        """The terms whose first word is `word`, or a stem of it."""
+        found = list(self.terms.get(word, ()))
+        for length in self.stem_lengths:
+            found += self.stems.get(word[:length], ()) if length <= len(word) else ()
+        return found
+
     @staticmethod
-    def _allowed(clitic: str, stem: str, term_first: str, word: _Word) -> bool:
-        if stem != term_first:
+    def _allowed(clitic: str, stem: str, term_first: str, word: _Word, short_stem: int) -> bool:
+        if not _same(stem, term_first):
             return False
         if not clitic:
             return True
@@ -176,7 +203,7 @@ class Matcher:
             and clitic not in LAM_BEFORE_ARTICLE
         ):
             return False  # no second article: الالإنتربول
-        short = len(stem) <= SHORT_STEM and clitic in PLAIN_PROCLITICS
+        short = len(term_first.rstrip(STEM)) <= short_stem and clitic in PLAIN_PROCLITICS
         return not short or word.tatweel
 
     @staticmethod

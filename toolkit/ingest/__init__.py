@@ -13,13 +13,15 @@ from pathlib import Path
 
 from toolkit.document import Article, Problem, Sentence, Source
 from toolkit.errors import InputError
+from toolkit.fsutil import shown
 from toolkit.ingest.clean import clean_document
 from toolkit.ingest.debris import DebrisRules, default_rules
 from toolkit.ingest.decode import decode_bytes
+from toolkit.ingest.files import read_file, too_big
 from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import READERS, ReadResult, read_txt
 from toolkit.ingest.sentences import bullet_marker, split_sentences, strip_bullet
-from toolkit.limits import MAX_ARTICLE_CHARS
+from toolkit.limits import MAX_ARTICLE_CHARS, max_file_bytes
 
 STDIN = "-"
 
@@ -34,12 +36,14 @@ class IngestResult:
 
 
 def read_input(path: str) -> tuple[bytes, str]:
+    """The bytes of a file named on the command line (links, FIFOs and <(…) allowed), or of
+    stdin, up to TOOLKIT_MAX_FILE_MB; and its printable name."""
     if path == STDIN:
-        return sys.stdin.buffer.read(), "<stdin>"
-    try:
-        return Path(path).read_bytes(), path
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from error
+        data = sys.stdin.buffer.read(max_file_bytes() + 1)
+        if len(data) > max_file_bytes():
+            raise InputError(f"<stdin>: {too_big(len(data), max_file_bytes())}")
+        return data, "<stdin>"
+    return read_file(Path(path), shown(path), regular_only=False), shown(path)
 
 
 def ingest_file(
@@ -48,12 +52,24 @@ def ingest_file(
     """Every article in the file. With one_line_as_text, a plain-text input (stdin, .txt) of
     a single line is a word or phrase to translate, not an article: see ingest_plain."""
     data, name = read_input(path)
+    return ingest_bytes(data, name, path, rules, one_line_as_text=one_line_as_text)
+
+
+def ingest_bytes(
+    data: bytes,
+    name: str,
+    path: str = STDIN,
+    rules: DebrisRules | None = None,
+    *,
+    one_line_as_text: bool = False,
+) -> IngestResult:
+    """ingest_file of bytes already read: `name` in messages, `path` for format and ids."""
     if not data.strip():
         raise InputError(f"{name}: empty file")
     decoded = decode_bytes(data, name)
     text = decoded.text.lstrip("\ufeff")
     reader = READERS.get(Path(path).suffix.lower(), read_txt) if path != STDIN else read_txt
-    stem = "stdin" if path == STDIN else Path(path).stem
+    stem = "stdin" if path == STDIN else shown(Path(path).stem)
     source = Source(path=name, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding)
     if one_line_as_text and reader is read_txt and len(_lines(text)) == 1:
         result = _plain(text, source, stem)

@@ -17,6 +17,9 @@ from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import RawDocument
 
 NEW_ARTICLE_GAP = 2  # blank lines
+# A headline is a line; a longer one is text: it stays in the body, and the article has no
+# headline rather than a run-on paragraph (or a dump) printed as one. Real ones: under 200.
+MAX_HEADLINE_CHARS = 300
 
 
 @dataclass
@@ -109,7 +112,9 @@ def _choose_headline(content: list[Line], counts: Counter) -> Line | None:
     if is_headline_like(content[0].text):
         return content[0]
     repeated = [line for line in content if counts[line.text] > 1 and is_headline_like(line.text)]
-    return repeated[0] if repeated else content[0]
+    if repeated:
+        return repeated[0]
+    return content[0] if len(content[0].text) <= MAX_HEADLINE_CHARS else None
 
 
 def _assemble(block: list[Line], given_headline: str | None) -> CleanArticle:
@@ -117,8 +122,10 @@ def _assemble(block: list[Line], given_headline: str | None) -> CleanArticle:
     counts = Counter(line.text for line in content)
     chosen = None if given_headline else _choose_headline(content, counts)
     headline = given_headline or (chosen.raw if chosen else "")
-    headline_text = normalize(headline)
     article = CleanArticle(headline=headline, paragraphs=[])
+    if len(headline) > MAX_HEADLINE_CHARS:  # a given "title" that is a paragraph
+        article.headline, article.paragraphs = "", [headline]
+    headline_text = normalize(article.headline)
     seen: set[str] = set()
     for line in block:
         if line is chosen:
@@ -138,10 +145,14 @@ def _fold_empty(articles: list[CleanArticle]) -> list[CleanArticle]:
     kept = [a for a in articles if a.headline or a.paragraphs]
     if not kept:
         return articles[:1]
+    empty: list[CleanArticle] = []  # waiting for the next kept article (linear: no index())
     for article in articles:
-        if article not in kept:
-            neighbour = next(
-                (k for k in kept if articles.index(k) > articles.index(article)), kept[-1]
-            )
-            neighbour.dropped.extend(article.dropped)
+        if article.headline or article.paragraphs:
+            for waiting in empty:
+                article.dropped.extend(waiting.dropped)
+            empty = []
+        else:
+            empty.append(article)
+    for waiting in empty:
+        kept[-1].dropped.extend(waiting.dropped)
     return kept

@@ -51,10 +51,15 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
     return _checked(text, "cp1256", name)
 
 
-def _reads_as_arabic(text: str) -> bool:
+def arabic_share(text: str) -> float:
+    """The share of Arabic letters among the letters of `text` (0 when it has none)."""
     letters = [ch for ch in text if ch.isalpha()]
     arabic = sum(1 for ch in letters if "\u0621" <= ch <= "\u064a")
-    return bool(letters) and arabic / len(letters) >= MIN_ARABIC_SHARE
+    return arabic / len(letters) if letters else 0.0
+
+
+def _reads_as_arabic(text: str) -> bool:
+    return arabic_share(text) >= MIN_ARABIC_SHARE
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -1,8 +1,9 @@
 """What the model sees: one canonical spelling of the same Arabic text.
 
 NFC; Arabic presentation forms (U+FB50–FDFF, U+FE70–FEFF) folded to base letters; tatweel,
-bidi and zero-width controls removed; Eastern Arabic and Persian digits and the Arabic
-decimal/thousands separators to ASCII; runs of whitespace to one space.
+bidi and zero-width controls, word joiner and soft hyphen removed; Eastern Arabic and
+Persian digits and the Arabic decimal/thousands separators to ASCII; runs of whitespace to
+one space.
 """
 
 import re
@@ -13,7 +14,7 @@ INVISIBLE = dict.fromkeys(
     map(
         ord,
         "\u0640\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-        "\u2066\u2067\u2068\u2069\ufeff\u00ad",
+        "\u2066\u2067\u2068\u2069\ufeff\u00ad\u2060\u034f",
     ),
     None,
 )

@@ -70,8 +70,11 @@ def read_md(text: str, name: str) -> ReadResult:
     return ReadResult([RawDocument(lines=lines, may_hold_several=True, dropped=dropped)])
 
 
-class _ArticleHTML(HTMLParser):
-    """Collects the text of block elements, skipping scripts, styles, navigation and forms."""
+class ArticleHTML(HTMLParser):
+    """Collects the text of block elements, skipping scripts, styles, navigation and forms.
+
+    The fallback of toolkit.collect.extract, which reads pages with trafilatura first.
+    """
 
     SKIP = {
         "script",
@@ -165,13 +168,14 @@ class _ArticleHTML(HTMLParser):
 
 
 def read_html(text: str, name: str) -> ReadResult:
-    parser = _ArticleHTML()
-    parser.feed(text)
-    parser.close()
-    parser.flush()
-    documents = [doc for doc in parser.articles if doc.lines or doc.headline]
-    for document in documents:
-        document.headline = document.headline or parser.title
+    """The main text of a page, extracted as `toolkit collect` does (toolkit.collect.extract)."""
+    from toolkit.collect.extract import extract_page
+
+    documents = [
+        RawDocument(lines=page.paragraphs, headline=page.title, date=page.date)
+        for page in extract_page(text)
+        if page.paragraphs or page.title
+    ]
     return ReadResult(documents)
 
 

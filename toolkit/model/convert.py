@@ -35,9 +35,12 @@ def convert_checkpoint(
         raise ConfigError(f"{checkpoint}: not a Marian checkpoint (missing {', '.join(missing)})")
     from ctranslate2.converters import TransformersConverter
 
+    # int8 keeps the unquantized weights in the checkpoint's type: float16 for the tc-big
+    # repos, which CTranslate2 then converts back on every CPU load (with a warning)
+    weights = "int8_float32" if quantization == "int8" else quantization
     with staged_dir(output) as staging:
         converter = TransformersConverter(str(checkpoint), copy_files=list(SPM_FILES))
-        converter.convert(str(staging), quantization=quantization, force=True)
+        converter.convert(str(staging), quantization=weights, force=True)
         info = ModelInfo.describe(
             staging,
             name=output.name,

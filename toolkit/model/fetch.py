@@ -42,14 +42,14 @@ from pathlib import Path
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.fsutil import sha256_file
 from toolkit.model.convert import convert_checkpoint
-from toolkit.model.store import ModelInfo
+from toolkit.model.store import DEFAULT_MODEL_DIR, DEFAULT_REPO, ModelInfo
 from toolkit.settings import env_seconds
 
-DEFAULT_REPO = "Helsinki-NLP/opus-mt-ar-en"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")  # the first one the hub offers is fetched
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
-OPTIONAL_FILES = ("generation_config.json", "tokenizer_config.json")
+# special_tokens_map.json: the tc-big repos publish it (MarianTokenizer reads it when present)
+OPTIONAL_FILES = ("generation_config.json", "special_tokens_map.json", "tokenizer_config.json")
 
 CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT = "HF_HUB_ETAG_TIMEOUT", 15.0
 READ_TIMEOUT_ENV, READ_TIMEOUT = "HF_HUB_DOWNLOAD_TIMEOUT", 30.0
@@ -83,7 +83,7 @@ class Limits:
 
 def fetch_model(
     repo: str = DEFAULT_REPO,
-    output: Path = Path("models/opus-mt-ar-en"),
+    output: Path = DEFAULT_MODEL_DIR,
     *,
     revision: str | None = None,
     quantization: str = "int8",

@@ -8,7 +8,18 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError
 
-DEFAULT_MODEL_DIR = Path("models/opus-mt-ar-en")
+MODELS_DIR = Path("models")
+# The default model: the one place it is chosen (docs/choosing-a-model.md says why). The
+# Makefile mirrors it as DEFAULT_REPO; tests/test_model.py checks that they agree.
+DEFAULT_REPO = "Helsinki-NLP/opus-mt-ar-en"
+
+
+def model_folder(repo: str) -> Path:
+    """Where `make model`/`model fetch` install a hub repo: models/<its name>."""
+    return MODELS_DIR / repo.rstrip("/").rsplit("/", 1)[-1]
+
+
+DEFAULT_MODEL_DIR = model_folder(DEFAULT_REPO)
 MANIFEST_NAME = "toolkit-model.json"
 REQUIRED_FILES = ("model.bin", "config.json", MANIFEST_NAME)
 MARIAN_SPM = ("source.spm", "target.spm")  # Transformers-converted Marian (opus-mt)
@@ -58,7 +69,7 @@ class ModelInfo:
 
 
 def resolve_model_dir(option: Path | None) -> Path:
-    """--model, else $TOOLKIT_MODEL, else models/opus-mt-ar-en."""
+    """--model, else $TOOLKIT_MODEL, else the default model's folder."""
     if option is not None:
         return Path(option)
     env = os.environ.get("TOOLKIT_MODEL")

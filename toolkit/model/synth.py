@@ -36,14 +36,44 @@ class MarianShape:
     ffn: int
     pieces_per_side: int  # SentencePiece vocabulary asked for (a small corpus may give fewer)
     vocab_size: int | None = None  # pad the shared vocabulary to this size (with <pad>)
+    activation: str = "swish"
+    positions: int = 512  # max_position_embeddings
+    eos_id: int = 0  # where </s> (then <unk>) sits in vocab.json; <pad> is always last
+
+    @property
+    def parameters(self) -> int | None:
+        """MarianMTModel's parameter count (shared embeddings, final_logits_bias), from the
+        dimensions alone; None when the vocabulary size depends on the corpus."""
+        if self.vocab_size is None:
+            return None
+        d, f, v = self.d_model, self.ffn, self.vocab_size
+        attention, norm, ffn = 4 * (d * d + d), 2 * d, 2 * d * f + f + d
+        encoder = attention + ffn + 2 * norm
+        decoder = 2 * attention + ffn + 3 * norm
+        return v * d + self.layers * (encoder + decoder) + v
 
 
 SHAPES = {
     "tiny": MarianShape(layers=2, d_model=64, heads=4, ffn=128, pieces_per_side=400),
     # Helsinki-NLP/opus-mt-ar-en's config.json: 6+6 layers, d_model 512, 8 heads, FFN 2048,
-    # one vocabulary of 62,834 entries shared by encoder, decoder and output projection.
+    # swish, 512 positions, one vocabulary of 62,834 entries shared by encoder, decoder and
+    # output projection, </s> = 0, <pad> = 62,833 (docs/choosing-a-model.md).
     "opus-mt-ar-en": MarianShape(
         layers=6, d_model=512, heads=8, ffn=2048, pieces_per_side=8000, vocab_size=62834
+    ),
+    # Helsinki-NLP/opus-mt-tc-big-ar-en (transformer-big): 6+6 layers, d_model 1024, 16 heads,
+    # FFN 4096, relu, 1,024 positions, one shared vocabulary of 61,109 entries with </s> = 25,894
+    # and <pad> = 61,108 (its config.json and generation_config.json): ~239 M parameters.
+    "opus-mt-tc-big-ar-en": MarianShape(
+        layers=6,
+        d_model=1024,
+        heads=16,
+        ffn=4096,
+        pieces_per_side=8000,
+        vocab_size=61109,
+        activation="relu",
+        positions=1024,
+        eos_id=25894,
     ),
 }
 
@@ -111,12 +141,13 @@ def pseudo_word(number: int) -> str:
         number -= 1
 
 
-def shared_vocabulary(spm_models: list[bytes], size: int | None) -> list[str]:
-    """Marian's vocab.json order: </s>, <unk>, the pieces of both sides, then <pad> last."""
+def shared_vocabulary(spm_models: list[bytes], size: int | None, eos_id: int = 0) -> list[str]:
+    """Marian's vocab.json order: the pieces of both sides with </s>, <unk> at `eos_id`
+    (0 for opus-mt-ar-en, mid-vocabulary for the tc-big models), then <pad> last."""
     import sentencepiece as spm
 
-    tokens = list(MARIAN_SPECIAL)
-    seen = set(tokens)
+    tokens: list[str] = []
+    seen = set(MARIAN_SPECIAL)
     for proto in spm_models:
         processor = spm.SentencePieceProcessor(model_proto=proto)
         for index in range(processor.get_piece_size()):
@@ -125,13 +156,13 @@ def shared_vocabulary(spm_models: list[bytes], size: int | None) -> list[str]:
                 seen.add(piece)
                 tokens.append(piece)
     if size is not None:
-        if len(tokens) + 1 > size:
+        if len(tokens) + len(MARIAN_SPECIAL) + 1 > size:
             raise ConfigError(f"corpus gives {len(tokens)} pieces, more than the shape's {size}")
         # padding pieces are made-up words, so that random output reads as words, not one blob
         filler = (piece for n in itertools.count() if (piece := pseudo_word(n)) not in seen)
-        tokens.extend(itertools.islice(filler, size - 1 - len(tokens)))
-    tokens.append(PAD)
-    return tokens
+        tokens.extend(itertools.islice(filler, size - 1 - len(MARIAN_SPECIAL) - len(tokens)))
+    at = min(eos_id, len(tokens))
+    return [*tokens[:at], *MARIAN_SPECIAL, *tokens[at:], PAD]
 
 
 def build_checkpoint(
@@ -152,7 +183,7 @@ def build_checkpoint(
         target_spm = train_sentencepiece(english, shape.pieces_per_side)
     (directory / "source.spm").write_bytes(source_spm)
     (directory / "target.spm").write_bytes(target_spm)
-    tokens = shared_vocabulary([source_spm, target_spm], shape.vocab_size)
+    tokens = shared_vocabulary([source_spm, target_spm], shape.vocab_size, shape.eos_id)
     vocab = {token: index for index, token in enumerate(tokens)}
     (directory / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 
@@ -167,8 +198,8 @@ def build_checkpoint(
         decoder_attention_heads=shape.heads,
         encoder_ffn_dim=shape.ffn,
         decoder_ffn_dim=shape.ffn,
-        max_position_embeddings=512,
-        activation_function="swish",
+        max_position_embeddings=shape.positions,
+        activation_function=shape.activation,
         scale_embedding=True,
         share_encoder_decoder_embeddings=True,
         static_position_embeddings=True,

@@ -34,13 +34,27 @@ class DigestResult:
     failures: dict[str, str] = field(default_factory=dict)  # file → one-line reason
 
 
+def story_context(out_dir: Path, date: str, records: Records) -> tuple[dict, list]:
+    """Earlier reports of the day's stories and the day's name trends, from the other day
+    folders beside a dated `out_dir` (none for any other folder)."""
+    from toolkit.stories import day_trends, read_past  # the stories stage reads records too
+
+    if not DAY.fullmatch(out_dir.name):
+        return {}, []
+    past = read_past(out_dir.parent, date, {article.story or article.id for article, _ in records})
+    return past.reports, day_trends(records, past)
+
+
 def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
     """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json."""
+    from toolkit.alerts import digest_section
+
     out_dir = Path(out_dir)
     date = day_of(out_dir, date)
     records, failures = read_records(out_dir)
     result = DigestResult(failures=failures)
-    markdown = digest_markdown(records, date)
+    earlier, trends = story_context(out_dir, date, records)
+    markdown = digest_markdown(records, date, digest_section(out_dir), earlier, trends)
     for name, text in (
         ("digest.md", markdown),
         ("digest.html", render_html(markdown, digest_title(date))),

@@ -1,10 +1,11 @@
 """The top of the outputs folder: index.html (every day, newest first) and one rolling feed.
 
-OUTPUTS/index.html lists every day folder that has a digest.html, with its article count,
-top entities and flags; OUTPUTS/feed.xml is one Atom feed over the last 30 days (counted
-back from the newest day, so a rebuild of the same folders gives the same feed), with the
-same entry ids as the day feeds. Both are rebuilt from articles/*.json alone, with the
-digest's escaping and no-script page.
+OUTPUTS/index.html shows the newest day's rising and new names, the stories of the last 30
+days and every day folder that has a digest.html, with its article and story counts, top
+entities and flags; OUTPUTS/feed.xml is one Atom feed over the last 30 days (counted back
+from the newest day, so a rebuild of the same folders gives the same feed), one entry per
+story whose id stays the same while the story grows. Both are rebuilt from articles/*.json
+alone, with the digest's escaping and no-script page.
 """
 
 import datetime as dt
@@ -12,8 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.fsutil import atomic_write_text
-from toolkit.publish.digest import entity_counts, escape, flag_counts
-from toolkit.publish.feed import FeedEntry, feed_id, render_feed
+from toolkit.publish.digest import (
+    DayStory,
+    day_stories,
+    entity_counts,
+    escape,
+    flag_counts,
+    outlet_of,
+    shorten,
+    trends_section,
+)
+from toolkit.publish.feed import FeedEntry, feed_id, render_feed, story_entry_id
 from toolkit.publish.html import render_html
 from toolkit.publish.records import DAY, Records, read_records
 
@@ -52,21 +62,81 @@ def read_days(outputs: Path) -> tuple[list[Day], dict[str, str]]:
     return days, failures
 
 
-def index_markdown(days: list[Day]) -> str:
+@dataclass
+class ArchiveStory:
+    """A story over the days read: its section in each day's digest, newest day first."""
+
+    id: str
+    sections: list[tuple[Day, int, DayStory]] = field(default_factory=list)
+
+    @property
+    def newest(self) -> tuple[Day, int, DayStory]:
+        return self.sections[0]
+
+    @property
+    def reports(self) -> int:
+        return sum(len(story.records) for _, _, story in self.sections)
+
+    @property
+    def first_seen(self) -> str:
+        return self.sections[-1][0].date
+
+    def outlets(self) -> list[str]:
+        names = [outlet_of(a) for *_, story in reversed(self.sections) for a, _ in story.records]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+def archive_stories(days: list[Day]) -> list[ArchiveStory]:
+    """Stories of these days (newest first), most recently reported first."""
+    stories: dict[str, ArchiveStory] = {}
+    for day in days:
+        for number, story in enumerate(day_stories(day.records), 1):
+            stories.setdefault(story.id, ArchiveStory(story.id)).sections.append(
+                (day, number, story)
+            )
+    return list(stories.values())
+
+
+def window(days: list[Day], size: int) -> list[Day]:
+    """The days within `size` days of the newest."""
+    if not days:
+        return []
+    first = (dt.date.fromisoformat(days[0].date) - dt.timedelta(days=size - 1)).isoformat()
+    return [day for day in days if day.date >= first]
+
+
+def newest_trends(days: list[Day]) -> list:
+    from toolkit.stories import WINDOW_DAYS, day_mentions, trends
+
+    if not days:
+        return []
+    earlier = window(days, WINDOW_DAYS + 1)[1:]
+    return trends(day_mentions(days[0].records), {d.date: day_mentions(d.records) for d in earlier})
+
+
+def index_markdown(days: list[Day], alerts: list[str] = ()) -> str:
+    """`alerts`: the newest day's alerts section (toolkit.alerts), which the index opens with."""
     lines = [
         f"# {INDEX_TITLE}",
         "",
-        f"Subscribe: [feed.xml](feed.xml) (Atom, every article of the last {ROLLING_DAYS} days).",
+        f"Subscribe: [feed.xml](feed.xml) (Atom, every story of the last {ROLLING_DAYS} days).",
         "",
+        *alerts,
     ]
     if not days:
         return "\n".join(lines + ["No briefings yet.", ""])
     total = sum(len(day.records) for day in days)
+    trending = trends_section(newest_trends(days))
+    if trending:
+        lines += [f"Names of {days[0].date} against their 7-day average.", "", *trending]
+    lines += stories_table(archive_stories(window(days, ROLLING_DAYS)))
     lines += [
+        "## Days",
+        "",
         f"{len(days)} day(s), {total} article(s), newest first.",
         "",
-        "| Day | Articles | Top entities | Flags |",
-        "|---|---|---|---|",
+        "| Day | Articles | Stories | Top entities | Flags |",
+        "|---|---|---|---|---|",
     ]
     for day in days:
         entities = ", ".join(
@@ -77,34 +147,52 @@ def index_markdown(days: list[Day]) -> str:
             flags.insert(0, "**synthetic model**")
         lines.append(
             f"| [{day.date}]({day.date}/digest.html) | {len(day.records)} "
-            f"| {entities or '—'} | {', '.join(flags) or '—'} |"
+            f"| {len(day_stories(day.records))} | {entities or '—'} | {', '.join(flags) or '—'} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def rolling_entries(days: list[Day], window: int = ROLLING_DAYS) -> list[FeedEntry]:
-    """The articles of the days within `window` days of the newest, newest day first."""
-    if not days:
-        return []
-    newest = dt.date.fromisoformat(days[0].date)
-    first = (newest - dt.timedelta(days=window - 1)).isoformat()
-    return [
-        FeedEntry(article, model, day.date, f"{day.date}/digest.html#article-{n}", "text/html")
-        for day in days
-        if day.date >= first
-        for n, (article, model) in enumerate(day.records, 1)
-    ]
+def stories_table(stories: list[ArchiveStory]) -> list[str]:
+    lines = [f"## Stories of the last {ROLLING_DAYS} days", ""]
+    lines += ["| Story | Reports | Outlets | First seen | Last seen |", "|---|---|---|---|---|"]
+    for story in stories:
+        day, number, newest = story.newest
+        headline = newest.best.headline.en
+        link = f"[{escape(shorten(headline))}]({day.date}/digest.html#article-{number})"
+        outlets = ", ".join(map(escape, story.outlets())) or "—"
+        lines.append(f"| {link} | {story.reports} | {outlets} | {story.first_seen} | {day.date} |")
+    return lines + [""]
+
+
+def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry]:
+    """One entry per story of the days within `size` days of the newest, newest first: its
+    fullest report of its newest day, linked to that day's section."""
+    entries = []
+    for story in archive_stories(window(days, size)):
+        day, number, newest = story.newest
+        article = newest.best
+        model = next(model for a, model in newest.records if a is article)
+        lead = f"{story.reports} report(s): {', '.join(story.outlets())}; "
+        lead += f"first seen {story.first_seen}. "
+        href = f"{day.date}/digest.html#article-{number}"
+        entries.append(
+            FeedEntry(article, model, day.date, href, "text/html", story_entry_id(story.id), lead)
+        )
+    return entries
 
 
 def publish_archive(outputs: Path) -> ArchiveResult:
     """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml."""
+    from toolkit.alerts import digest_section
+
     outputs = Path(outputs)
     days, failures = read_days(outputs)
+    alerts = digest_section(outputs / days[0].date, base=f"{days[0].date}/") if days else []
     entries = rolling_entries(days)
     updated = days[0].date if days else dt.date.today().isoformat()
     result = ArchiveResult(days=len(days), entries=len(entries), failures=failures)
     for name, text in (
-        ("index.html", render_html(index_markdown(days), INDEX_TITLE, feed="feed.xml")),
+        ("index.html", render_html(index_markdown(days, alerts), INDEX_TITLE, feed="feed.xml")),
         ("feed.xml", render_feed(feed_id("archive"), TITLE, updated, "index.html", entries)),
     ):
         atomic_write_text(outputs / name, text)

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import asdict, dataclass
+from urllib.parse import quote
 
 from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
 from toolkit.errors import InputError
@@ -25,6 +26,22 @@ class ModelRef:
         return cls(info.name, info.model_sha256, info.quantization, info.synthetic)
 
 
+def article_link(article: Article) -> str:
+    """The relative link to its full translation."""
+    return article_path(article.id)
+
+
+def article_path(article_id: str) -> str:
+    """articles/<id>.en.md as a link. Ids come from file names: every ASCII character a
+    Markdown link or a URL reads (space, parentheses, backslash, %) is percent-encoded;
+    Arabic is left as it is."""
+    safe = "".join(
+        c if (c.isalnum() or c in "._-~") and not c.isspace() else quote(c, safe="")
+        for c in article_id
+    )
+    return f"articles/{safe}.en.md"
+
+
 def model_json(info: ModelInfo) -> dict:
     return asdict(ModelRef.of(info))
 
@@ -42,16 +59,24 @@ def article_json(article: Article, info: ModelInfo) -> dict:
         "brief": asdict(article.brief) if article.brief else None,
         "glossary": glossary_summary(article),
         "model": model_json(info),
+        **({"story": article.story} if article.story not in (None, article.id) else {}),
     }
 
 
 def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
     """Read back an articles/<id>.json (what `toolkit brief` rebuilds the digest from)."""
+    from toolkit.publish.records import story_of  # records reads through this module
+
     try:
         brief = data.get("brief")
+        source = Source(**data["source"])
+        if not all(value is None or isinstance(value, str) for value in vars(source).values()):
+            raise TypeError("source fields must be strings")
+        if not isinstance(data.get("story", ""), str):
+            raise TypeError("story must be a string")
         article = Article(
             id=data["id"],
-            source=Source(**data["source"]),
+            source=source,
             headline=sentence_from_json(data["headline"], paragraph=-1),
             sentences=[sentence_from_json(s) for s in data["sentences"]],
             brief=Brief(
@@ -62,6 +87,7 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
             )
             if brief
             else None,
+            story=story_of(data),
         )
         return article, ModelRef(**data["model"])
     except (KeyError, TypeError, AttributeError) as error:
@@ -118,6 +144,12 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
         "synthetic": info.synthetic,
         "glossary": glossary_summary(article),
         "flags": article_flags(article),
+    }
+    source = article.source
+    front |= {
+        k: v
+        for k, v in (("outlet", source.outlet), ("url", source.url), ("date", source.date))
+        if v
     }
     # JSON scalars are valid YAML, and quoting every string keeps Arabic and colons safe.
     lines = [

@@ -1,11 +1,22 @@
-"""The day's briefing as Markdown: overview, one section per article, entity index, quality."""
+"""The day's briefing as Markdown: names in the news, overview, one section per story,
+entity index, quality.
 
+A story is the day's reports of one event (articles/*.json `story`, set by the stories
+stage); its section is the brief of its fullest report, the outlets that carried it and
+links to the other versions, today's and earlier ones. A story that began on an earlier
+day is *developing*.
+"""
+
+import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from toolkit.document import Article
-from toolkit.publish.article import ModelRef, article_flags
+from toolkit.publish.article import ModelRef, article_flags, article_link, article_path
+from toolkit.publish.records import outlet_name
 
 MARKDOWN_SPECIAL = "\\`*_[]<>|#!~"
+SAFE_URL = re.compile(r"https?://[^\s<>\\`|]+")  # shown as a CommonMark autolink
 TOP_ENTITIES = 3
 OVERVIEW_HEADLINE_CHARS = 120
 QUALITY_EXAMPLES = 10
@@ -29,7 +40,56 @@ def digest_title(date: str) -> str:
     return f"Arabic press briefing — {date}"
 
 
-def digest_markdown(records: list[tuple[Article, ModelRef]], date: str) -> str:
+@dataclass
+class DayStory:
+    """A story's reports of the day, and those of earlier days (toolkit.stories.Report)."""
+
+    id: str
+    records: list[tuple[Article, ModelRef]]
+    earlier: list = field(default_factory=list)
+
+    @property
+    def best(self) -> Article:
+        """The fullest of the day's reports, the first of equals."""
+        return max(self.records, key=lambda record: len(record[0].sentences))[0]
+
+    @property
+    def developing(self) -> bool:
+        return bool(self.earlier)
+
+    def first_seen(self, date: str) -> str:
+        return min([date, *(report.day for report in self.earlier)])
+
+    def outlets(self) -> list[str]:
+        names = [report.outlet for report in self.earlier]
+        names += [outlet_of(article) for article, _ in self.records]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+def outlet_of(article: Article) -> str:
+    source = article.source
+    return outlet_name(source.outlet, source.url, source.path)
+
+
+def day_stories(records: list[tuple[Article, ModelRef]], earlier: dict | None = None) -> list:
+    """The day's stories, most reports of the day first, then in the order of their first
+    record (the archive numbers them the same way)."""
+    grouped: dict[str, list[tuple[Article, ModelRef]]] = {}
+    for record in records:
+        grouped.setdefault(record[0].story or record[0].id, []).append(record)
+    stories = [DayStory(key, group, (earlier or {}).get(key, [])) for key, group in grouped.items()]
+    return sorted(stories, key=lambda story: -len(story.records))
+
+
+def digest_markdown(
+    records: list[tuple[Article, ModelRef]],
+    date: str,
+    alerts: list[str] = (),
+    earlier: dict | None = None,
+    trends: list | None = None,
+) -> str:
+    """`alerts`: the Markdown section the briefing opens with (toolkit.alerts); `earlier`:
+    story id → its reports of earlier days; `trends`: toolkit.stories Trends."""
     lines = [f"# {digest_title(date)}", ""]
     if not records:
         return "\n".join(
@@ -37,29 +97,38 @@ def digest_markdown(records: list[tuple[Article, ModelRef]], date: str) -> str:
         )
     if any(model.synthetic for _, model in records):
         lines += [SYNTHETIC_BANNER, ""]
+    lines += alerts
+    stories = day_stories(records, earlier)
     terms = [t for article, _ in records for s in article.all_sentences() for t in s.terms]
     lines += [
-        f"{len(records)} article(s) · glossary terms respected: "
+        f"{len(records)} article(s) in {len(stories)} stories · glossary terms respected: "
         f"{sum(t.ok for t in terms)}/{len(terms)}",
         "",
+        *trends_section(trends or []),
         "## Overview",
         "",
-        "| # | Headline | Top entities | Flags |",
-        "|---|---|---|---|",
+        "| # | Story | Reports | First seen | Top entities | Flags |",
+        "|---|---|---|---|---|---|",
     ]
-    for number, (article, _) in enumerate(records, 1):
+    for number, story in enumerate(stories, 1):
+        article = story.best
         entities = ", ".join(
             escape(e.english)
             for e in (article.brief.entities if article.brief else [])[:TOP_ENTITIES]
         )
-        flags = ", ".join(article_flags(article)) or "—"
+        flags = ", ".join(dict.fromkeys(f for a, _ in story.records for f in article_flags(a)))
         headline = f"[{escape(shorten(article.headline.en))}](#article-{number})"
-        lines.append(f"| {number} | {headline} | {entities or '—'} | {flags} |")
-    for number, (article, _) in enumerate(records, 1):
-        lines += ["", *article_section(number, article)]
+        mark = " *developing*" if story.developing else ""
+        reports = len(story.records) + len(story.earlier)
+        lines.append(
+            f"| {number} | {headline}{mark} | {reports} | {story.first_seen(date)} "
+            f"| {entities or '—'} | {flags or '—'} |"
+        )
+    for number, story in enumerate(stories, 1):
+        lines += ["", *story_section(number, story, date)]
     lines += [
         "",
-        *entity_index(records),
+        *entity_index(stories),
         "",
         *quality_section(records),
         "",
@@ -94,21 +163,69 @@ def article_section(number: int, article: Article) -> list[str]:
             + " · ".join(f"{escape(e.english)} ({e.kind}) ×{e.count}" for e in brief.entities),
             "",
         ]
-    source = article.source
-    where = " · ".join(escape(x) for x in (source.path, source.url or "", source.date or "") if x)
-    lines.append(f"Source: {where} · [full translation](articles/{article.id}.en.md)")
+    lines.append(f"Source: {source_line(article)} · [full translation]({article_link(article)})")
     return lines
 
 
-def entity_index(records: list[tuple[Article, ModelRef]]) -> list[str]:
+def source_line(article: Article) -> str:
+    """The outlet, the link to the original (else the input file) and the publication date."""
+    source = article.source
+    url = source.url or ""
+    link = f"<{url}>" if SAFE_URL.fullmatch(url) else escape(url or source.path)
+    return " · ".join(
+        x for x in (escape(source.outlet or ""), link, escape(source.date or "")) if x
+    )
+
+
+def story_section(number: int, story: DayStory, date: str) -> list[str]:
+    """The best report's section, with the story's reports and its other versions."""
+    best = story.best
+    reports = len(story.records) + len(story.earlier)
+    line = f"{reports} report(s): {', '.join(map(escape, story.outlets())) or '—'}; "
+    line += f"first seen {story.first_seen(date)}"
+    lines = article_section(number, best)
+    lines[2:2] = [("*developing* · " if story.developing else "") + line, ""]
+    others = [
+        f"- {escape(outlet_of(a) or a.id)}: [{escape(shorten(a.headline.en))}]({article_link(a)})"
+        for a, _ in story.records
+        if a is not best
+    ]
+    others += [
+        f"- {escape(r.outlet or r.id)}, {r.day}: [{escape(shorten(r.headline))}]"
+        f"(../{r.day}/{article_path(r.id)})"
+        for r in sorted(story.earlier, key=lambda r: (r.day, r.id), reverse=True)
+    ]
+    if others:
+        lines += ["", "**Other versions**", "", *others]
+    return lines
+
+
+def trends_section(trends: list) -> list[str]:
+    """Rising names and names new this week, against their 7-day average."""
+    if not trends:
+        return []
+    lines = ["## Names in the news", "", "| Name | Today | 7-day average | |", "|---|---|---|---|"]
+    for trend in trends:
+        lines.append(
+            f"| {escape(trend.name)} | {trend.today} | {trend.average:g} | {trend.status} |"
+        )
+    return lines + [""]
+
+
+def entity_index(stories: list[DayStory]) -> list[str]:
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for number, (article, _) in enumerate(records, 1):
-        for entity in article.brief.entities if article.brief else []:
-            index[(entity.english, entity.kind)].append(number)
+    for number, story in enumerate(stories, 1):
+        names = {
+            (entity.english, entity.kind): None
+            for article, _ in story.records
+            for entity in (article.brief.entities if article.brief else [])
+        }
+        for name in names:
+            index[name].append(number)
     lines = ["## Entity index", ""]
     if not index:
         return lines + ["No glossary entities today."]
-    lines += ["| Entity | Kind | Articles |", "|---|---|---|"]
+    lines += ["| Entity | Kind | Stories |", "|---|---|---|"]
     for (english, kind), numbers in sorted(index.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         links = ", ".join(f"[{n}](#article-{n})" for n in numbers)
         lines.append(f"| {escape(english)} | {kind} | {links} |")

@@ -1,7 +1,8 @@
 """Atom feeds (RFC 4287) with ids stable across rebuilds.
 
 The day's feed.xml has one entry per article of the day; the archive's rolling feed.xml at
-the top of the outputs folder has the same entries (same ids) for the last 30 days.
+the top of the outputs folder has one entry per story of the last 30 days, whose id stays
+the same while the story grows.
 """
 
 import uuid
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from toolkit.document import Article
-from toolkit.publish.article import ModelRef
+from toolkit.publish.article import ModelRef, article_link
 from toolkit.publish.digest import digest_title
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -24,11 +25,17 @@ class FeedEntry:
     day: str  # the day it was published (YYYY-MM-DD)
     href: str
     type: str = "text/markdown"
+    identity: str | None = None  # a story's id in the rolling feed, else the article's
+    lead: str = ""  # before the summary
 
 
 def entry_id(article: Article) -> str:
     """Same article content, same id: the source file's hash and the article's place in it."""
     return uuid.uuid5(ID_NAMESPACE, f"{article.source.sha256}/{article.id}").urn
+
+
+def story_entry_id(story: str) -> str:
+    return uuid.uuid5(ID_NAMESPACE, f"story/{story}").urn
 
 
 def feed_id(name: str) -> str:
@@ -37,10 +44,7 @@ def feed_id(name: str) -> str:
 
 def atom_feed(records: list[tuple[Article, ModelRef]], date: str) -> str:
     """The day's feed: one entry per article, linked to its full translation."""
-    entries = [
-        FeedEntry(article, model, date, f"articles/{article.id}.en.md")
-        for article, model in records
-    ]
+    entries = [FeedEntry(article, model, date, article_link(article)) for article, model in records]
     return render_feed(feed_id(f"digest/{date}"), digest_title(date), date, "digest.html", entries)
 
 
@@ -57,12 +61,13 @@ def render_feed(
     for item in entries:
         article = item.article
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _add(entry, "id", entry_id(article))
+        _add(entry, "id", item.identity or entry_id(article))
         _add(entry, "title", article.headline.en or article.headline.ar)
         day = article.source.date if _is_day(article.source.date) else item.day
         _add(entry, "updated", _timestamp(day))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type=item.type, href=item.href)
-        summary = article.brief.bluf if article.brief else ""
+        _add_origin(entry, article)
+        summary = item.lead + (article.brief.bluf if article.brief else "")
         if item.model.synthetic:
             summary = f"[SYNTHETIC MODEL: meaningless English] {summary}"
         _add(entry, "summary", summary)
@@ -70,6 +75,18 @@ def render_feed(
             ET.SubElement(entry, f"{{{ATOM}}}category", term=entity.english, label=entity.kind)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _add_origin(entry: ET.Element, article: Article) -> None:
+    """The original: its link (titled with the outlet), the outlet as author, its date."""
+    source = article.source
+    if source.url:
+        origin = {"title": source.outlet} if source.outlet else {}
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="via", href=source.url, **origin)
+    if source.outlet:
+        ET.SubElement(_add(entry, "author"), f"{{{ATOM}}}name").text = source.outlet
+    if _is_day(source.date):
+        _add(entry, "published", _timestamp(source.date))
 
 
 def _timestamp(day: str) -> str:

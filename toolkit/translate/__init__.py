@@ -98,7 +98,7 @@ def translate_groups(
             sentence
             for article in articles
             for sentence in article.all_sentences()
-            if not sentence.skipped  # too long: never sent to the model
+            if not sentence.skipped  # not text: never sent to the model
         ]
         keys = []
         for sentence in sentences:

@@ -7,7 +7,7 @@ length        English/Arabic word ratio outside a sane band (Arabic attaches cli
               English usually has 1.1–1.6× the words)
 low_score     mean log-probability per token below a floor
 glossary      a matched term's canonical English is missing (set by the glossary check)
-too-long      not translated: past toolkit.limits (set before decoding; English is a marker)
+not-text      not translated: not language (a blob, base64, one thing repeated; set before decoding)
 """
 
 import re

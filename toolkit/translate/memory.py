@@ -12,17 +12,22 @@ finds them there and plans the same batches, so it translates exactly as the run
 
 The memory is a cache: one that SQLite finds corrupt (or that is not a database, or not ours)
 is moved aside as `tm.sqlite.corrupt-<time>` with its -wal/-shm files, and a new one starts.
+One that cannot be used at all (a folder in its place, no permission, held locked by another
+process past BUSY_TIMEOUT_S) never stops the run: it goes on without the memory, warned.
 """
 
 import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.errors import ConfigError
+from toolkit.fsutil import Unusable, check_sqlite, set_aside
 from toolkit.translate.engine import DecodingOptions, Hypothesis, Segment, Translation
 
+# Seconds to wait for another process's write lock before going on without the memory
+BUSY_TIMEOUT_S = 2.0
 COLUMNS = ["key", "model_sha256", "source", "result", "created"]
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -88,109 +93,107 @@ def translation_from_json(text: str) -> Translation:
     )
 
 
-class Unusable(Exception):
-    """The file is not a translation memory SQLite can use: set it aside."""
-
-
 class TranslationMemory:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, warn: Callable[[str], None] | None = None):
         self.path = Path(path)
-        self.warning: str | None = None  # set when a corrupt memory was set aside
+        self.warning: str | None = None  # set when the memory was set aside or left out
+        self.warn = warn or (lambda _message: None)
+        self.db: sqlite3.Connection | None = None  # None: going on without the memory
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                _check(self.path)
+                check_sqlite(self.path, "translations", COLUMNS, BUSY_TIMEOUT_S)
             except Unusable as error:
-                aside = _set_aside(self.path)
+                aside = set_aside(self.path)
                 self.warning = (
                     f"{self.path}: not a usable translation memory ({error}); "
                     f"moved aside to {aside.name}, starting a new one"
                 )
-            self.db = sqlite3.connect(self.path, timeout=30)
+                self.warn(self.warning)
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(SCHEMA)
             self.db.execute(PLANS)
             self.db.commit()
         except (sqlite3.Error, OSError) as error:
-            raise ConfigError(f"{self.path}: not a usable translation memory ({error})") from error
+            self._without(error)
+
+    def _without(self, error: Exception) -> None:
+        """Go on without the memory from here, and say so."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        self.warning = (
+            f"{self.path}: translation memory not usable ({error}); "
+            "going on without it (every sentence is decoded)"
+        )
+        self.warn(self.warning)
 
     def get_many(self, keys: list[str]) -> dict[str, Translation]:
         found: dict[str, Translation] = {}
         unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT key, result FROM translations WHERE key IN ({marks})", chunk
-            )
-            found.update((key, translation_from_json(result)) for key, result in rows)
+        try:
+            for start in range(0, len(unique), 500):
+                if self.db is None:
+                    return {}
+                chunk = unique[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.db.execute(
+                    f"SELECT key, result FROM translations WHERE key IN ({marks})", chunk
+                )
+                found.update((key, translation_from_json(result)) for key, result in rows)
+        except sqlite3.Error as error:
+            self._without(error)
+            return {}
         return found
 
     def put_many(self, model_sha256: str, items: list[tuple[str, str, Translation]]) -> None:
         """Store (key, source, translation) rows in one transaction."""
+        if self.db is None:
+            return
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)",
-                [
-                    (key, model_sha256, source, translation_to_json(t), now)
-                    for key, source, t in items
-                ],
-            )
+        try:
+            with self.db:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (key, model_sha256, source, translation_to_json(t), now)
+                        for key, source, t in items
+                    ],
+                )
+        except sqlite3.Error as error:
+            self._without(error)
 
     def plan(self, plan: str, missing: list[str]) -> set[str]:
         """Record `missing` as to be decoded by `plan`; every key recorded for it so far."""
+        if self.db is None:
+            return set(missing)
         now = dt.datetime.now(dt.UTC)
-        with self.db:
-            oldest = (now - dt.timedelta(days=PLAN_DAYS)).isoformat(timespec="seconds")
-            self.db.execute("DELETE FROM planned WHERE created < ?", (oldest,))
-            self.db.executemany(
-                "INSERT OR IGNORE INTO planned VALUES (?, ?, ?)",
-                [(plan, key, now.isoformat(timespec="seconds")) for key in missing],
-            )
-        rows = self.db.execute("SELECT key FROM planned WHERE plan = ?", (plan,))
-        return {key for (key,) in rows}
+        oldest = (now - dt.timedelta(days=PLAN_DAYS)).isoformat(timespec="seconds")
+        try:
+            with self.db:
+                self.db.execute("DELETE FROM planned WHERE created < ?", (oldest,))
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO planned VALUES (?, ?, ?)",
+                    [(plan, key, now.isoformat(timespec="seconds")) for key in missing],
+                )
+            rows = self.db.execute("SELECT key FROM planned WHERE plan = ?", (plan,))
+            return {key for (key,) in rows}
+        except sqlite3.Error as error:
+            self._without(error)
+            return set(missing)
 
     def forget_plan(self, plan: str) -> None:
         """The plan's run is over: nothing to resume."""
-        with self.db:
-            self.db.execute("DELETE FROM planned WHERE plan = ?", (plan,))
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("DELETE FROM planned WHERE plan = ?", (plan,))
+        except sqlite3.Error as error:
+            self._without(error)
 
     def close(self) -> None:
-        self.db.close()
-
-
-def _check(path: Path) -> None:
-    """Raise Unusable if the file is corrupt, not a database or not ours.
-
-    Read-only, so that SQLite leaves a damaged file's -wal alone for _set_aside to keep.
-    Other errors (locked, no permission) are about the place, not the file: they propagate.
-    """
-    if not path.is_file():
-        return
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    try:
-        (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
-        if check != "ok":
-            raise Unusable(" ".join(check.split()))  # one line
-        columns = [row[1] for row in db.execute("PRAGMA table_info(translations)")]
-        if columns and columns != COLUMNS:
-            raise Unusable(f"a translations table with columns {', '.join(columns)}")
-    except sqlite3.DatabaseError as error:
-        if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-            raise Unusable(str(error)) from error
-        raise
-    finally:
-        db.close()
-
-
-def _set_aside(path: Path) -> Path:
-    """Rename the memory and its -wal/-shm files to <name>.corrupt-<UTC time>[-wal|-shm]."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.rename(aside.with_name(aside.name + suffix))
-    return aside
+        if self.db is not None:
+            self.db.close()

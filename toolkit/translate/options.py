@@ -50,8 +50,8 @@ def cpu_threads() -> int:
 class Layout:
     """CTranslate2 workers (`inter_threads`), threads per worker, source tokens per batch.
 
-    Measured on 2 cores (opus-mt-ar-en shape, int8, beam 4, forced 1.3× lengths; README
-    "Measuring it"): one worker per core beats one worker with every core, because a decoding step
+    Measured on 2 cores (opus-mt-ar-en shape, int8, beam 4, forced 1.3× lengths; docs/
+    measuring.md): one worker per core beats one worker with every core, because a decoding step
     of one small batch does not keep two threads busy; batches are handed over together so
     both workers always have one. BATCH_TOKENS was swept for that layout on the translate
     path (`toolkit batch` on the five seed articles, synthetic opus-mt-ar-en-shaped model,

@@ -5,23 +5,57 @@ statement is printed) reaches the model one quoted sentence at a time, each piec
 own quote marks so that every piece is balanced; the display keeps the sentence whole.
 
 Marian models take at most 512 source positions and translate long inputs badly, so a
-piece over the limit is cut at the Arabic comma «،» or semicolon «؛» first, then before
-the conjunction « و», and only as a last resort between words. Pieces are packed greedily
-back up to the limit so that the model sees as much context as it can. A sentence past
-toolkit.limits (too many tokens, or too many segments) is not cut at all: it is skipped.
+piece over the limit is cut where Arabic cuts a run-on sentence: after « ، ؛ : », then
+before a clause-opening word (ثم، كما، حيث، إذ، بينما، فيما، لكن…), then before the
+conjunction « و», and only as a last resort between words. Pieces are packed greedily back
+up to the limit so that the model sees as much context as it can. However long a valid
+sentence is, every piece of it is translated; only text that is not language (not_text:
+a blob without spaces, base64, one thing repeated) is skipped.
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from toolkit.ingest.sentences import QUOTED, split_sentences
-from toolkit.limits import MAX_SENTENCE_SEGMENTS, MAX_SENTENCE_TOKENS
+from toolkit.limits import (
+    BASE64_WORD_CHARS,
+    LONG_RUN_CHARS,
+    LONG_RUNS_MAX_CHARS,
+    REPEAT_MIN_ITEMS,
+    REPEAT_SHARE,
+)
 
+OPENERS = (
+    "ثم|كما|حيث|إذ|بينما|فيما|لكن|لكنه|لكنها|لكنهم|بل|كذلك|أما|بعدما|عندما|حين|حينما|"
+    "إلا أن|غير أن|رغم أن|مع أن"
+)
 CLAUSE_BREAKS = (
-    re.compile(r"(?<=[،؛,;:])\s+"),  # after a comma/semicolon, Arabic or Latin
+    re.compile(r"(?<=[،؛,;:])\s+"),  # after a comma/semicolon/colon, Arabic or Latin
+    re.compile(rf"\s+(?=[وف]?(?:{OPENERS})(?:\s|$))"),  # before a clause-opening word
     re.compile(r"\s+(?=و\S)"),  # before the conjunction و attached to the next word
     re.compile(r"\s+"),  # between any two words
 )
+BASE64_WORD = re.compile(
+    rf"(?<!\S)(?=\S*[0-9])(?=\S*[A-Za-z])[A-Za-z0-9+/=]{{{BASE64_WORD_CHARS},}}(?!\S)"
+)
+
+
+def not_text(text: str) -> str | None:
+    """Why `text` is garbage rather than language (skipped, not decoded), or None."""
+    words = text.split()
+    runs = sum(len(word) for word in words if len(word) > LONG_RUN_CHARS)
+    if runs > LONG_RUNS_MAX_CHARS:
+        return f"{runs:,} characters without a space"
+    encoded = sum(len(match.group()) for match in BASE64_WORD.finditer(text))
+    if encoded > len(text) / 2:
+        return "base64-like"
+    for items, what in ((words, "word"), ("".join(words), "character")):
+        if len(items) >= REPEAT_MIN_ITEMS:
+            (_, most), *_ = Counter(items).most_common(1)
+            if most > REPEAT_SHARE * len(items):
+                return f"one {what} repeated"
+    return None
 
 
 def split_for_model(text: str, count: Callable[[str], int], limit: int) -> list[str]:
@@ -47,19 +81,6 @@ def split_quotations(text: str) -> list[str]:
         position = quote.end()
     pieces[-1] += text[position:]
     return [piece.strip() for piece in pieces if piece.strip()]
-
-
-def too_long(
-    text: str,
-    count: Callable[[str], int],
-    segment_tokens: int,
-    max_tokens: int = MAX_SENTENCE_TOKENS,
-    max_segments: int = MAX_SENTENCE_SEGMENTS,
-) -> bool:
-    """Whether `text` is past the limits of what one sentence may cost to decode."""
-    return count(text) > max_tokens or (
-        len(split_for_model(text, count, segment_tokens)) > max_segments
-    )
 
 
 def _split(text: str, count: Callable[[str], int], limit: int, level: int) -> list[str]:

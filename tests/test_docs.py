@@ -1,0 +1,82 @@
+"""The docs cannot drift from the code: docs/cli.md is what the commands print, and the
+tables of docs/limits.md name every TOOLKIT_* setting the code reads and every limit of
+toolkit/limits.py with its value."""
+
+import re
+import tokenize
+from itertools import takewhile
+from pathlib import Path
+
+import pytest
+
+import toolkit.limits
+from toolkit.cli import docs
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMITS_PAGE = ROOT / "docs" / "limits.md"
+SETTING = re.compile(r"\bTOOLKIT_[A-Z0-9_]*[A-Z0-9]\b")
+# Python 3.12 splits f-strings into parts; 3.11 has them as one STRING token.
+TEXT_TOKENS = {tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+
+
+def settings_in_code() -> dict[str, str]:
+    """Every TOOLKIT_* name in a string literal under toolkit/ → where it first appears.
+
+    Only string literals count: an environment read, an `envvar=` or a help text names the
+    variable in quotes, while a Python identifier such as the bench leg TOOLKIT_VMAP is not
+    a setting.
+    """
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "toolkit").rglob("*.py")):
+        with path.open("rb") as source:
+            for token in tokenize.tokenize(source.readline):
+                if token.type in TEXT_TOKENS:
+                    for name in SETTING.findall(token.string):
+                        found.setdefault(name, f"{path.relative_to(ROOT)}:{token.start[0]}")
+    return found
+
+
+def table_rows(page: Path, header: str) -> list[list[str]]:
+    """The cells of each row of the Markdown table whose header row starts with `header`."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = takewhile(lambda line: line.startswith("|"), lines[start + 2 :])
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+
+
+def documented_settings() -> set[str]:
+    rows = table_rows(LIMITS_PAGE, "| setting | default | what it bounds |")
+    return {name for row in rows for name in SETTING.findall(row[0])}
+
+
+def test_cli_md_is_what_the_commands_print():
+    current = (ROOT / docs.DOC).read_text(encoding="utf-8")
+    printed = docs.render()
+    if current != printed:
+        pytest.fail(docs.difference(current, printed))
+
+
+def test_cli_md_has_every_command_and_subcommand():
+    page = (ROOT / docs.DOC).read_text(encoding="utf-8")
+    headings = set(re.findall(r"^## (toolkit.*)$", page, re.MULTILINE))
+    assert {"toolkit", "toolkit translate", "toolkit send", "toolkit model fetch"} <= headings
+    assert "toolkit glossary import" in headings and "toolkit model vmap" in headings
+
+
+def test_every_setting_the_code_reads_is_in_the_limits_table_and_no_other():
+    in_code = settings_in_code()
+    documented = documented_settings()
+    assert {"TOOLKIT_MODEL", "TOOLKIT_SMTP_PASSWORD"} <= in_code.keys()  # the scan works
+    missing = {name: where for name, where in in_code.items() if name not in documented}
+    assert not missing, f"add these to the settings table of docs/limits.md: {missing}"
+    stale = documented - in_code.keys()
+    assert not stale, f"docs/limits.md documents settings no code reads: {sorted(stale)}"
+
+
+def test_every_hard_limit_is_in_the_limits_table_with_its_value():
+    rows = table_rows(LIMITS_PAGE, "| limit | value | what it bounds |")
+    limits = {n: v for n, v in vars(toolkit.limits).items() if n.isupper() and type(v) is int}
+    assert limits
+    for name, value in limits.items():
+        values = [row[1] for row in rows if f"`{name}`" in row[0]]
+        assert values == [f"{value:,}"], f"docs/limits.md: {name} is {value:,} in the code"

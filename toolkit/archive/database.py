@@ -1,0 +1,428 @@
+"""OUTPUTS/archive.sqlite: every published article, searchable; a cache of the day folders.
+
+The day folders are the truth. Each day is written in one transaction that replaces all of
+that day's rows, and remembered with a fingerprint of its articles/ folder (mtime and
+number of files: every toolkit write is a rename, which changes both), so a sync rewrites
+only the days that changed and drops the days that are gone. A file that is not a usable
+archive (garbage, a folder, another schema) is set aside as archive.sqlite.corrupt-<time>
+with a warning and rebuilt: never fatal.
+
+Tables (docs/archive.md): articles, sentences (n = 0 is the headline), entities, stories,
+story_members, days; sentences_fts is an external-content FTS5 index over sentences
+(ar_normalized, en, terms); the view passages joins each sentence to its article for
+Datasette.
+"""
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.archive.text import index_text
+from toolkit.document import Entity
+from toolkit.errors import InputError
+from toolkit.fsutil import FILE_MODE
+from toolkit.publish.article import article_from_json
+from toolkit.publish.records import DAY, story_of
+
+NAME = "archive.sqlite"
+SCHEMA_VERSION = 1
+SENTENCE_BITS = 16  # sentence id = article num << 16 | n: an FTS hit names its article
+BUSY_TIMEOUT_S = float(os.environ.get("TOOLKIT_ARCHIVE_BUSY_S", "30"))
+TABLES = {"articles", "sentences", "sentences_fts", "entities", "stories", "story_members", "days"}
+
+SCHEMA = """
+CREATE TABLE articles (
+    num INTEGER PRIMARY KEY,       -- internal: sentence ids are num << 16 | n
+    key TEXT NOT NULL UNIQUE,      -- <day>/<id>: the same id may be published on two days
+    id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    outlet TEXT,
+    url TEXT,
+    date TEXT,
+    headline_ar TEXT NOT NULL,
+    headline_en TEXT NOT NULL,
+    story TEXT NOT NULL,
+    entities TEXT NOT NULL         -- JSON array of the English names (Datasette's array facet)
+);
+CREATE INDEX articles_day ON articles(day, story);  -- with num: covers search's scan
+CREATE INDEX articles_story ON articles(story);
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY,        -- the article's num << 16 | n
+    article TEXT NOT NULL REFERENCES articles(key),
+    n INTEGER NOT NULL,            -- 0: the headline, then the sentences in order
+    ar TEXT NOT NULL,
+    ar_normalized TEXT NOT NULL,   -- folded words and their stems without proclitics
+    en TEXT NOT NULL,
+    terms TEXT NOT NULL            -- English names of the glossary terms matched in it
+);
+CREATE INDEX sentences_article ON sentences(article, n);
+CREATE VIRTUAL TABLE sentences_fts USING fts5(
+    ar_normalized, en, terms, content='sentences', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE entities (
+    article TEXT NOT NULL REFERENCES articles(key),
+    english TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    count INTEGER NOT NULL
+);
+CREATE INDEX entities_article ON entities(article);
+CREATE INDEX entities_english ON entities(english);
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    headline TEXT NOT NULL,        -- of its first article
+    reports INTEGER NOT NULL
+);
+CREATE TABLE story_members (
+    story TEXT NOT NULL REFERENCES stories(id),
+    article TEXT NOT NULL REFERENCES articles(key),
+    day TEXT NOT NULL,
+    PRIMARY KEY (story, article)
+);
+CREATE TABLE days (
+    day TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    articles INTEGER NOT NULL
+);
+CREATE VIEW passages AS
+    SELECT s.id AS passage, a.day, a.outlet, a.story, a.key AS article,
+           a.headline_en AS headline, s.n, s.ar, s.en, a.entities
+    FROM sentences s JOIN articles a ON a.key = s.article;
+"""
+
+
+@dataclass
+class ArticleRow:
+    id: str
+    day: str
+    outlet: str | None
+    url: str | None
+    date: str | None
+    headline: tuple[str, str]  # ar, en
+    story: str
+    entities: list[Entity]
+    sentences: list[tuple[str, str, list[str]]]  # ar, en, glossary names
+
+    @property
+    def key(self) -> str:
+        return f"{self.day}/{self.id}"
+
+
+@dataclass
+class SyncResult:
+    written: list[str] = field(default_factory=list)  # days (re)written
+    removed: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)  # file → reason (left out)
+
+
+Warn = Callable[[str], None]
+
+
+def archive_path(outputs: Path) -> Path:
+    return Path(outputs) / NAME
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    return conn
+
+
+def create(path: Path) -> sqlite3.Connection:
+    conn = connect(path)
+    conn.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+    return conn
+
+
+def _check(conn: sqlite3.Connection) -> None:
+    """Raise sqlite3.DatabaseError unless this is an archive of our schema."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    if version != SCHEMA_VERSION or not names >= TABLES:
+        raise sqlite3.DatabaseError(f"not an archive of schema {SCHEMA_VERSION}")
+    conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'x'").fetchone()
+
+
+def set_aside(path: Path) -> Path:
+    """Move an unusable archive (and its journal) out of the way; return where it went."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    os.replace(path, target)
+    for suffix in ("-journal", "-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            os.replace(extra, target.with_name(target.name + suffix))
+    return target
+
+
+def open_archive(outputs: Path, warn: Warn | None = None) -> sqlite3.Connection:
+    """OUTPUTS/archive.sqlite, created when missing, set aside and recreated when unusable."""
+    path = archive_path(outputs)
+    if path.exists() or path.is_symlink():
+        try:
+            if path.is_dir():
+                raise sqlite3.DatabaseError("a folder")
+            conn = connect(path)
+            try:
+                _check(conn)
+                return conn
+            except sqlite3.DatabaseError:
+                conn.close()
+                raise
+        except sqlite3.DatabaseError as error:
+            if transient(error):
+                raise
+            _discard(path, error, warn)
+    conn = create(path)
+    os.chmod(path, FILE_MODE)
+    return conn
+
+
+def transient(error: sqlite3.DatabaseError) -> bool:
+    """Locked, read-only, out of space: a problem of the moment, not of the file."""
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in text
+        for word in ("locked", "busy", "readonly", "unable to open", "disk i/o", "is full")
+    )
+
+
+def _discard(path: Path, error: Exception, warn: Warn | None) -> None:
+    target = set_aside(path)
+    if warn:
+        warn(f"{path}: not a usable archive ({error}); set aside as {target.name}, rebuilt")
+
+
+def day_folders(outputs: Path) -> dict[str, Path]:
+    return {
+        folder.name: folder
+        for folder in sorted(Path(outputs).iterdir())
+        if DAY.fullmatch(folder.name) and (folder / "articles").is_dir()
+    }
+
+
+def fingerprint(folder: Path) -> str:
+    articles = folder / "articles"
+    count = sum(name.endswith(".json") for name in os.listdir(articles))
+    return f"{articles.stat().st_mtime_ns}:{count}"
+
+
+def read_day(day: str, folder: Path) -> tuple[list[ArticleRow], dict[str, str]]:
+    """The article records of a day folder, and the files that are not usable records."""
+    rows, failures = [], {}
+    for path in sorted((folder / "articles").glob("*.json")):
+        try:
+            rows.append(_row(day, json.loads(path.read_text(encoding="utf-8")), str(path)))
+        except (OSError, ValueError, InputError, KeyError, TypeError, AttributeError) as error:
+            failures[str(path)] = (
+                str(error) if isinstance(error, InputError) else f"{path}: {error}"
+            )
+    return rows, failures
+
+
+def _row(day: str, data: dict, where: str) -> ArticleRow:
+    article, _ = article_from_json(data, where)
+    row = ArticleRow(
+        id=article.id,
+        day=day,
+        outlet=article.source.outlet,
+        url=article.source.url,
+        date=article.source.date,
+        headline=(article.headline.ar, article.headline.en),
+        story=story_of(data),
+        entities=list(article.brief.entities) if article.brief else [],
+        sentences=[(s.ar, s.en, [term.english for term in s.terms]) for s in article.sentences],
+    )
+    texts = [row.id, row.story, *row.headline]
+    texts += [text for e in row.entities for text in (e.english, e.kind)]
+    texts += [text for ar, en, terms in row.sentences for text in (ar, en, *terms)]
+    optional = [row.outlet, row.url, row.date]
+    if not all(isinstance(text, str) for text in texts) or not all(
+        isinstance(text, str | None) for text in optional
+    ):
+        raise ValueError("a text field of the record is not a string")
+    if not all(isinstance(e.count, int) for e in row.entities):
+        raise ValueError("an entity count is not a number")
+    if len(row.sentences) >= 1 << SENTENCE_BITS:
+        raise ValueError(f"more than {(1 << SENTENCE_BITS) - 1} sentences")
+    return row
+
+
+def write_day(conn: sqlite3.Connection, day: str, rows: list[ArticleRow], mark: str) -> None:
+    """Replace every row of `day` by `rows`, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        stories = _delete_day(conn, day) | {row.story for row in rows}
+        for row in rows:
+            _insert(conn, row)
+        conn.execute(
+            "INSERT INTO sentences_fts(rowid, ar_normalized, en, terms) "
+            "SELECT s.id, s.ar_normalized, s.en, s.terms FROM sentences s "
+            "JOIN articles a ON a.key = s.article WHERE a.day = ?",
+            (day,),
+        )
+        _refresh_stories(conn, stories)
+        conn.execute("INSERT INTO days VALUES (?, ?, ?)", (day, mark, len(rows)))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def remove_day(conn: sqlite3.Connection, day: str) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _refresh_stories(conn, _delete_day(conn, day))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _delete_day(conn: sqlite3.Connection, day: str) -> set[str]:
+    """Delete a day's rows; return the stories it touched."""
+    stories = {s for (s,) in conn.execute("SELECT story FROM articles WHERE day = ?", (day,))}
+    in_day = "SELECT key FROM articles WHERE day = ?"
+    conn.execute(
+        "INSERT INTO sentences_fts(sentences_fts, rowid, ar_normalized, en, terms) "
+        f"SELECT 'delete', id, ar_normalized, en, terms FROM sentences WHERE article IN ({in_day})",
+        (day,),
+    )
+    for table in ("sentences", "entities"):
+        conn.execute(f"DELETE FROM {table} WHERE article IN ({in_day})", (day,))
+    conn.execute("DELETE FROM story_members WHERE day = ?", (day,))
+    conn.execute("DELETE FROM articles WHERE day = ?", (day,))
+    conn.execute("DELETE FROM days WHERE day = ?", (day,))
+    return stories
+
+
+def _insert(conn: sqlite3.Connection, row: ArticleRow) -> None:
+    names = list(dict.fromkeys(entity.english for entity in row.entities))
+    num = conn.execute(
+        "INSERT INTO articles VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            row.key,
+            row.id,
+            row.day,
+            row.outlet,
+            row.url,
+            row.date,
+            *row.headline,
+            row.story,
+            json.dumps(names, ensure_ascii=False),
+        ),
+    ).lastrowid
+    sentences = [(row.headline[0], row.headline[1], [])] + row.sentences
+    conn.executemany(
+        "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                num << SENTENCE_BITS | n,
+                row.key,
+                n,
+                ar,
+                index_text(ar),
+                en,
+                " | ".join(dict.fromkeys(terms)),
+            )
+            for n, (ar, en, terms) in enumerate(sentences)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?, ?)",
+        [(row.key, e.english, e.kind, e.count) for e in row.entities],
+    )
+    conn.execute("INSERT INTO story_members VALUES (?, ?, ?)", (row.story, row.key, row.day))
+
+
+def _refresh_stories(conn: sqlite3.Connection, stories: Iterable[str]) -> None:
+    """Story rows from their members: first and last day, reports, the first headline."""
+    for story in stories:
+        conn.execute("DELETE FROM stories WHERE id = ?", (story,))
+        conn.execute(
+            "INSERT INTO stories SELECT story, min(day), max(day), "
+            "(SELECT headline_en FROM articles WHERE story = ?1 ORDER BY day, key LIMIT 1), "
+            "count(*) FROM articles WHERE story = ?1 GROUP BY story",
+            (story,),
+        )
+
+
+def sync(conn: sqlite3.Connection, outputs: Path) -> SyncResult:
+    """Bring the archive up to the day folders: changed days rewritten, vanished days dropped."""
+    result = SyncResult()
+    folders = day_folders(outputs)
+    known = dict(conn.execute("SELECT day, fingerprint FROM days"))
+    for day in sorted(set(known) - set(folders)):
+        remove_day(conn, day)
+        result.removed.append(day)
+    for day, folder in folders.items():
+        mark = fingerprint(folder)
+        if known.get(day) == mark:
+            continue
+        rows, failures = read_day(day, folder)
+        write_day(conn, day, rows, mark)
+        result.written.append(day)
+        result.failures.update(failures)
+    return result
+
+
+def update_archive(
+    outputs: Path, warn: Warn | None = None, rebuild: bool = False, retry: bool = True
+) -> SyncResult:
+    """Sync OUTPUTS/archive.sqlite with the day folders (from scratch with `rebuild`).
+
+    An archive that turns out unusable midway is set aside and rebuilt once.
+    """
+    outputs = Path(outputs)
+    if rebuild:
+        return _rebuild(outputs)
+    conn = open_archive(outputs, warn)
+    try:
+        return sync(conn, outputs)
+    except sqlite3.DatabaseError as error:
+        if transient(error) or not retry:
+            raise
+        conn.close()
+        _discard(archive_path(outputs), error, warn)
+        return update_archive(outputs, warn, retry=False)
+    finally:
+        conn.close()
+
+
+def _rebuild(outputs: Path) -> SyncResult:
+    """A new archive from every day folder, built beside the old one and renamed over it."""
+    path = archive_path(outputs)
+    fd, tmp = tempfile.mkstemp(prefix=f".{NAME}.", suffix=".tmp", dir=outputs)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        conn = create(Path(tmp))
+        try:
+            result = sync(conn, outputs)
+        finally:
+            conn.close()
+        os.chmod(tmp, FILE_MODE)
+        if path.is_dir():
+            set_aside(path)
+        os.replace(tmp, path)
+        return result
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+        Path(tmp + "-journal").unlink(missing_ok=True)
+
+
+def refresh_archive(outputs: Path, warn: Warn) -> SyncResult | None:
+    """update_archive where the archive is a by-product (nightly, search): a problem of the
+    moment (locked, read-only, disk full) is a warning; a later run catches up."""
+    try:
+        return update_archive(outputs, warn)
+    except (sqlite3.Error, OSError) as error:
+        warn(f"{archive_path(outputs)} not updated ({error}): run `toolkit archive` later")
+        return None

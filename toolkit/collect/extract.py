@@ -1,0 +1,117 @@
+"""A page's article: trafilatura for the main text and metadata, our HTML reader to put back
+the real paragraphs trafilatura left out.
+
+trafilatura (comments off) drops the furniture of news pages: nav, cookie notices, share
+bars, related links, comments. It also drops link-heavy blocks, and with them a short real
+paragraph that is all link, or one set in an inline box. So the page's main container
+(its one <article>, else <main>, else <body>) is also read with our own reader
+(toolkit.ingest.readers.ArticleHTML, which skips nav, aside, forms, buttons, captions), and
+a line trafilatura left out comes back, in its place, when it reads as a real sentence:
+three words or more, Arabic, ending like a sentence, and not furniture by our debris rules
+(toolkit/data/debris.tsv). The figures behind this choice are in docs/collect.md.
+
+A page with several top-level <article> elements (a listing) gives one article each.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from toolkit.ingest.debris import ARABIC_LETTER, default_rules, ends_like_sentence, line_debris
+from toolkit.ingest.normalize import normalize
+from toolkit.ingest.readers import ArticleHTML
+
+MIN_RECOVERED_WORDS = 3
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+@dataclass
+class Extracted:
+    title: str | None
+    paragraphs: list[str]
+    date: str | None = None  # YYYY-MM-DD
+    author: str | None = None
+    recovered: int = 0  # paragraphs put back after trafilatura
+
+
+def extract_page(html: str | bytes) -> list[Extracted]:
+    import lxml.html
+    from lxml.etree import ParserError
+
+    if isinstance(html, str):
+        html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses it in decoded text
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        return []
+    articles = [a for a in tree.iter("article") if not _inside_article(a)]
+    if len(articles) >= 2:
+        return [_extract(lxml.html.tostring(a, encoding="unicode"), a) for a in articles]
+    container = articles[0] if articles else next(tree.iter("main"), None)
+    if container is None:
+        container = tree.find("body") if tree.find("body") is not None else tree
+    return [_extract(html, container)]
+
+
+def _inside_article(element) -> bool:
+    return any(parent.tag == "article" for parent in element.iterancestors())
+
+
+def _extract(html: str | bytes, container) -> Extracted:
+    import lxml.html
+    import trafilatura
+
+    try:
+        document = trafilatura.bare_extraction(
+            html, include_comments=False, with_metadata=True, include_images=False
+        )
+    except Exception:  # hostile markup may break trafilatura; our reader still reads it
+        document = None
+    reader = ArticleHTML()
+    reader.feed(lxml.html.tostring(container, encoding="unicode"))
+    reader.close()
+    reader.flush()
+    ours = [line for part in reader.articles for line in part.lines]
+    headline = next((part.headline for part in reader.articles if part.headline), None)
+    if document is None or not (document.text or "").strip():
+        return Extracted(headline or reader.title, ours)
+    found = [line for line in document.text.splitlines() if line.strip()]
+    merged, recovered = merge(found, ours)
+    return Extracted(
+        title=document.title or headline or reader.title,
+        paragraphs=merged,
+        date=document.date,
+        author=document.author,
+        recovered=recovered,
+    )
+
+
+def merge(found: list[str], ours: list[str]) -> tuple[list[str], int]:
+    """trafilatura's lines, with our reader's real-sentence lines it lacks put back in order."""
+    rules = default_rules()
+    normalized = [normalize(line) for line in found]
+    whole = " ".join(normalized)
+    inserts: dict[int, list[str]] = defaultdict(list)
+    position = 0
+    for line in ours:
+        text = normalize(line)
+        match = next((i for i in range(position, len(found)) if text in normalized[i]), None)
+        if match is not None:
+            position = match + 1
+        elif text not in whole and _reads_as_sentence(line, text, rules):
+            inserts[position].append(line)
+    merged = []
+    for number, line in enumerate(found):
+        merged += inserts[number]
+        merged.append(line)
+    merged += inserts[len(found)]
+    return merged, sum(len(lines) for lines in inserts.values())
+
+
+def _reads_as_sentence(raw: str, text: str, rules) -> bool:
+    return (
+        len(text.split()) >= MIN_RECOVERED_WORDS
+        and bool(ARABIC_LETTER.search(text))
+        and ends_like_sentence(text)
+        and line_debris(raw, text, rules) is None
+    )
