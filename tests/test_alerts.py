@@ -121,6 +121,9 @@ def test_a_bad_rule_is_exit_2_naming_the_term(config, day):
         ("[[reader]]\nemail = 'a@b.org'\nwatch = 'Telegram'\n", "must be a list"),
         ("reader = [", "not TOML"),
         ("title = 'x'\n", "no [[reader]] tables"),
+        ("reader = [1]\n", "must be a [[reader]] table"),
+        ("[[reader]]\nemail = 'a@b.org'\nname = \"Ana\\r\\nBcc: e@x.org\"\n", "one line"),
+        ("[[reader]]\nemail = 'a@b.org'\n[[reader]]\nemail = 'A@b.org'\n", "already"),
     ],
 )
 def test_bad_readers_files_are_exit_2(config, day, content, message):

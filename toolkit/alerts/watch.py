@@ -89,6 +89,8 @@ def read_readers(path: Path, vocabulary: Vocabulary) -> list[Reader]:
     readers: dict[str, Reader] = {}
     for number, table in enumerate(tables, 1):
         where = f"{path}: reader {number}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: each reader must be a [[reader]] table")
         unknown = sorted(set(table) - READER_KEYS)
         if unknown:
             raise ConfigError(f"{where}: unknown key {unknown[0]!r} ({', '.join(READER_KEYS)})")
@@ -96,6 +98,8 @@ def read_readers(path: Path, vocabulary: Vocabulary) -> list[Reader]:
         recipient = parse_address(email) if isinstance(email, str) else None
         if recipient is None or not isinstance(name, str):
             raise ConfigError(f"{where}: email {email!r} is not an e-mail address")
+        if not name.isprintable():
+            raise ConfigError(f"{where}: name must be one line of printable text")
         only = table.get("only_watched", False)
         if not isinstance(only, bool):
             raise ConfigError(f"{where}: only_watched must be true or false")
@@ -103,7 +107,9 @@ def read_readers(path: Path, vocabulary: Vocabulary) -> list[Reader]:
         if only and not rules:
             raise ConfigError(f"{where}: only_watched without rules would never be sent anything")
         reader = Reader(Recipient(recipient.address, name or recipient.name), rules, only)
-        readers.setdefault(reader.email.lower(), reader)
+        if reader.email.lower() in readers:
+            raise ConfigError(f"{where}: {reader.email} is already an earlier reader")
+        readers[reader.email.lower()] = reader
     return list(readers.values())
 
 
