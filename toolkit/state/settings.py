@@ -85,10 +85,6 @@ class Setting:
         return value
 
 
-def _collect(name: str, kind: Kind, default: float, shown: str, doc: str) -> Setting:
-    return Setting(f"TOOLKIT_COLLECT_{name}", kind, default, shown, doc)
-
-
 _DECLARED = [
     Setting(
         "TOOLKIT_MODEL",
@@ -225,81 +221,95 @@ _DECLARED = [
         "one message, its retries and the waits between them (155 s) included; past it the "
         "send stops as past the deadline",
     ),
-    _collect(
-        "CONNECT_TIMEOUT",
+    Setting(
+        "TOOLKIT_COLLECT_CONNECT_TIMEOUT",
         count(False),
         10.0,
         "10 s",
         "seconds `toolkit collect` waits to open a connection ([collect.md](collect.md#bounded))",
     ),
-    _collect(
-        "READ_TIMEOUT",
+    Setting(
+        "TOOLKIT_COLLECT_READ_TIMEOUT",
         count(False),
         20.0,
         "20 s",
         "seconds of silence while reading an answer: a page that stalls mid-body fails",
     ),
-    _collect(
-        "PAGE_SECONDS",
+    Setting(
+        "TOOLKIT_COLLECT_PAGE_SECONDS",
         count(False),
         60.0,
         "60 s",
         "seconds for one whole answer, even when bytes keep trickling in",
     ),
-    _collect(
-        "MAX_BYTES",
+    Setting(
+        "TOOLKIT_COLLECT_MAX_BYTES",
         count(True),
         5_000_000,
         "5,000,000",
         "bytes on the wire (compressed) of one answer",
     ),
-    _collect(
-        "MAX_DECODED_BYTES",
+    Setting(
+        "TOOLKIT_COLLECT_MAX_DECODED_BYTES",
         count(True),
         20_000_000,
         "20,000,000",
         "bytes of one answer after gzip/deflate: a gzip bomb is refused at this size",
     ),
-    _collect("MAX_REDIRECTS", count(True), 5, "5", "redirects followed per request (a loop fails)"),
-    _collect("RETRIES", count(True, zero=True), 2, "2", "more tries after a 429 or 503"),
-    _collect(
-        "RETRY_AFTER_CAP",
+    Setting(
+        "TOOLKIT_COLLECT_MAX_REDIRECTS",
+        count(True),
+        5,
+        "5",
+        "redirects followed per request (a loop fails)",
+    ),
+    Setting(
+        "TOOLKIT_COLLECT_RETRIES", count(True, zero=True), 2, "2", "more tries after a 429 or 503"
+    ),
+    Setting(
+        "TOOLKIT_COLLECT_RETRY_AFTER_CAP",
         count(False),
         120.0,
         "120 s",
         "the longest `Retry-After` honoured; longer fails the page for this run",
     ),
-    _collect(
-        "DELAY",
+    Setting(
+        "TOOLKIT_COLLECT_DELAY",
         count(False, zero=True),
         1.0,
         "1 s",
         "seconds between requests to one host when the source sets no `delay`",
     ),
-    _collect(
-        "MAX_DELAY",
+    Setting(
+        "TOOLKIT_COLLECT_MAX_DELAY",
         count(False),
         30.0,
         "30 s",
         "the most of a robots.txt `Crawl-delay` that is honoured",
     ),
-    _collect(
-        "MAX_PER_SOURCE",
+    Setting(
+        "TOOLKIT_COLLECT_MAX_PER_SOURCE",
         count(True),
         50,
         "50",
         "new pages fetched per source and run (`--max-per-source`)",
     ),
-    _collect("MAX_SITEMAPS", count(True), 10, "10", "child sitemaps read from one sitemap index"),
-    _collect(
-        "MAX_ATTEMPTS",
+    Setting(
+        "TOOLKIT_COLLECT_MAX_SITEMAPS",
+        count(True),
+        10,
+        "10",
+        "child sitemaps read from one sitemap index",
+    ),
+    Setting(
+        "TOOLKIT_COLLECT_MAX_ATTEMPTS",
         count(True),
         3,
         "3",
         "runs on which a page that failed (5xx, timeout) is tried",
     ),
-    _collect(
-        "MIN_ARABIC",
+    Setting(
+        "TOOLKIT_COLLECT_MIN_ARABIC",
         count(False, zero=True),
         0.5,
         "0.5",
