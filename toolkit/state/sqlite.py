@@ -25,6 +25,8 @@ from pathlib import Path
 from toolkit.state.files import set_aside
 
 CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+# A read-only connection cannot roll back the hot journal of a writer that was killed
+HOT_JOURNAL = getattr(sqlite3, "SQLITE_READONLY_ROLLBACK", 776)
 
 
 class Unusable(Exception):
@@ -91,10 +93,11 @@ def open_db(
 def _open(
     path: Path, schema: Schema, timeout: float, wal: bool, autocommit: bool, quick_check: bool
 ) -> Opened:
-    if path.is_file():
-        _check(path, schema, timeout, quick_check)
+    hot_journal = path.is_file() and not _check_read_only(path, schema, timeout, quick_check)
     conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
+        if hot_journal:  # rolled back by this connection's first read, then checked
+            _check(conn, schema, quick_check)
         if wal:
             conn.execute("PRAGMA journal_mode=WAL")
         migrated_from = _upgrade(conn, schema)
@@ -112,9 +115,23 @@ def _open(
     return Opened(conn, migrated_from=migrated_from)
 
 
-def _check(path: Path, schema: Schema, timeout: float, quick_check: bool) -> None:
-    """Raise Unusable unless the file can be brought to `schema` (read-only)."""
+def _check_read_only(path: Path, schema: Schema, timeout: float, quick_check: bool) -> bool:
+    """Raise Unusable unless the file can be brought to `schema`; False when a killed
+    writer's journal must be rolled back first (a read-only connection cannot)."""
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    try:
+        _check(db, schema, quick_check)
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode == HOT_JOURNAL:
+            return False
+        raise
+    finally:
+        db.close()
+    return True
+
+
+def _check(db: sqlite3.Connection, schema: Schema, quick_check: bool) -> None:
+    """Raise Unusable unless the file can be brought to `schema`."""
     try:
         if quick_check:
             (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
@@ -129,11 +146,9 @@ def _check(path: Path, schema: Schema, timeout: float, quick_check: bool) -> Non
         if version == schema.version:
             _check_tables(db, schema)
     except sqlite3.DatabaseError as error:
-        if transient(error):
+        if transient(error) or error.sqlite_errorcode == HOT_JOURNAL:
             raise
         raise Unusable(_one_line(str(error))) from error
-    finally:
-        db.close()
 
 
 def _upgrade(conn: sqlite3.Connection, schema: Schema) -> int | None:
