@@ -316,8 +316,10 @@ def test_a_killed_archive_rebuild_leaves_nothing_after_the_next_run(tmp_path):
         [sys.executable, "-c", KILLED_REBUILD, str(outputs)], capture_output=True, timeout=120
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    left = sorted(p.name for p in outputs.iterdir() if p.name.startswith(".archive.sqlite."))
-    assert len(left) == 2 and left[1] == left[0] + "-journal"  # what the kill leaves
+    left = sorted(p for p in outputs.iterdir() if p.name.startswith(".archive.sqlite."))
+    assert len(left) == 2 and left[1].name == left[0].name + "-journal"  # what the kill leaves
+    for path in left:  # killed a while ago: a temp file younger than 10 s may be just made
+        os.utime(path, (0, 0))
 
     result = invoke("archive", outputs)
     assert result.exit_code == 0, result.output
@@ -335,9 +337,47 @@ def test_the_temp_file_of_a_rebuild_at_work_is_left_alone(tmp_path):
     target = tmp_path / "archive.sqlite"
     with held_temp(target) as temp:
         temp.write_bytes(b"being built")
+        os.utime(temp, (0, 0))
         assert remove_leftovers(target) == []
         assert temp.read_bytes() == b"being built"
     assert not temp.exists()
+
+
+KILLED_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from toolkit import fsutil
+
+def dying(fd, *args):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+fsutil.os.fsync = dying  # killed half-way through writing the file
+fsutil.atomic_write_text(Path(sys.argv[1]) / "digest.md", "# half")
+"""
+
+
+def test_the_temp_file_of_a_killed_write_is_removed_by_the_next_write_there(tmp_path):
+    day = tmp_path / "2026-01-02"
+    day.mkdir()
+    subprocess.run([sys.executable, "-c", KILLED_WRITE, str(day)], timeout=60)
+    (left,) = day.iterdir()
+    assert left.name.startswith(".digest.md.") and left.name.endswith(".tmp")
+    fresh = subprocess.run(  # a writer may have made it just now: left alone
+        [sys.executable, "-c", WRITE, str(day)], capture_output=True, text=True, timeout=60
+    )
+    assert fresh.returncode == 0, fresh.stderr
+    assert left.exists()
+    os.utime(left, (0, 0))
+    subprocess.run([sys.executable, "-c", WRITE, str(day)], check=True, timeout=60)
+    assert sorted(p.name for p in day.iterdir()) == ["feed.xml"]
+
+
+WRITE = """
+import sys
+from pathlib import Path
+from toolkit.fsutil import atomic_write_text
+atomic_write_text(Path(sys.argv[1]) / "feed.xml", "<feed/>")
+"""
 
 
 def test_a_collect_row_with_outlets_that_are_not_json_is_skipped_with_a_warning(tmp_path):

@@ -1,17 +1,17 @@
 """Crash-safe writes: nothing already written is ever left truncated or half-replaced."""
 
 import contextlib
-import datetime as dt
 import hashlib
 import os
 import shutil
-import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 from toolkit.errors import OutputError
+from toolkit.state.files import sweep
+from toolkit.state.lock import try_lock
 
 
 def _current_umask() -> int:
@@ -34,13 +34,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`.
 
     An OSError (no space left, a read-only folder, a folder in the way) is an OutputError
-    naming `path`; whatever `path` held before is left as it was.
+    naming `path`; whatever `path` held before is left as it was. The temp file is locked
+    while it is written: the first write into a folder (per process) removes the temp files
+    that killed writers left there (toolkit.state.files.sweep).
     """
     path = Path(path)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_once(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try_lock(fd)  # a new file: nobody else holds it
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -53,6 +57,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         if isinstance(error, OSError):
             raise OutputError(f"{shown(path)}: cannot write ({reason(error)})") from error
         raise
+
+
+_swept: set[Path] = set()  # folders whose leftovers this process has removed
+
+
+def _sweep_once(folder: Path) -> None:
+    key = folder.resolve()
+    if key not in _swept:
+        _swept.add(key)
+        sweep(folder)
 
 
 def reason(error: OSError) -> str:
@@ -109,42 +123,3 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-class Unusable(Exception):
-    """A state file SQLite cannot use, or not ours: set it aside (it is rebuilt)."""
-
-
-def check_sqlite(path: Path, table: str, columns: list[str], timeout: float = 30.0) -> None:
-    """Raise Unusable if the file is corrupt, not a database or its `table` is not ours.
-
-    Read-only, so that SQLite leaves a damaged file's -wal alone for set_aside to keep.
-    Other errors (locked, no permission) are about the place, not the file: they propagate.
-    """
-    if not path.is_file():
-        return
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
-    try:
-        (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
-        if check != "ok":
-            raise Unusable(" ".join(check.split()))  # one line
-        found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-        if found and found != columns:
-            raise Unusable(f"a {table} table with columns {', '.join(found)}")
-    except sqlite3.DatabaseError as error:
-        if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-            raise Unusable(str(error)) from error
-        raise
-    finally:
-        db.close()
-
-
-def set_aside(path: Path) -> Path:
-    """Rename a state file and its -wal/-shm files to <name>.corrupt-<UTC time>[-wal|-shm]."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.rename(aside.with_name(aside.name + suffix))
-    return aside

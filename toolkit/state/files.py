@@ -4,16 +4,20 @@ One suffix scheme for whatever is set aside, SQLite or JSON: `<name>.corrupt-<UT
 (microseconds, so that two in one second do not collide), with the SQLite side files
 (-wal, -shm, -journal) renamed alike. The file is kept for a post-mortem, never deleted.
 
-A file being built in place of another (an archive rebuilt from scratch) is a `held_temp`:
-`.<name>.<random>.tmp` beside it, locked by its builder for as long as it builds. A builder
-that was killed leaves it (and SQLite's -journal) behind, unlocked; `remove_leftovers`, run
-by the next builder, removes exactly those, never the temp file of a builder still at work.
+A file being built in place of another (an archive rebuilt from scratch, any file written
+through toolkit.fsutil.atomic_write_bytes) is a temp file `.<name>.<random>.tmp` beside it,
+locked (flock) by its writer for as long as it writes. A writer that was killed leaves it
+(and SQLite's -journal) behind, unlocked; `remove_leftovers` (the temp files of one target)
+and `sweep` (of a whole folder), run by the next writer, remove exactly those: never the
+temp file of a writer still at work, nor one younger than LEFTOVER_AGE_S (a writer takes
+its lock just after creating the file).
 """
 
 import datetime as dt
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +26,8 @@ from toolkit.state.lock import try_lock
 
 ASIDE = ".corrupt-"
 SIDE_FILES = ("-wal", "-shm", "-journal")
+LEFTOVER_AGE_S = 10.0
+ANY_TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp's 8 random characters
 
 
 def aside_name(path: Path) -> Path:
@@ -63,28 +69,34 @@ def held_temp(path: Path) -> Iterator[Path]:
 
 
 def remove_leftovers(path: Path) -> list[Path]:
-    """Remove the temp files (and side files) of builders of `path` that died; return them."""
-    path = Path(path)
-    pattern = _temp_pattern(path)
+    """Remove the temp files (and side files) of writers of `path` that died; return them."""
+    return _remove(Path(path).parent, _temp_pattern(Path(path)))
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove the temp files (and side files) of every writer in `folder` that died."""
+    return _remove(Path(folder), ANY_TEMP)
+
+
+def _remove(folder: Path, pattern: re.Pattern) -> list[Path]:
     removed = []
     try:
-        names = os.listdir(path.parent)
+        names = os.listdir(folder)
     except OSError:
         return []
+    oldest = time.time() - LEFTOVER_AGE_S
     for name in names:
-        if not pattern.fullmatch(name):
-            continue
-        temp = path.with_name(name)
-        try:
-            fd = os.open(temp, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            if not try_lock(fd):
-                continue  # its builder is at work
-            for suffix in ("", *SIDE_FILES):
-                Path(f"{temp}{suffix}").unlink(missing_ok=True)
-            removed.append(temp)
-        finally:
-            os.close(fd)
+        if pattern.fullmatch(name):
+            temp = folder / name
+            try:
+                fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)
+            except OSError:
+                continue
+            try:
+                if os.fstat(fd).st_mtime < oldest and try_lock(fd):  # else its writer is at work
+                    for suffix in ("", *SIDE_FILES):
+                        Path(f"{temp}{suffix}").unlink(missing_ok=True)
+                    removed.append(temp)
+            finally:
+                os.close(fd)
     return removed
