@@ -400,13 +400,12 @@ def test_a_collect_row_with_outlets_that_are_not_json_is_skipped_with_a_warning(
 
 def test_collect_goes_on_past_a_bad_outlets_value(tmp_path):
     from collect_site import Site
+    from test_collect import one_source
 
     state = tmp_path / "collect.sqlite"
     with Site() as site:
-        page = f"{site.base}{site.page_path(site.articles[0])}"
-        sources = tmp_path / "sources.toml"
-        sources.write_text(
-            f'user_agent = "t/1"\n[[source]]\nname = "one"\npages = ["{page}"]\ndelay = 0\n'
+        sources = one_source(
+            tmp_path, "pages", f'["{site.base}{site.page_path(site.articles[0])}"]'
         )
         args = ["collect", "--sources", sources, "--inbox", tmp_path / "in", "--state", state]
         env = {"TOOLKIT_COLLECT_DELAY": "0"}
