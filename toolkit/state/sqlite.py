@@ -29,8 +29,9 @@ CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 HOT_JOURNAL = getattr(sqlite3, "SQLITE_READONLY_ROLLBACK", 776)
 
 
-class Unusable(Exception):
-    """A state file SQLite cannot use, or not ours: set it aside (it is rebuilt)."""
+class Unusable(sqlite3.DatabaseError):
+    """A state file SQLite cannot use, or not ours: set it aside (it is rebuilt). Raised out
+    of open_db only when the new file made in its place is unusable too (no FTS5, say)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,9 @@ def _open(
             conn.execute("PRAGMA journal_mode=WAL")
         migrated_from = _upgrade(conn, schema)
         _check_tables(conn, schema)
+    except Unusable:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as error:
         conn.close()
         if transient(error):
@@ -145,6 +149,8 @@ def _check(db: sqlite3.Connection, schema: Schema, quick_check: bool) -> None:
             raise Unusable(f"schema version {version}, not {schema.version}")
         if version == schema.version:
             _check_tables(db, schema)
+    except Unusable:
+        raise
     except sqlite3.DatabaseError as error:
         if transient(error) or error.sqlite_errorcode == HOT_JOURNAL:
             raise
