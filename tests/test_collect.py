@@ -12,8 +12,8 @@ import pytest
 from collect_site import ENGLISH_PAGE, Site, article_page
 from conftest import fresh_clone, invoke
 
-from toolkit.collect.urls import checked_url as canonical
 from toolkit.collect.sources import load_sources
+from toolkit.collect.urls import checked_url as canonical
 from toolkit.errors import ConfigError
 from toolkit.ingest import ingest_file
 

@@ -57,8 +57,10 @@ class Destinations:
         kind = address_kind(address)
         if kind == "public" or (kind == "private" and self.allow_private):
             return None
-        hint = "" if kind != "private" else "; allow_private = true on the source allows it"
-        return f"{kind} address {address} (only the source's own host:port may be{hint})"
+        hint = (
+            "; allow_private = true on the source allows an intranet" if kind == "private" else ""
+        )
+        return f"{kind} address {address}, not the source's own host:port{hint}"
 
 
 def address_kind(address: Address) -> str:

@@ -122,7 +122,14 @@ class PoliteClient:
     ) -> Answer:
         current = url
         for _hop in range(self.limits.max_redirects + 1):
-            self._check(current, policy)
+            try:
+                self._check(current, policy)
+            except FetchError as error:
+                if current == url:
+                    raise
+                raise FetchError(
+                    f"{url}: redirected to {error}", error.kind, error.lasting
+                ) from None
             if robots and not self.allowed(current, delay, policy):
                 raise FetchError(f"{current}: disallowed by robots.txt", "robots", lasting=True)
             status, answer_headers, body = self._retrying(current, delay, headers)
