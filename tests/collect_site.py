@@ -498,7 +498,7 @@ delay = 0
         park = SiteArticle("park", PARK[0], PARK[1], "2026-11-15")
         self.routes["/hostile/park.html"] = self._html(article_page(park, "معادية"))
         redirects = {
-            "/hostile/to-internal.html": f"{internal}/private/secret.html",
+            "/hostile/to-internal.html": f"{internal}/al-ain/story-2.html",
             "/hostile/to-private.html": "http://10.1.2.3/admin",
             "/hostile/to-metadata.html": "http://169.254.169.254/latest/meta-data/",
             "/hostile/to-bad.html": "http://[::1/x",
@@ -511,7 +511,7 @@ delay = 0
             "http://127.0.0.1:abc/x",
             "http://a..b/x",
             f"{base}/outlet-a/../private/secret.html",
-            f"{internal}/private/secret.html",
+            f"{internal}/al-ain/story-2.html",
             "http://192.168.1.20/intranet.html",
             "http://localhost:1/x",
             *(base + path for path in redirects),

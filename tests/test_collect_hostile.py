@@ -6,11 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from collect_site import PARK, Site
+from collect_site import PARK, Site, rss_feed
 from conftest import invoke
-
-from toolkit.collect.destinations import Checker, Destinations, address_kind
-from toolkit.collect.urls import BadURL, checked_url
 
 FAST = {"TOOLKIT_COLLECT_READ_TIMEOUT": "1", "NO_PROXY": "127.0.0.1"}
 BAD_LINKS = ["http://[::1/x", "http://127.0.0.1:abc/x", "http://a..b/x"]
@@ -60,10 +57,10 @@ def test_bad_links_private_destinations_and_dot_segments_are_named_once(tmp_path
     hostile_lines = [line.split("source hostile: ", 1)[1] for line in errors if "hostile" in line]
     port = internal.base.rsplit(":", 1)[1]
     for refused in (
-        f"{internal.base}/private/secret.html: 127.0.0.1:{port} refused: loopback address",
+        f"{internal.base}/al-ain/story-2.html: 127.0.0.1:{port} refused: loopback address",
         "http://192.168.1.20/intranet.html: 192.168.1.20:80 refused: private address",
         "http://localhost:1/x: localhost:1 refused: loopback address",
-        f"{site.base}/hostile/to-internal.html: redirected to {internal.base}/private/secret.html"
+        f"{site.base}/hostile/to-internal.html: redirected to {internal.base}/al-ain/story-2.html"
         f": 127.0.0.1:{port} refused: loopback address 127.0.0.1, not the source's own host:port",
         f"{site.base}/hostile/to-private.html: redirected to http://10.1.2.3/admin: 10.1.2.3:80 "
         "refused: private address 10.1.2.3, not the source's own host:port; allow_private = true",
@@ -86,11 +83,42 @@ def test_bad_links_private_destinations_and_dot_segments_are_named_once(tmp_path
     assert "hostile: 0 new" in second.stdout and "bad link" not in second.stderr
 
 
+def one_feed(site: Site, name: str, links: list[str]) -> str:
+    """A feed at /<name>/rss.xml of these links; its [[source]] table."""
+    items = [(f"t{n}", link, "2026-11-15") for n, link in enumerate(links)]
+    site.routes[f"/{name}/rss.xml"] = site._feed(rss_feed(site.base, items), "application/rss+xml")
+    return f'[[source]]\nname = "{name}"\nfeed = "{site.base}/{name}/rss.xml"\ndelay = 0\n'
+
+
+def test_another_port_of_loopback_is_never_asked_by_link_or_redirect(tmp_path):
+    with Site() as site, Site() as internal:
+        site.add_hostile(internal.base)
+        secret = f"{internal.base}/al-ain/story-2.html"  # an internal page robots.txt allows
+        table = one_feed(site, "ssrf", [secret, f"{site.base}/hostile/to-internal.html"])
+        result = collect(tmp_path, table)
+    assert result.exit_code == 1, result.output
+    assert internal.requests == []
+    assert "ssrf: 0 new, 0 seen, 0 duplicate, 2 failed" in result.stdout
+    assert result.stderr.count("refused: loopback address 127.0.0.1") == 2
+    assert not list((tmp_path / "in").glob("*.json"))
+
+
+def test_robots_txt_is_asked_after_dot_segments_are_removed(tmp_path):
+    with Site() as site:
+        table = one_feed(site, "dots", [f"{site.base}/outlet-a/../private/secret.html"])
+        result = collect(tmp_path, table)
+    assert result.exit_code == 0, result.output
+    assert "dots: 0 new, 0 seen, 0 duplicate, skipped 1 robots" in result.stdout
+    assert not any("private/" in path for _, path, _ in site.requests)
+    assert not list((tmp_path / "in").glob("*.json"))
+
+
 def test_a_connection_goes_only_to_the_address_that_was_checked(monkeypatch):
     """No second DNS lookup between the check and the connect (DNS rebinding), and a host
     that was not checked is never connected to."""
     import httpx2
 
+    from toolkit.collect.destinations import Checker, Destinations
     from toolkit.collect.http import PoliteClient
     from toolkit.collect.limits import CollectLimits
 
@@ -116,6 +144,8 @@ def test_a_connection_goes_only_to_the_address_that_was_checked(monkeypatch):
 
 def test_an_intranet_source_must_opt_in_and_loopback_stays_its_own(tmp_path):
     import ipaddress
+
+    from toolkit.collect.destinations import Destinations, address_kind
 
     own = Destinations.of(["http://127.0.0.1:8080/feed.xml"])
     intranet = Destinations.of(["http://news.corp/feed.xml"], allow_private=True)
@@ -148,12 +178,16 @@ def test_an_intranet_source_must_opt_in_and_loopback_stays_its_own(tmp_path):
 
 @pytest.mark.parametrize("link", [*BAD_LINKS, "http://[::1", "ftp://x/y", "http://u:p@x/", ""])
 def test_a_bad_url_is_one_line_never_a_traceback(link):
+    from toolkit.collect.urls import BadURL, checked_url
+
     with pytest.raises(BadURL) as error:
         checked_url(link)
     assert "\n" not in str(error.value)
 
 
 def test_dot_segments_are_removed_before_robots_and_the_request():
+    from toolkit.collect.urls import checked_url
+
     base = "http://Example.org:80/outlet-a/rss.xml"
     assert checked_url("/outlet-a/../private/x.html", base) == "http://example.org/private/x.html"
     assert checked_url("http://h/a/%2E%2E/private/./x") == "http://h/private/x"
