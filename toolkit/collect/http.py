@@ -115,7 +115,8 @@ class PoliteClient:
         try:
             self.checker.check(url, policy)
         except Refused as error:
-            raise FetchError(f"{url}: {error}", "refused", lasting=error.lasting) from None
+            kind = "refused" if error.lasting else "failed"  # a name that did not resolve
+            raise FetchError(f"{url}: {error}", kind, lasting=error.lasting) from None
 
     def _get(
         self, url: str, delay: float, headers: dict[str, str], policy: Destinations, robots: bool
