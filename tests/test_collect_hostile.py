@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from collect_site import PARK, Site, rss_feed
+from collect_site import PARK, Response, Site, rss_feed
 from conftest import invoke
 
 FAST = {"TOOLKIT_COLLECT_READ_TIMEOUT": "1", "NO_PROXY": "127.0.0.1"}
@@ -248,6 +248,20 @@ def test_last_modified_is_kept_after_a_304(tmp_path):
             assert collect(tmp_path, table).exit_code == 0
     statuses = [status for _, path, status in site.requests if path == "/modified/rss.xml"]
     assert statuses == [200, 304, 304]
+
+
+def test_an_etag_that_cannot_be_sent_back_is_not_kept(tmp_path):
+    with Site() as site:
+        raw_utf8 = '"é-€"'.encode().decode("latin-1")  # the bytes of UTF-8 on the wire
+        body = site.routes["/sky/atom.xml"].body
+        site.routes["/etag/atom.xml"] = Response(
+            body=body, headers={"Content-Type": "application/atom+xml", "ETag": raw_utf8}
+        )
+        table = f'[[source]]\nname = "etag"\nfeed = "{site.base}/etag/atom.xml"\ndelay = 0\n'
+        nights = [collect(tmp_path, table) for _night in range(2)]
+    assert [night.exit_code for night in nights] == [0, 0], nights[1].output
+    assert "etag: 0 new, 2 seen" in nights[1].stdout  # read again in full, nothing fetched
+    assert [s for _, p, s in site.requests if p == "/etag/atom.xml"] == [200, 200]
 
 
 def test_nightly_with_one_hostile_outlet_publishes_every_good_article(tiny_model, tmp_path):

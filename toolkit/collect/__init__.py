@@ -40,6 +40,7 @@ from toolkit.ingest.readers import RawDocument
 DEFAULT_STATE = Path("outputs/collect.sqlite")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 NOT_WORD = re.compile(r"[\W_]+")
+MAX_VALIDATOR = 1024  # characters of an ETag or Last-Modified kept for the next night
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,9 @@ class _Run:
                 before = self.state.validators(url) if answer.status == 304 else {}
                 self.state.record_validators(
                     url,
-                    answer.headers.get("etag") or before.get("If-None-Match"),
-                    answer.headers.get("last-modified") or before.get("If-Modified-Since"),
+                    _validator(answer.headers.get("etag")) or before.get("If-None-Match"),
+                    _validator(answer.headers.get("last-modified"))
+                    or before.get("If-Modified-Since"),
                 )
 
     def _listing(
@@ -329,6 +331,14 @@ class _Run:
         if not cleaned.paragraphs:
             raise FetchError(f"{answer.url}: no article text (all page furniture)", lasting=True)
         return Page(cleaned.headline, cleaned.paragraphs, page.date, page.author, page.published)
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth sending back: printable ASCII (a header of other bytes
+    could not be sent again, and would fail the feed every night), else None."""
+    if value and value.isascii() and value.isprintable() and len(value) <= MAX_VALIDATOR:
+        return value
+    return None
 
 
 def _now() -> str:

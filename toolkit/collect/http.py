@@ -201,7 +201,7 @@ class PoliteClient:
                 f"read {limits.read_timeout:g} s: {env_name('connect_timeout')}, "
                 f"{env_name('read_timeout')}; {type(error).__name__})"
             ) from error
-        except (httpx2.HTTPError, httpx2.InvalidURL) as error:
+        except (httpx2.HTTPError, httpx2.InvalidURL, UnicodeError) as error:
             raise FetchError(f"{url}: {type(error).__name__}: {error}") from error
 
     def _read(self, url: str, response, headers: dict[str, str], started: float) -> bytes:
