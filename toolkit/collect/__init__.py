@@ -11,7 +11,9 @@ article is written to the inbox as <date>-<source>-<8 hex>.json (temp file, then
 The same text under another URL, or from another outlet, is not written again: the outlet is
 added to the article's `outlets` (in its file when it was written in this run, else in the
 state only: an earlier file may already be published). A source that fails (its listing
-cannot be had) is named and the others go on; a page that fails is named and counted.
+cannot be had) is named and the others go on; a page that fails, or a link that is not a
+valid URL (toolkit.collect.urls) or leads where the source may not go
+(toolkit.collect.destinations), is named and counted, and the rest go on.
 """
 
 import datetime as dt
