@@ -117,7 +117,8 @@ class Checker:
             refusal = policy.refusal(host, port, ipaddress.ip_address(text.split("%")[0]))
             if refusal:
                 self.allowed.pop((host, port), None)
-                raise Refused(f"{host}:{port} refused: {refusal}")
+                where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+                raise Refused(f"{where} refused: {refusal}")
         self.allowed[(host, port)] = addresses
 
 
