@@ -14,7 +14,8 @@ from conftest import invoke
 
 from toolkit.collect.state import CollectState
 from toolkit.errors import ConfigError
-from toolkit.state.files import held_temp, remove_leftovers, set_aside
+from toolkit.fsutil import held_temp, remove_leftovers
+from toolkit.state.files import set_aside
 from toolkit.state.lock import file_lock
 from toolkit.state.settings import PATH, SETTINGS, TEXT, check_all, setting
 from toolkit.state.sqlite import Schema, open_db

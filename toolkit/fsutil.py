@@ -1,17 +1,31 @@
-"""Crash-safe writes: nothing already written is ever left truncated or half-replaced."""
+"""Crash-safe writes: nothing already written is ever left truncated or half-replaced.
+
+A file is written to a temp file `.<name>.<random>.tmp` beside it, locked (flock) by its
+writer for as long as it writes, then renamed. A file built in place of another (an archive
+rebuilt from scratch) is a `held_temp`, locked alike. A writer that was killed leaves its
+temp file (and SQLite's -journal) behind, unlocked; `remove_leftovers` (the temp files of
+one target) and `sweep` (of a whole folder), run by the next writer, remove exactly those:
+never the temp file of a writer still at work, nor one younger than LEFTOVER_AGE_S (a writer
+takes its lock just after creating the file).
+"""
 
 import contextlib
+import fcntl
 import hashlib
 import os
+import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 from toolkit.errors import OutputError
-from toolkit.state.files import sweep
-from toolkit.state.lock import try_lock
+
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+LEFTOVER_AGE_S = 10.0
+ANY_TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp's 8 random characters
 
 
 def _current_umask() -> int:
@@ -36,7 +50,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     An OSError (no space left, a read-only folder, a folder in the way) is an OutputError
     naming `path`; whatever `path` held before is left as it was. The temp file is locked
     while it is written: the first write into a folder (per process) removes the temp files
-    that killed writers left there (toolkit.state.files.sweep).
+    that killed writers left there (`sweep`).
     """
     path = Path(path)
     tmp = None
@@ -123,3 +137,67 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def try_lock(fd: int, wait: bool = False) -> bool:
+    """Take the exclusive lock (flock) on an open file; False when another process holds it.
+    The one lock primitive: toolkit.state.lock.file_lock is built on it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _temp_pattern(path: Path) -> re.Pattern:
+    return re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]+\.tmp")
+
+
+@contextlib.contextmanager
+def held_temp(path: Path) -> Iterator[Path]:
+    """A new empty temp file beside `path`, locked while the block runs, removed after it
+    (with its side files) unless the block renamed it into place."""
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
+    try:
+        try_lock(fd)  # a new file: nobody else can hold it
+        yield temp
+    finally:
+        for suffix in ("", *SIDE_FILES):
+            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+        os.close(fd)
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Remove the temp files (and side files) of writers of `path` that died; return them."""
+    return _remove(Path(path).parent, _temp_pattern(Path(path)))
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove the temp files (and side files) of every writer in `folder` that died."""
+    return _remove(Path(folder), ANY_TEMP)
+
+
+def _remove(folder: Path, pattern: re.Pattern) -> list[Path]:
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    oldest = time.time() - LEFTOVER_AGE_S
+    for name in names:
+        if pattern.fullmatch(name):
+            temp = folder / name
+            try:
+                fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)
+            except OSError:
+                continue
+            try:
+                if os.fstat(fd).st_mtime < oldest and try_lock(fd):  # else its writer is at work
+                    for suffix in ("", *SIDE_FILES):
+                        Path(f"{temp}{suffix}").unlink(missing_ok=True)
+                    removed.append(temp)
+            finally:
+                os.close(fd)
+    return removed

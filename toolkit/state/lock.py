@@ -4,13 +4,13 @@ The lock file holds the pid of its holder, so that a refusal can name it. The ke
 the lock when its holder dies, however it dies: a stale lock file never blocks anyone.
 """
 
-import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from toolkit.errors import ToolkitError
+from toolkit.fsutil import try_lock
 
 Busy = Callable[[str], ToolkitError]  # the holder's pid (or "another process") → the error
 
@@ -34,12 +34,3 @@ def file_lock(path: Path, busy: Busy, wait: bool = False) -> Iterator[None]:
         yield
     finally:
         handle.close()
-
-
-def try_lock(fd: int, wait: bool = False) -> bool:
-    """Take the exclusive lock on an open file; False when another process holds it."""
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-    except BlockingIOError:
-        return False
-    return True
