@@ -358,7 +358,7 @@ def _outputs_by_file(previous: dict | None) -> dict[str, list[str]]:
 
 def _remove_stale(out_dir: Path, old_ids: list[str], new_ids: set[str]) -> None:
     for article_id in set(old_ids) - new_ids:
-        for suffix in (".json", ".en.md"):
+        for suffix in (".json", ".en.md", ".html"):
             (out_dir / "articles" / f"{article_id}{suffix}").unlink(missing_ok=True)
 
 
