@@ -23,7 +23,10 @@ RECIPIENTS ?=
 READERS ?=
 SMTP ?=
 SEND_OPTS ?=
-SEND = $(TOOLKIT) send $(OUTPUTS)/$(DATE) $(if $(READERS),--readers "$(READERS)",--to "$(RECIPIENTS)") $(if $(SMTP),--smtp "$(SMTP)") $(SEND_OPTS)
+# PUBLIC_URL=https://host/outputs/ (else $TOOLKIT_PUBLIC_URL): where outputs/ is served; the
+# e-mail's links to the article pages are absolute under it (without it, it has none).
+PUBLIC_URL ?=
+SEND = $(if $(PUBLIC_URL),TOOLKIT_PUBLIC_URL="$(PUBLIC_URL)") $(TOOLKIT) send $(OUTPUTS)/$(DATE) $(if $(READERS),--readers "$(READERS)",--to "$(RECIPIENTS)") $(if $(SMTP),--smtp "$(SMTP)") $(SEND_OPTS)
 # Scale out: WORKERS=N local Dask worker processes, or SCHEDULER=tcp://host:8786 (an existing cluster)
 WORKERS ?=
 SCHEDULER ?=
@@ -37,7 +40,8 @@ help:
 	@echo "                       RECIPIENTS=file: e-mail the briefing too; READERS=readers.toml: each"
 	@echo "                       reader their own briefing, their alerts first;"
 	@echo "                       WORKERS=N: N local Dask worker processes; SCHEDULER=ADDR: a Dask cluster"
-	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port]  e-mail outputs/<date>/ (once per recipient)"
+	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port] [PUBLIC_URL=url]  e-mail outputs/<date>/"
+	@echo "                       (once per recipient; PUBLIC_URL: where outputs/ is served, for links)"
 	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
 	@echo "make docs              regenerate docs/cli.md from every command's --help"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
@@ -109,7 +113,7 @@ nightly: model
 
 # E-mail one day's briefing; a recipient already sent to is skipped (SEND_OPTS=--resend).
 send: setup
-	@test -n "$(RECIPIENTS)$(READERS)" || { echo "usage: make send DATE=YYYY-MM-DD RECIPIENTS=file|READERS=readers.toml [SMTP=host:port]" >&2; exit 2; }
+	@test -n "$(RECIPIENTS)$(READERS)" || { echo "usage: make send DATE=YYYY-MM-DD RECIPIENTS=file|READERS=readers.toml [SMTP=host:port] [PUBLIC_URL=url]" >&2; exit 2; }
 	$(SEND)
 
 # Rebuild outputs/index.html and the rolling outputs/feed.xml (nightly does it after each run).

@@ -3,6 +3,13 @@ versions across days, and the links to it from the digest, the feeds and the ind
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -15,6 +22,41 @@ from test_stories import DAYS, INBOXES, write_inbox
 from toolkit.publish import publish_digest
 from toolkit.publish.article import ModelRef, article_path
 from toolkit.publish.page import Version, article_page, highlight
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """`python -m http.server` on 127.0.0.1 serving `folder`, stopped on the way out."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--directory", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "no server"
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[str, bytes]:
+    """Content-Type and body of a loopback URL (no proxy asked)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(url, timeout=30) as response:
+        return response.headers.get("Content-Type", ""), response.read()
+
 
 MODEL = ModelRef("opus-mt-tc-big-ar-en", "ab" * 32, "int8", False)
 
