@@ -108,3 +108,26 @@ def test_delivery_md_names_the_entry_of_each_feed_as_the_code_makes_it(tmp_path)
     digest = (day / "digest.md").read_text(encoding="utf-8")
     assert digest.count("\n## 1. ") == 1 and "\n## 2. " not in digest  # one section per story
     assert "one section per story" in page and "one section per article" not in page
+
+
+def test_glossaries_md_counts_the_shipped_glossary():
+    from toolkit.glossary import load_glossary
+
+    shipped = load_glossary([ROOT / "glossaries" / "ar-en-security.tsv"])
+    count = re.search(
+        r"ar-en-security\.tsv` ships with the repo: (\d+) names", flat("glossaries.md")
+    )
+    assert count and int(count.group(1)) == len(shipped.entries)
+
+
+def test_no_page_cites_our_issue_tracker():
+    """Pages are read by users, who cannot see the project's issues: say it, cite the source."""
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert not re.search(r"\bissue #\d+", flat(page.name), re.IGNORECASE), page.name
+
+
+def test_the_default_model_is_the_one_the_docs_name():
+    from toolkit.model.store import DEFAULT_REPO
+
+    assert f"{DEFAULT_REPO} (2022, transformer-big, **the default**)" in flat("choosing-a-model.md")
+    assert f"by default {DEFAULT_REPO}" in flat("models.md")
