@@ -10,6 +10,7 @@ else, and lets no article text act as markup: every text is escaped, the only li
 toolkit's own and an http(s) source URL, and a Content-Security-Policy allows no script.
 """
 
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ CSS = "\n".join(
 )
 SAFE_URL = re.compile(r"https?://[^\s<>\"'\\`]+")
 MIN_HIGHLIGHT_CHARS = 2  # a one-letter "name" would light up half the text
+STORY_DAYS = 7  # toolkit.stories.WINDOW_DAYS: how long a story takes new reports
 
 
 @dataclass(frozen=True)
@@ -228,14 +230,20 @@ PAGE = """<!DOCTYPE html>
 """
 
 
-def story_versions(outputs: Path, stories: set[str]) -> dict[str, list[Version]]:
+def story_versions(outputs: Path, stories: set[str], day: str) -> dict[str, list[Version]]:
     """Every report of these stories in the day folders of `outputs` (articles/*.json
-    `story`, else a story of its own). The one place the pages read other days: a corpus
-    reader can take its place."""
+    `story`, else a story of its own), read back while they are alive: a story takes new
+    reports up to STORY_DAYS after its last one, so the days before `day` are read until
+    STORY_DAYS pass without one. The one place the pages read other days: a corpus reader
+    can take its place."""
     found: dict[str, list[Version]] = {}
-    for folder in sorted(Path(outputs).iterdir()) if Path(outputs).is_dir() else []:
+    folders = sorted(Path(outputs).iterdir(), reverse=True) if Path(outputs).is_dir() else []
+    horizon = _days_before(day, STORY_DAYS)
+    for folder in folders:
         if not DAY.fullmatch(folder.name):
             continue
+        if folder.name < horizon:
+            break
         for path in sorted((folder / "articles").glob("*.json")):
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
@@ -244,18 +252,21 @@ def story_versions(outputs: Path, stories: set[str]) -> dict[str, list[Version]]
                     continue
                 source, headline = data.get("source") or {}, data.get("headline") or {}
                 outlet = outlet_name(
-                    data.get("outlet") or source.get("outlet"), source.get("url"), ""
+                    data.get("outlet") or source.get("outlet"),
+                    data.get("url") or source.get("url"),
+                    "",
                 )
-                version = Version(
-                    str(data["id"]),
-                    folder.name,
-                    outlet,
-                    headline.get("en") or headline.get("ar") or "",
-                )
+                title = headline.get("en") or headline.get("ar") or ""
+                version = Version(str(data["id"]), folder.name, outlet, title)
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue  # an unreadable record is `toolkit brief`'s to name
             found.setdefault(story, []).append(version)
+            horizon = min(horizon, _days_before(folder.name, STORY_DAYS))
     return found
+
+
+def _days_before(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=days)).isoformat()
 
 
 def write_page(day_dir: Path, article: Article, model: ModelRef, versions=(), day=None) -> Path:
@@ -271,7 +282,7 @@ def publish_pages(day_dir: Path, records: Records) -> list[Path]:
     if not DAY.fullmatch(day_dir.name):  # a folder of its own (`toolkit batch -o`): no days
         return [write_page(day_dir, article, model) for article, model in records]
     outputs, date = day_dir.parent, day_dir.name
-    members = story_versions(outputs, {article.story or article.id for article, _ in records})
+    members = story_versions(outputs, {article.story or article.id for article, _ in records}, date)
     written = []
     for article, model in records:
         versions = _others(members.get(article.story or article.id, []), date, article.id)
