@@ -22,6 +22,7 @@ from pathlib import Path
 from toolkit.document import Article, Sentence
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.article import SYNTHETIC_NOTICE, ModelRef, article_path
+from toolkit.publish.html import PAGE
 from toolkit.publish.records import DAY, Records, outlet_name, read_records
 
 CSS = "\n".join(
@@ -205,29 +206,11 @@ def article_page(
         f'<a href="{escape(_own(article.id, ".json"))}">JSON</a> · '
         f'<a href="{escape(_own(article.id, ".en.md"))}">Markdown</a></p></footer>',
     ]
-    return PAGE.format(title=escape(title), css=CSS, body="\n".join(body))
+    return PAGE.format(title=escape(title), head="", css=CSS, body="\n".join(body) + "\n")
 
 
 def _own(article_id: str, suffix: str) -> str:
     return article_path(article_id).removeprefix("articles/").removesuffix(".html") + suffix
-
-
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<main class="page">
-{body}
-</main>
-</body>
-</html>
-"""
 
 
 def story_versions(outputs: Path, stories: set[str], day: str) -> dict[str, list[Version]]:
