@@ -27,19 +27,20 @@ class ModelRef:
 
 
 def article_link(article: Article) -> str:
-    """The relative link to its full translation."""
+    """The relative link to its page (Arabic beside English), from its day folder."""
     return article_path(article.id)
 
 
 def article_path(article_id: str) -> str:
-    """articles/<id>.en.md as a link. Ids come from file names: every ASCII character a
-    Markdown link or a URL reads (space, parentheses, backslash, %) is percent-encoded;
-    Arabic is left as it is."""
+    """articles/<id>.html, the article page, as a link: the one place every link to an
+    article is made (digest, index, feeds, alerts, e-mail). Ids come from file names: every
+    ASCII character a Markdown link or a URL reads (space, parentheses, backslash, %) is
+    percent-encoded; Arabic is left as it is."""
     safe = "".join(
         c if (c.isalnum() or c in "._-~") and not c.isspace() else quote(c, safe="")
         for c in article_id
     )
-    return f"articles/{safe}.en.md"
+    return f"articles/{safe}.html"
 
 
 def model_json(info: ModelInfo) -> dict:

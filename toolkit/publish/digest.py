@@ -22,7 +22,7 @@ OVERVIEW_HEADLINE_CHARS = 120
 QUALITY_EXAMPLES = 10
 SYNTHETIC_BANNER = (
     "> ⚠️ **SYNTHETIC MODEL — this English is meaningless.** The translations below come from "
-    "a random-weight test model (`toolkit model synth`), not from opus-mt-ar-en."
+    "a random-weight test model (`toolkit model synth`), not from a trained one."
 )
 
 
