@@ -4,7 +4,7 @@ import json
 from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
-from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
+from toolkit.document import Article, Brief, Cell, Entity, Figure, Sentence, Source, TermCheck
 from toolkit.errors import InputError
 from toolkit.ingest import IngestResult
 from toolkit.model.store import ModelInfo
@@ -53,7 +53,7 @@ def article_json(article: Article, info: ModelInfo) -> dict:
         "headline": {
             key: value
             for key, value in sentence_json(article.headline).items()
-            if key not in ("paragraph", "bullet")
+            if key not in ("paragraph", "bullet", "heading", "cell")
         },
         "sentences": [sentence_json(sentence) for sentence in article.sentences],
         "brief": asdict(article.brief) if article.brief else None,
@@ -70,8 +70,12 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
     try:
         brief = data.get("brief")
         source = Source(**data["source"])
-        if not all(value is None or isinstance(value, str) for value in vars(source).values()):
-            raise TypeError("source fields must be strings")
+        if not all(
+            value is None or isinstance(value, str)
+            for key, value in vars(source).items()
+            if key != "pages"
+        ) or not isinstance(source.pages, int | None):
+            raise TypeError("source fields must be strings (pages a number)")
         if not isinstance(data.get("story", ""), str):
             raise TypeError("story must be a string")
         article = Article(
@@ -102,6 +106,8 @@ def sentence_json(sentence: Sentence) -> dict:
         "en": sentence.en,
         "paragraph": sentence.paragraph,
         "bullet": sentence.bullet,
+        **({"heading": sentence.heading} if sentence.heading else {}),
+        **({"cell": asdict(sentence.cell)} if sentence.cell else {}),
         "score": sentence.score,
         "flags": sentence.flags,
         "terms": [asdict(term) for term in sentence.terms],
@@ -114,6 +120,8 @@ def sentence_from_json(data: dict, paragraph: int | None = None) -> Sentence:
         en=data["en"],
         paragraph=data["paragraph"] if paragraph is None else paragraph,
         bullet=data.get("bullet", ""),
+        heading=int(data.get("heading", 0)),
+        cell=Cell(**data["cell"]) if data.get("cell") else None,
         score=data.get("score"),
         flags=list(data.get("flags", [])),
         terms=[TermCheck(**term) for term in data.get("terms", [])],
@@ -162,23 +170,65 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
         lines += [f"> **{SYNTHETIC_NOTICE}**", ""]
     if article.headline.ar:  # plain text (--text) has none
         lines += [f"# {article.headline.en}", ""]
-    lines += [block + "\n" for block in english_blocks(article)]
+    lines += [block + "\n" for block in english_blocks(article, markdown=True)]
     return "\n".join(lines)
 
 
-def english_blocks(article: Article) -> list[str]:
-    """The English paragraphs; a list item keeps its marker and next items join its list."""
+def english_blocks(article: Article, markdown: bool = False) -> list[str]:
+    """The English paragraphs; a list item keeps its marker and next items join its list.
+
+    A document's section headings become Markdown headings under the headline's `#`, and each
+    of its tables one block: a Markdown table (`markdown`), else one line per row, its cells
+    split by " | "."""
     blocks: list[str] = []
     in_list = False
-    for paragraph in article.paragraphs:
-        text = " ".join(sentence.en for sentence in paragraph)
-        marker = paragraph[0].bullet
-        if marker and in_list:
+    for paragraphs in _runs_of_tables(article.paragraphs):
+        first = paragraphs[0][0]
+        if first.cell is not None:
+            blocks.append(_table_block(table_rows(paragraphs), markdown))
+            in_list = False
+            continue
+        text = " ".join(sentence.en for sentence in paragraphs[0])
+        marker = first.bullet
+        if first.heading and markdown:
+            blocks.append(f"{'#' * min(6, first.heading + 1)} {text}")
+        elif marker and in_list:
             blocks[-1] += f"\n{marker} {text}"
         else:
             blocks.append(f"{marker} {text}" if marker else text)
         in_list = bool(marker)
     return blocks
+
+
+def _runs_of_tables(paragraphs: list[list[Sentence]]) -> list[list[list[Sentence]]]:
+    """Each paragraph alone, except the cells of one table, which come together."""
+    runs: list[list[list[Sentence]]] = []
+    for paragraph in paragraphs:
+        cell, before = paragraph[0].cell, runs[-1][0][0].cell if runs else None
+        if cell is not None and before is not None and cell.table == before.table:
+            runs[-1].append(paragraph)
+        else:
+            runs.append([paragraph])
+    return runs
+
+
+def table_rows(cells: list[list[Sentence]]) -> list[list[str]]:
+    """The English of a table's cell paragraphs, row by row, in column order (gaps empty)."""
+    rows: dict[int, dict[int, str]] = {}
+    for paragraph in cells:
+        cell = paragraph[0].cell
+        rows.setdefault(cell.row, {})[cell.column] = " ".join(s.en for s in paragraph)
+    width = max(column for row in rows.values() for column in row) + 1
+    return [[rows[r].get(c, "") for c in range(width)] for r in sorted(rows)]
+
+
+def _table_block(rows: list[list[str]], markdown: bool) -> str:
+    if not markdown:
+        return "\n".join(" | ".join(row) for row in rows)
+    lines = [
+        "| " + " | ".join(" ".join(c.replace("|", "/").split()) for c in row) + " |" for row in rows
+    ]
+    return "\n".join([lines[0], "|" + " --- |" * len(rows[0]), *lines[1:]])
 
 
 def article_text(article: Article, info: ModelInfo) -> str:
@@ -199,6 +249,11 @@ def ingest_json(result: IngestResult) -> dict:
                 "headline": article.headline.ar,
                 "paragraphs": [[s.ar for s in paragraph] for paragraph in article.paragraphs],
                 "bullets": [paragraph[0].bullet for paragraph in article.paragraphs],
+                "headings": [paragraph[0].heading for paragraph in article.paragraphs],
+                "cells": [
+                    asdict(paragraph[0].cell) if paragraph[0].cell else None
+                    for paragraph in article.paragraphs
+                ],
                 "dropped": article.dropped,
             }
             for article in result.articles
@@ -208,6 +263,9 @@ def ingest_json(result: IngestResult) -> dict:
 
 def ingest_text(result: IngestResult) -> str:
     lines = [f"{result.source} ({result.encoding}): {len(result.articles)} article(s)"]
+    pages = {article.source.pages for article in result.articles} - {None}
+    if pages:
+        lines[0] += f", {pages.pop()} page(s)"
     for article in result.articles:
         lines += ["", f"[{article.id}] {article.headline.ar}"]
         for number, paragraph in enumerate(article.paragraphs, 1):

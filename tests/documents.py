@@ -1,0 +1,209 @@
+"""A test set of Arabic documents, built at test time: a report printed to PDF by headless
+Chromium (running header, footer and page numbers, a table with Western and Eastern digits),
+the same report as a DOCX (headings, runs split mid-word, a table, header and footer), and a
+scan (the printed page as an image, in a PDF without a text layer).
+
+The report is fiction, written for these tests. `EXPECTED` holds its sentences in logical
+order; `recall` measures what a reader got back against them.
+"""
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from toolkit.ingest.normalize import normalize
+from toolkit.ingest.sentences import split_sentences
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+]
+
+TITLE = "تقرير: شبكات التمويل الرقمي للجماعات المتطرفة"
+RUNNING_HEADER = "مركز الرصد الإقليمي — تقرير خاص"
+RUNNING_FOOTER = "سري: للاستخدام الداخلي فقط"
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: list[str]
+
+
+PAGES: list[list[Section]] = [
+    [
+        Section(
+            "مقدمة",
+            [
+                "رصد المركز خلال عام 2025 تحولاً واضحاً في أساليب تمويل الجماعات المتطرفة. "
+                "فقد انتقلت هذه الجماعات من الحوالات التقليدية "
+                "إلى المحافظ الرقمية والعملات المشفرة.",
+                "وقال مدير المركز إنَّ «الرقابة على المنصات لا تكفي وحدها» في مؤتمر صحفي عقده "
+                "في مدينة الواحة. وأضاف أن التعاون بين المصارف والشركات التقنية أصبح ضرورة.",
+                "ويعتمد هذا التقرير على بيانات جمعها فريق من عشرة باحثين (بين يناير وأكتوبر) "
+                "من مصادر مفتوحة. ولا يتضمن التقرير أي معلومات شخصية عن المستخدمين.",
+            ],
+        ),
+    ],
+    [
+        Section(
+            "أساليب التجنيد عبر الإنترنت",
+            [
+                "تستخدم الجماعات قنوات مغلقة على تطبيقات المراسلة لاستقطاب الشباب. "
+                "وتنشر هذه القنوات مقاطع دعائية قصيرة بلغات متعددة.",
+                "ولاحظ الباحثون أن الحسابات المحذوفة تعود بأسماء جديدة خلال ساعات. "
+                "وبلغ متوسط عمر الحساب الجديد ٣ أيام قبل حذفه مرة أخرى.",
+            ],
+        ),
+        Section(
+            "أرقام رئيسية",
+            [
+                "يعرض الجدول التالي عدد الحسابات التي حذفتها كل منصة ونسبتها من المجموع.",
+            ],
+        ),
+    ],
+    [
+        Section(
+            "التوصيات",
+            [
+                "يوصي التقرير بإنشاء وحدة مشتركة لتبادل المعلومات بين الدول الأعضاء. "
+                "كما يدعو إلى تدريب موظفي المصارف على كشف التحويلات المشبوهة.",
+                "ويرى المركز أن مكافحة التطرف الإلكتروني تتطلب شراكة طويلة الأمد "
+                "مع المجتمع المدني. "
+                "وسيصدر التقرير القادم في شهر مارس من العام المقبل.",
+            ],
+        ),
+    ],
+]
+TABLE_AFTER = "أرقام رئيسية"  # the table follows this section's text
+TABLE = [
+    ["المنصة", "الحسابات المحذوفة", "النسبة"],
+    ["تلغرام", "12,450", "48%"],
+    ["فيسبوك", "٧٣٠٠", "٢٨٪"],
+    ["يوتيوب", "3,150", "12%"],
+]
+TABLE_FIGURES = ["12,450", "48%", "٧٣٠٠", "٢٨٪", "3,150", "12%"]
+
+
+def body_paragraphs() -> list[str]:
+    return [p for page in PAGES for section in page for p in section.paragraphs]
+
+
+def expected_sentences() -> list[str]:
+    """The body's sentences in logical order, normalized as ingest normalizes them."""
+    return [normalize(s) for p in body_paragraphs() for s in split_sentences(p)]
+
+
+def recall(expected: list[str], got: list[str]) -> float:
+    """The share of expected sentences found, in order (longest common subsequence)."""
+    previous = [0] * (len(got) + 1)
+    for sentence in expected:
+        current = [0]
+        for j, other in enumerate(got, 1):
+            current.append(
+                previous[j - 1] + 1 if sentence == other else max(previous[j], current[j - 1])
+            )
+        previous = current
+    return previous[-1] / len(expected)
+
+
+def report_html(table_digits_font: str = "") -> str:
+    pages = []
+    total = len(PAGES)
+    for number, page in enumerate(PAGES, 1):
+        parts = [f'<div class="header">{escape(RUNNING_HEADER)}</div>']
+        if number == 1:
+            parts.append(f"<h1>{escape(TITLE)}</h1>")
+        for section in page:
+            parts.append(f"<h2>{escape(section.heading)}</h2>")
+            parts += [f"<p>{escape(p)}</p>" for p in section.paragraphs]
+            if section.heading == TABLE_AFTER:
+                rows = "".join(
+                    "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
+                    for row in TABLE
+                )
+                parts.append(f"<table>{rows}</table>")
+        parts.append(f'<div class="footer">{escape(RUNNING_FOOTER)}</div>')
+        parts.append(f'<div class="number">- {number} -</div>')
+        last = number == total
+        pages.append(f'<section class="page{" last" if last else ""}">{"".join(parts)}</section>')
+    return f"""<!doctype html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{escape(TITLE)}</title>
+<style>
+@page {{ size: A4; margin: 0; }}
+body {{ margin: 0; font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans", serif;
+        font-size: 15px; line-height: 1.7; }}
+.page {{ height: 297mm; box-sizing: border-box; padding: 14mm 20mm; position: relative;
+         page-break-after: always; overflow: hidden; }}
+.page.last {{ page-break-after: auto; }}
+.header {{ font-size: 11px; text-align: center; border-bottom: 1px solid #999;
+           margin-bottom: 10mm; }}
+.footer {{ position: absolute; bottom: 16mm; left: 20mm; right: 20mm; font-size: 11px;
+           text-align: center; }}
+.number {{ position: absolute; bottom: 9mm; left: 0; right: 0; text-align: center;
+           font-size: 11px; }}
+h1 {{ font-size: 26px; }} h2 {{ font-size: 20px; }}
+table {{ border-collapse: collapse; margin: 6mm 0; }}
+td {{ border: 1px solid #444; padding: 4px 24px; }}
+</style></head><body>{"".join(pages)}</body></html>
+"""
+
+
+def print_pdf(html: str, folder: Path, name: str = "report") -> Path:
+    """The page printed to PDF by headless Chromium."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / f"{name}.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = folder / f"{name}.pdf"
+    process = subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={folder / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0 and pdf.exists(), process.stderr[-2000:]
+    return pdf
+
+
+def report_docx(path: Path) -> Path:
+    """The report as Word writes it: heading styles, runs split mid-word, a table, header and
+    footer."""
+    import docx
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = RUNNING_HEADER
+    section.footer.paragraphs[0].text = RUNNING_FOOTER
+    document.add_heading(TITLE, level=1)
+    for page in PAGES:
+        for part in page:
+            document.add_heading(part.heading, level=2)
+            for text in part.paragraphs:
+                paragraph = document.add_paragraph()
+                # an editor's runs: cut mid-word, one of them bold
+                cuts = [0, len(text) // 3 + 1, 2 * len(text) // 3 - 1, len(text)]
+                for number, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False)):
+                    run = paragraph.add_run(text[start:end])
+                    run.bold = number == 1
+            if part.heading == TABLE_AFTER:
+                table = document.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+                for row, cells in zip(table.rows, TABLE, strict=True):
+                    for cell, text in zip(row.cells, cells, strict=True):
+                        cell.text = text
+    document.save(path)
+    return path
