@@ -207,3 +207,45 @@ def report_docx(path: Path) -> Path:
                         cell.text = text
     document.save(path)
     return path
+
+
+def scan_pdf(folder: Path) -> Path:
+    """A scan: the report's first page as a picture (a 3× screenshot) in a PDF without text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / "page.html"
+    page.write_text(report_html(), encoding="utf-8")
+    shot = folder / "page.png"
+    _chromium(
+        folder,
+        "--window-size=794,1123",
+        "--force-device-scale-factor=3",
+        "--hide-scrollbars",
+        f"--screenshot={shot}",
+        page.as_uri(),
+    )
+    holder = folder / "scan.html"
+    holder.write_text(
+        "<!doctype html><style>@page { size: A4; margin: 0 } body { margin: 0 }"
+        f'</style><img src="{shot.name}" style="width: 210mm; height: 297mm; display: block">',
+        encoding="utf-8",
+    )
+    scan = folder / "scan.pdf"
+    _chromium(folder, f"--print-to-pdf={scan}", holder.as_uri())
+    return scan
+
+
+def scan_sentences() -> list[str]:
+    """What the scan shows of the body: the first page's sentences."""
+    return [
+        normalize(s) for section in PAGES[0] for p in section.paragraphs for s in split_sentences(p)
+    ]
+
+
+def _chromium(folder: Path, *args: str) -> None:
+    process = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={folder / 'profile'}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stderr[-2000:]

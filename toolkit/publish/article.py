@@ -177,7 +177,8 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
 def english_blocks(article: Article, markdown: bool = False) -> list[str]:
     """The English paragraphs; a list item keeps its marker and next items join its list.
 
-    A document's section headings become Markdown headings under the headline's `#`, and each
+    A document's section headings become Markdown headings (## at least: # is the headline),
+    and each
     of its tables one block: a Markdown table (`markdown`), else one line per row, its cells
     split by " | "."""
     blocks: list[str] = []
@@ -191,7 +192,7 @@ def english_blocks(article: Article, markdown: bool = False) -> list[str]:
         text = " ".join(sentence.en for sentence in paragraphs[0])
         marker = first.bullet
         if first.heading and markdown:
-            blocks.append(f"{'#' * min(6, first.heading + 1)} {text}")
+            blocks.append(f"{'#' * min(6, max(2, first.heading))} {text}")
         elif marker and in_list:
             blocks[-1] += f"\n{marker} {text}"
         else:
@@ -243,22 +244,25 @@ def ingest_json(result: IngestResult) -> dict:
     return {
         "source": result.source,
         "encoding": result.encoding,
-        "articles": [
-            {
-                "id": article.id,
-                "headline": article.headline.ar,
-                "paragraphs": [[s.ar for s in paragraph] for paragraph in article.paragraphs],
-                "bullets": [paragraph[0].bullet for paragraph in article.paragraphs],
-                "headings": [paragraph[0].heading for paragraph in article.paragraphs],
-                "cells": [
-                    asdict(paragraph[0].cell) if paragraph[0].cell else None
-                    for paragraph in article.paragraphs
-                ],
-                "dropped": article.dropped,
-            }
-            for article in result.articles
-        ],
+        "articles": [_ingested_article(article) for article in result.articles],
     }
+
+
+def _ingested_article(article: Article) -> dict:
+    """DESIGN.md's keys; a document's (PDF, DOCX) also say which paragraphs are headings
+    and which are table cells."""
+    firsts = [paragraph[0] for paragraph in article.paragraphs]
+    shown = {
+        "id": article.id,
+        "headline": article.headline.ar,
+        "paragraphs": [[s.ar for s in paragraph] for paragraph in article.paragraphs],
+        "bullets": [first.bullet for first in firsts],
+        "dropped": article.dropped,
+    }
+    if any(first.heading or first.cell for first in firsts):
+        shown["headings"] = [first.heading for first in firsts]
+        shown["cells"] = [asdict(first.cell) if first.cell else None for first in firsts]
+    return shown
 
 
 def ingest_text(result: IngestResult) -> str:
