@@ -153,7 +153,8 @@ def test_a_scan_is_read_by_ocr_and_flagged(scan):
     assert all("ocr" in s.flags for s in article.sentences)
     got = [s.ar for s in article.sentences]
     score = recall(folded(scan_sentences()), folded(got))
-    assert score >= 0.6, (score, got)
+    assert score >= 0.6, (score, got)  # 0.83 with tesseract 5.3: it drops the last line
+    assert "1" in [normalize(line) for line in article.dropped]  # the page number
 
 
 @needs_chromium

@@ -8,6 +8,7 @@ not read and the caller names it.
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.ingest.normalize import normalize
@@ -33,15 +34,24 @@ def tesseract() -> str:
     return program
 
 
-def ocr_page(pdf: bytes, index: int) -> list[str]:
-    """The paragraphs of page `index` (from 0), as tesseract reads them (logical order)."""
+@dataclass(frozen=True)
+class OcrParagraph:
+    text: str  # logical order, as tesseract reads it
+    top: float  # share of the page height, from the top
+    bottom: float
+
+
+def ocr_page(pdf: bytes, index: int) -> list[OcrParagraph]:
+    """The paragraphs of page `index` (from 0), as tesseract finds them, with where they sit
+    on the page (so that running headers, footers and page numbers can be told apart)."""
     program = tesseract()
     with tempfile.TemporaryDirectory(prefix="toolkit-ocr-") as folder:
         image = Path(folder) / "page.pgm"
-        image.write_bytes(_render_pgm(pdf, index))
+        pgm, height = _render_pgm(pdf, index)
+        image.write_bytes(pgm)
         try:
             result = subprocess.run(
-                [program, str(image), "stdout", "-l", "ara"],
+                [program, str(image), "stdout", "-l", "ara", "tsv"],
                 capture_output=True,
                 text=True,
                 timeout=OCR_TIMEOUT_S,
@@ -51,18 +61,24 @@ def ocr_page(pdf: bytes, index: int) -> list[str]:
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["failed"])[-1]
         raise OcrUnavailable(f"tesseract: {last}")
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in [*result.stdout.splitlines(), ""]:
-        if normalize(line):
-            current.append(line.strip())
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
+    # TSV: level page block paragraph line word left top width height confidence text;
+    # level 5 rows are words, in reading order (right to left for Arabic)
+    words: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+    for line in result.stdout.splitlines()[1:]:
+        fields = line.split("\t")
+        if len(fields) == 12 and fields[0] == "5" and fields[11].strip():
+            top, size = int(fields[7]), int(fields[9])
+            words.setdefault((fields[2], fields[3]), []).append((fields[11], top, top + size))
+    paragraphs = []
+    for found in words.values():
+        text = " ".join(word for word, _, _ in found)
+        if normalize(text):
+            top, bottom = min(w[1] for w in found), max(w[2] for w in found)
+            paragraphs.append(OcrParagraph(text, top / height, bottom / height))
     return paragraphs
 
 
-def _render_pgm(pdf: bytes, index: int) -> bytes:
+def _render_pgm(pdf: bytes, index: int) -> tuple[bytes, int]:
     """The page as a greyscale PGM, which tesseract reads without any imaging library."""
     import pypdfium2
 
@@ -74,4 +90,4 @@ def _render_pgm(pdf: bytes, index: int) -> bytes:
     finally:
         document.close()
     rows = b"".join(buffer[row * stride : row * stride + width] for row in range(height))
-    return b"P5\n%d %d\n255\n" % (width, height) + rows
+    return b"P5\n%d %d\n255\n" % (width, height) + rows, height

@@ -29,6 +29,7 @@ from toolkit.document import Cell, Problem
 from toolkit.errors import InputError
 from toolkit.ingest.blocks import Block, DocumentText
 from toolkit.ingest.normalize import fold_presentation_forms, normalize
+from toolkit.ingest.ocr import OcrUnavailable, ocr_page
 
 MARGIN_BAND = 0.12  # of the page height: where running headers, footers and numbers sit
 HEADING_RATIO = 1.15  # type this much larger than the body's is a heading
@@ -63,6 +64,7 @@ class Row:
     size: float
     cells: list[str]  # logical text; one for a line of running text
     page: int
+    ocr: bool = False  # a paragraph read by OCR from the page image (logical order)
 
 
 def read_pdf(data: bytes, name: str) -> DocumentText:
@@ -81,31 +83,27 @@ def read_pdf(data: bytes, name: str) -> DocumentText:
     rows: list[Row] = []
     heights: list[float] = []
     problems: list[Problem] = []
-    ocr_blocks: dict[int, list[Block]] = {}
     for number, page in enumerate(pages, 1):
         height = page.height
         heights.append(height)
         pieces = list(_pieces(page, height))
         if pieces:
             rows += _rows(pieces, number)
-            continue
-        if not _has_image(page):
-            continue  # a blank page
-        from toolkit.ingest.ocr import OcrUnavailable, ocr_page
-
-        try:
-            ocr_blocks[number] = [Block(text, ocr=True) for text in ocr_page(data, number - 1)]
-        except OcrUnavailable as why:
-            problems.append(Problem(f"{name}: page {number}", f"no text layer, not read ({why})"))
-    visual = sum(map(reads_backwards, (c for r in rows for c in r.cells))) > sum(
-        map(_reads_forwards, (c for r in rows for c in r.cells))
-    )
+        elif _has_image(page):
+            try:
+                rows += _ocr_rows(data, number, height)
+            except OcrUnavailable as why:
+                reason = f"no text layer, not read ({why})"
+                problems.append(Problem(f"{name}: page {number}", reason))
+    lines = [cell for row in rows if not row.ocr for cell in row.cells]
+    visual = sum(map(reads_backwards, lines)) > sum(map(_reads_forwards, lines))
     for row in rows:
-        row.cells = [logical_line(cell, visual) for cell in row.cells]
+        if not row.ocr:
+            row.cells = [logical_line(cell, visual) for cell in row.cells]
         if len(row.cells) > 1 and any(ARABIC_RUN.search(cell) for cell in row.cells):
             row.cells.reverse()  # an Arabic table reads from the right
     kept, dropped = _drop_furniture(rows, heights)
-    blocks = _blocks(kept, ocr_blocks, len(pages))
+    blocks = _blocks(kept)
     return DocumentText(blocks=blocks, pages=len(pages), dropped=dropped, problems=problems)
 
 
@@ -133,6 +131,21 @@ def _pieces(page, height: float):
                 size=statistics.median(sizes) if sizes else line.height,
                 text=text,
             )
+
+
+def _ocr_rows(data: bytes, number: int, height: float) -> list[Row]:
+    """The page's paragraphs by OCR, placed on the page like text rows (for the furniture)."""
+    return [
+        Row(
+            top=found.top * height,
+            bottom=found.bottom * height,
+            size=0.0,
+            cells=[found.text],
+            page=number,
+            ocr=True,
+        )
+        for found in ocr_page(data, number - 1)
+    ]
 
 
 def _has_image(page) -> bool:
@@ -263,8 +276,8 @@ def _drop_furniture(rows: list[Row], heights: list[float]) -> tuple[list[Row], l
     return kept, dropped
 
 
-def _blocks(rows: list[Row], ocr: dict[int, list[Block]], pages: int) -> list[Block]:
-    text_rows = [row for row in rows if len(row.cells) == 1]
+def _blocks(rows: list[Row]) -> list[Block]:
+    text_rows = [row for row in rows if len(row.cells) == 1 and not row.ocr]
     body = _body_size(text_rows)
     heading_sizes = sorted(
         {round(row.size, 1) for row in text_rows if row.size >= HEADING_RATIO * body},
@@ -274,33 +287,26 @@ def _blocks(rows: list[Row], ocr: dict[int, list[Block]], pages: int) -> list[Bl
     blocks: list[Block] = []
     table = row_number = -1
     previous: Row | None = None
-    by_page: dict[int, list[Row]] = {}
     for row in rows:
-        by_page.setdefault(row.page, []).append(row)
-    for page in range(1, pages + 1):
-        blocks += ocr.get(page, [])
-        for row in by_page.get(page, []):
-            if len(row.cells) > 1:
-                if previous is None or len(previous.cells) == 1:
-                    table, row_number = table + 1, -1
-                row_number += 1
-                blocks += [
-                    Block(text, cell=Cell(table, row_number, column))
-                    for column, text in enumerate(row.cells)
-                ]
-                previous = row
-                continue
+        if row.ocr:  # tesseract's own paragraphs
+            blocks.append(Block(row.cells[0], ocr=True))
+        elif len(row.cells) > 1:
+            if previous is None or len(previous.cells) == 1:
+                table, row_number = table + 1, -1
+            row_number += 1
+            blocks += [
+                Block(text, cell=Cell(table, row_number, column))
+                for column, text in enumerate(row.cells)
+            ]
+        else:
             text = row.cells[0]
-            level = (
-                heading_sizes.index(round(row.size, 1)) + 1
-                if row.size >= HEADING_RATIO * body
-                else 0
-            )
+            heading = row.size >= HEADING_RATIO * body
+            level = heading_sizes.index(round(row.size, 1)) + 1 if heading else 0
             if _continues(previous, row, level, blocks, line_gap):
                 blocks[-1] = Block(f"{blocks[-1].text} {text}", heading=level)
             else:
                 blocks.append(Block(text, heading=level))
-            previous = row
+        previous = row
     return blocks
 
 
