@@ -262,3 +262,30 @@ def test_nightly_publishes_a_pdf_and_a_docx_from_the_inbox(
     assert source_line(article).endswith(f"report.pdf ({len(PAGES)} pages)")
     manifest = json.loads((day / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(record["status"] for record in manifest["files"]) == ["new", "new"]
+
+
+# Lines as pdfminer.six reads them from the Chromium-printed report: visual order,
+# presentation forms (so these run without Chromium).
+VISUAL_BRACKETS = (
+    "يأ ﺮﻳﺮﻘﺘﻟا ﻦﻤﻀﺘﻳ الو .ﺔﺣﻮﺘﻔﻣ ردﺎﺼﻣ ﻦﻣ (ﺮﺑﻮﺘﻛأو ﺮﻳﺎﻨﻳ ﻦﻴﺑ) ﻦﻴﺜﺣﺎﺑ ةﺮﺸﻋ ﻦﻣ ﻖﻳﺮﻓ ﺎﻬﻌﻤﺟ "
+    "تﺎﻧﺎﻴﺑ ﻰﻠﻋ ﺮﻳﺮﻘﺘﻟا اﺬﻫ ﺪﻤﺘﻌﻳو"
+)
+VISUAL_HARAKAT = "ﺐﻴﻟﺎﺳأ ﻲﻓ ًﺎﺤﺿاو ًالﻮﺤﺗ 2025 مﺎﻋ"
+VISUAL_PERCENT = "٪٢٨"
+
+
+def test_visual_lines_are_reordered_then_folded():
+    assert logical_line(VISUAL_BRACKETS) == (
+        "ويعتمد هذا التقرير على بيانات جمعها فريق من عشرة باحثين (بين يناير وأكتوبر) "
+        "من مصادر مفتوحة. ولا يتضمن التقرير أي"
+    )  # لا whole, brackets the right way round
+    assert logical_line(VISUAL_HARAKAT) == "عام 2025 تحولاً واضحاً في أساليب"
+    assert logical_line(VISUAL_PERCENT, visual_document=True) == "٢٨٪"
+    assert logical_line(VISUAL_PERCENT) == VISUAL_PERCENT  # no evidence: left alone
+
+
+def test_the_reversal_check_reads_plain_letters_too():
+    assert reads_backwards("ةسردملا ىلإ بهذ")  # ة opening a word, ال closing one
+    assert not reads_backwards("ذهب إلى المدرسة")
+    assert logical_line("ذهب إلى المدرسة") == "ذهب إلى المدرسة"
+    assert not reads_backwards("Report 2025")

@@ -82,12 +82,15 @@ def _render_pgm(pdf: bytes, index: int) -> tuple[bytes, int]:
     """The page as a greyscale PGM, which tesseract reads without any imaging library."""
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(pdf)
     try:
-        bitmap = document[index].render(scale=RENDER_DPI / 72, grayscale=True)
-        width, height, stride = bitmap.width, bitmap.height, bitmap.stride
-        buffer = bytes(bitmap.buffer)
-    finally:
-        document.close()
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            bitmap = document[index].render(scale=RENDER_DPI / 72, grayscale=True)
+            width, height, stride = bitmap.width, bitmap.height, bitmap.stride
+            buffer = bytes(bitmap.buffer)
+        finally:
+            document.close()
+    except pypdfium2.PdfiumError as error:
+        raise OcrUnavailable(f"the page could not be rendered ({error})") from error
     rows = b"".join(buffer[row * stride : row * stride + width] for row in range(height))
     return b"P5\n%d %d\n255\n" % (width, height) + rows, height
