@@ -249,3 +249,19 @@ def _chromium(folder: Path, *args: str) -> None:
         timeout=120,
     )
     assert process.returncode == 0, process.stderr[-2000:]
+
+
+def text_and_scan_pdf(folder: Path) -> Path:
+    """Two pages: the report's first page as text, then its picture (no text layer); after
+    scan_pdf, whose screenshot it reuses."""
+    holder = folder / "mixed.html"
+    first = report_html().split('<section class="page">', 2)[1].split("</section>", 1)[0]
+    head = report_html().split("<body>", 1)[0]
+    holder.write_text(
+        f'{head}<body><section class="page">{first}</section>'
+        '<img src="page.png" style="width: 210mm; height: 297mm; display: block"></body></html>',
+        encoding="utf-8",
+    )
+    mixed = folder / "mixed.pdf"
+    _chromium(folder, f"--print-to-pdf={mixed}", holder.as_uri())
+    return mixed

@@ -289,3 +289,19 @@ def test_the_reversal_check_reads_plain_letters_too():
     assert not reads_backwards("ذهب إلى المدرسة")
     assert logical_line("ذهب إلى المدرسة") == "ذهب إلى المدرسة"
     assert not reads_backwards("Report 2025")
+
+
+@needs_chromium
+def test_a_scanned_page_without_tesseract_leaves_the_text_pages_published(scan, tmp_path):
+    from documents import text_and_scan_pdf
+
+    mixed = text_and_scan_pdf(scan.parent)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = invoke("ingest", mixed, "--json", env={"PATH": str(empty)})
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "mixed.pdf: page 2: no text layer" in line and "apt-get install" in line
+    (article,) = json.loads(result.stdout)["articles"]
+    sentences = [s for paragraph in article["paragraphs"] for s in paragraph]
+    assert recall(folded(scan_sentences()), folded(sentences)) >= 0.98
