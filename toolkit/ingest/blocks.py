@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 from toolkit.document import Cell, Problem
 
+# Right-to-left text drawn in visual order holds each bracket and quote as drawn: mirrored.
+MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+
 
 @dataclass(frozen=True)
 class Block:

@@ -4,7 +4,8 @@ Arabic PDFs printed by browsers and office suites hold each line in visual order
 presentation forms. Each line whose words read backwards (final forms at word starts, ة or
 ى opening a word, ال closing one) is reordered with python-bidi (base direction R), then
 the presentation forms are folded (in that order: folding first splits the لا ligature);
-brackets and quotes, mirrored by the glyph and again by the reordering, are turned back;
+brackets and quotes, stored as drawn (mirrored) and not mirrored back by the reordering,
+are turned the right way;
 harakat cut off after a space are re-attached. A line already in logical order is left as it
 is.
 
@@ -18,7 +19,6 @@ A page without a text layer is read by OCR (toolkit.ingest.ocr) when tesseract i
 installed; else it is named in `problems` and the other pages are read.
 """
 
-import io
 import re
 import statistics
 import unicodedata
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from toolkit.document import Cell, Problem
 from toolkit.errors import InputError
-from toolkit.ingest.blocks import Block, DocumentText
+from toolkit.ingest.blocks import MIRRORED, Block, DocumentText
 from toolkit.ingest.normalize import fold_presentation_forms, normalize
 from toolkit.ingest.ocr import OcrUnavailable, ocr_page
 
@@ -39,7 +39,6 @@ CELL_GAP = 1.5  # of the type size: pieces of a row further apart are table cell
 ARABIC_RUN = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
 MARK_AFTER_SPACE = re.compile(r"\s+([\u064b-\u065f\u0670])")
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # glyphs the PDF maps to no character
-MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
 LATIN = re.compile(r"[A-Za-z]")
 PAGE_NUMBER = re.compile(r"^[\W\d_]*\d[\W\d_]*$|^\W*(?:page|صفحة)\W+\d+(?:\W+\d+)?\W*$", re.I)
 ANY_DIGIT = re.compile(r"\d+")
@@ -68,14 +67,13 @@ class Row:
 
 
 def read_pdf(data: bytes, name: str) -> DocumentText:
-    from pdfminer.layout import LAParams
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException
 
-    try:
-        from pdfminer.high_level import extract_pages
+    from toolkit.ingest.pdftext import layout_pages
 
-        pages = list(extract_pages(io.BytesIO(data), laparams=LAParams(char_margin=1.5)))
+    try:
+        pages = list(layout_pages(data))
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
         raise InputError(f"{name}: not a readable PDF ({type(error).__name__})") from error
     except Exception as error:  # pdfminer raises its own kinds for encrypted and broken files
@@ -239,8 +237,8 @@ def logical_line(line: str, visual_document: bool = False) -> str:
 
 
 def _unmirror(line: str) -> str:
-    """Brackets and quotes between Arabic words come out mirrored twice (glyph, reordering):
-    swap them back, except inside Latin text, which was never reordered."""
+    """Brackets and quotes between Arabic words are stored as drawn (mirrored), and
+    python-bidi does not mirror them back: swap them, except inside Latin text."""
     chars = list(line)
     for index, char in enumerate(chars):
         if char.translate(MIRRORED) == char:
