@@ -92,6 +92,10 @@ TABLE = [
     ["يوتيوب", "3,150", "12%"],
 ]
 TABLE_FIGURES = ["12,450", "48%", "٧٣٠٠", "٢٨٪", "3,150", "12%"]
+LIST_ITEMS = [  # the DOCX's recommendations end with a bulleted list
+    "تجميد الحسابات المرتبطة بالشبكات المذكورة.",
+    "مراجعة قواعد التحقق من هوية العملاء.",
+]
 
 
 def body_paragraphs() -> list[str]:
@@ -200,6 +204,9 @@ def report_docx(path: Path) -> Path:
                 for number, (start, end) in enumerate(zip(cuts, cuts[1:], strict=False)):
                     run = paragraph.add_run(text[start:end])
                     run.bold = number == 1
+            if part is PAGES[-1][-1]:
+                for item in LIST_ITEMS:
+                    document.add_paragraph(item, style="List Bullet")
             if part.heading == TABLE_AFTER:
                 table = document.add_table(rows=len(TABLE), cols=len(TABLE[0]))
                 for row, cells in zip(table.rows, TABLE, strict=True):

@@ -13,6 +13,7 @@ import pytest
 from conftest import invoke
 from documents import (
     CHROMIUM,
+    LIST_ITEMS,
     PAGES,
     RUNNING_FOOTER,
     RUNNING_HEADER,
@@ -122,6 +123,8 @@ def test_docx_recall_headings_split_runs_table_header_footer(memo_docx):
     assert result.encoding == "docx"
     check_structure(article)
     assert recall(expected_sentences(), body(article)) == 1.0  # runs cut mid-word are joined
+    items = [s.ar for s in article.sentences if s.bullet]
+    assert items == [normalize(item) for item in LIST_ITEMS]
     assert article.dropped == [RUNNING_HEADER, RUNNING_FOOTER]
 
 

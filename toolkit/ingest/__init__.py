@@ -152,6 +152,7 @@ def _document(
             ar=normalize(sentence),
             paragraph=number,
             original=sentence,
+            bullet=block.bullet,
             heading=block.heading,
             cell=block.cell,
             flags=[OCR] if block.ocr else [],

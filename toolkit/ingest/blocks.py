@@ -19,6 +19,7 @@ class Block:
     text: str  # logical order, presentation forms folded
     heading: int = 0  # 1 for the top level; 0 for running text
     cell: Cell | None = None  # where it sits, for a table cell
+    bullet: str = ""  # a list item's marker ("-" or "3.")
     ocr: bool = False  # read from an image by OCR
 
 

@@ -2,8 +2,8 @@
 
 Word stores logical order; editors split a paragraph into runs anywhere (mid-word too), so a
 paragraph's text is its runs joined. Headings are the paragraphs in a "Heading N" or "Title"
-style (or with an outline level). Headers and footers live outside the body and are never
-read as text; their lines are listed in `dropped`.
+style; list items (a list style, or Word's numbering) keep a marker. Headers and footers
+live outside the body and are never read as text; their lines are listed in `dropped`.
 """
 
 import io
@@ -31,15 +31,18 @@ def read_docx(data: bytes, name: str) -> DocumentText:
     from docx.text.paragraph import Paragraph
 
     blocks: list[Block] = []
-    tables = 0
+    tables = numbered = 0
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
             text = " ".join(item.text.split())
+            marker = _list_marker(item, numbered + 1)
+            numbered = numbered + 1 if marker[:1].isdigit() else 0
             if text:
-                blocks.append(Block(text, heading=_heading_level(item)))
+                blocks.append(Block(text, heading=_heading_level(item), bullet=marker))
         elif isinstance(item, Table):
             blocks += _table(item, tables)
             tables += 1
+            numbered = 0
     return DocumentText(blocks=blocks, dropped=_headers_and_footers(document))
 
 
@@ -53,6 +56,18 @@ def _heading_level(paragraph) -> int:
             return int(match.group(1))
         style = style.base_style
     return 0
+
+
+def _list_marker(paragraph, number: int) -> str:
+    """ "3." for an item of a numbered list (by its style), "-" for any other list item (a
+    list style, or Word's own numbering), "" for running text."""
+    name = paragraph.style.name if paragraph.style is not None else ""
+    if name.startswith("List Number"):
+        return f"{number}."
+    properties = paragraph._p.pPr
+    if name.startswith("List") or (properties is not None and properties.numPr is not None):
+        return "-"
+    return ""
 
 
 def _table(table, number: int) -> list[Block]:
