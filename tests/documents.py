@@ -7,26 +7,17 @@ The report is fiction, written for these tests. `EXPECTED` holds its sentences i
 order; `recall` measures what a reader got back against them.
 """
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from test_browser import chromium
+
 from toolkit.ingest.normalize import normalize
 from toolkit.ingest.sentences import split_sentences
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-]
+# Chromium prints without its own header and footer (date, title, URL, page number)
+NO_BROWSER_FURNITURE = "--no-pdf-header-footer"
 
 TITLE = "تقرير: شبكات التمويل الرقمي للجماعات المتطرفة"
 RUNNING_HEADER = "مركز الرصد الإقليمي — تقرير خاص"
@@ -168,19 +159,7 @@ def print_pdf(html: str, folder: Path, name: str = "report") -> Path:
     page = folder / f"{name}.html"
     page.write_text(html, encoding="utf-8")
     pdf = folder / f"{name}.pdf"
-    process = subprocess.run(
-        [
-            CHROMIUM,
-            *FLAGS,
-            f"--user-data-dir={folder / 'profile'}",
-            f"--print-to-pdf={pdf}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert process.returncode == 0 and pdf.exists(), process.stderr[-2000:]
+    chromium(folder, NO_BROWSER_FURNITURE, f"--print-to-pdf={pdf}", page.as_uri())
     return pdf
 
 
@@ -222,7 +201,7 @@ def scan_pdf(folder: Path) -> Path:
     page = folder / "page.html"
     page.write_text(report_html(), encoding="utf-8")
     shot = folder / "page.png"
-    _chromium(
+    chromium(
         folder,
         "--window-size=794,1123",
         "--force-device-scale-factor=3",
@@ -237,7 +216,7 @@ def scan_pdf(folder: Path) -> Path:
         encoding="utf-8",
     )
     scan = folder / "scan.pdf"
-    _chromium(folder, f"--print-to-pdf={scan}", holder.as_uri())
+    chromium(folder, NO_BROWSER_FURNITURE, f"--print-to-pdf={scan}", holder.as_uri())
     return scan
 
 
@@ -246,16 +225,6 @@ def scan_sentences() -> list[str]:
     return [
         normalize(s) for section in PAGES[0] for p in section.paragraphs for s in split_sentences(p)
     ]
-
-
-def _chromium(folder: Path, *args: str) -> None:
-    process = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={folder / 'profile'}", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert process.returncode == 0, process.stderr[-2000:]
 
 
 def text_and_scan_pdf(folder: Path) -> Path:
@@ -270,5 +239,5 @@ def text_and_scan_pdf(folder: Path) -> Path:
         encoding="utf-8",
     )
     mixed = folder / "mixed.pdf"
-    _chromium(folder, f"--print-to-pdf={mixed}", holder.as_uri())
+    chromium(folder, NO_BROWSER_FURNITURE, f"--print-to-pdf={mixed}", holder.as_uri())
     return mixed

@@ -12,7 +12,6 @@ import subprocess
 import pytest
 from conftest import invoke
 from documents import (
-    CHROMIUM,
     LIST_ITEMS,
     PAGES,
     RUNNING_FOOTER,
@@ -28,6 +27,8 @@ from documents import (
     scan_pdf,
     scan_sentences,
 )
+from test_browser import CHROMIUM
+from test_nightly import nightly
 
 from toolkit.ingest import ingest_file
 from toolkit.ingest.normalize import normalize
@@ -234,20 +235,7 @@ def test_nightly_publishes_a_pdf_and_a_docx_from_the_inbox(
     shutil.copy(report_pdf, inbox / "report.pdf")
     shutil.copy(memo_docx, inbox / "memo.docx")
     outputs = tmp_path / "outputs"
-    result = invoke(
-        "nightly",
-        "--inbox",
-        inbox,
-        "--outputs",
-        outputs,
-        "--date",
-        "2026-11-23",
-        "--model",
-        tiny_model,
-        "--beam",
-        "1",
-        "--quiet",
-    )
+    result = nightly(inbox, outputs, tiny_model)
     assert result.exit_code == 0, result.output
     day = outputs / "2026-11-23"
     for name in ("report-1", "memo-1"):
