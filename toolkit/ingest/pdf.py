@@ -5,9 +5,8 @@ presentation forms. Each line whose words read backwards (final forms at word st
 ى opening a word, ال closing one) is reordered with python-bidi (base direction R), then
 the presentation forms are folded (in that order: folding first splits the لا ligature);
 brackets and quotes, stored as drawn (mirrored) and not mirrored back by the reordering,
-are turned the right way;
-harakat cut off after a space are re-attached. A line already in logical order is left as it
-is.
+are turned the right way; harakat cut off after a space are re-attached. A line already in
+logical order is left as it is; one without evidence either way follows the document.
 
 Lines are grouped into rows by height on the page: pieces of a row far apart are table
 cells (right to left for Arabic), else parts of one line. Lines close under each other join
@@ -67,17 +66,13 @@ class Row:
 
 
 def read_pdf(data: bytes, name: str) -> DocumentText:
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psexceptions import PSException
-
     from toolkit.ingest.pdftext import layout_pages
 
     try:
         pages = list(layout_pages(data))
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
-        raise InputError(f"{name}: not a readable PDF ({type(error).__name__})") from error
-    except Exception as error:  # pdfminer raises its own kinds for encrypted and broken files
-        raise InputError(f"{name}: not a readable PDF ({error})") from error
+    except Exception as error:  # pdfminer.six fails in many ways on broken or encrypted files
+        why = " ".join(str(error).split())[:200]
+        raise InputError(f"{name}: not a readable PDF ({type(error).__name__}: {why})") from error
     rows: list[Row] = []
     heights: list[float] = []
     problems: list[Problem] = []
