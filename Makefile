@@ -71,13 +71,17 @@ lint: setup
 	$(BIN)/ruff check toolkit tests
 	$(BIN)/ruff format --check toolkit tests
 
-# The HTML test drives Debian's chromium; install it when we can (root + apt), else it skips.
+# The HTML test drives Debian's chromium, the document tests print Arabic PDFs with it (a
+# Naskh font) and OCR a scan with tesseract; install them when we can (root + apt), else
+# those tests skip.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v tesseract && fc-list :lang=ar | grep -q .; } \
+		>/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "installing Debian's chromium for the browser test"; \
+			echo "installing Debian's chromium, an Arabic font and tesseract for the tests"; \
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				--no-install-recommends chromium) >/dev/null 2>&1 \
+				--no-install-recommends chromium fonts-noto-core tesseract-ocr \
+				tesseract-ocr-ara) >/dev/null 2>&1 \
 			|| echo "chromium could not be installed: the browser test will skip"; \
 		else echo "chromium missing and no root apt: the browser test will skip"; fi; }
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 NOT_TEXT = "not-text"  # the flag of garbage (segment.not_text): not sent to the model
 SKIPPED_NOT_TEXT = "[skipped: not text]"  # its English
+OCR = "ocr"  # the flag of a sentence read from a page image by OCR (set at ingest, kept)
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,20 @@ class Problem:
 class Source:
     path: str
     sha256: str
-    encoding: str
+    encoding: str  # a text encoding, or the document format ("pdf", "docx")
     url: str | None = None
     date: str | None = None
     outlet: str | None = None  # the news outlet (JSON `source`/`outlet`, or collect's source name)
+    pages: int | None = None  # a PDF's page count
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a paragraph sits in a document's table (a table cell is its own paragraph)."""
+
+    table: int  # 0 for the article's first table
+    row: int
+    column: int
 
 
 @dataclass
@@ -47,6 +58,8 @@ class Sentence:
     paragraph: int
     original: str = ""  # as it stands in the input, for surfaces and display
     bullet: str = ""  # list marker of its paragraph ("-" or "3."), "" for running text
+    heading: int = 0  # its paragraph is a section heading of this level (1 = top); 0: text
+    cell: Cell | None = None  # its paragraph is this table cell
     matches: list = field(default_factory=list)  # glossary TermMatches in `original`
     en: str = ""
     score: float | None = None
