@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from toolkit.document import Article, Person, Quote, Sentence
 from toolkit.glossary.matcher import fold
+from toolkit.names.places import words
 
 VERB_STEMS = "قال أكد أوضح أضاف أعلن أشار ذكر اعتبر حذر كشف أفاد بين رأى نفى شدد لفت تابع أقر دفع"
 VERBS = frozenset(
@@ -28,18 +29,23 @@ VERBS = frozenset(
     for form in (verb, "و" + verb, "ف" + verb)
 ) | frozenset(
     fold(form)
-    for verb in "نفت رأت يقول تقول يؤكد تؤكد".split()
+    for verb in ["نفت", "رأت", "يقول", "تقول", "يؤكد", "تؤكد"]
     for form in (verb, "و" + verb, "ف" + verb)
 )
 # what opens the words said, after the speaker (longest first)
 THAT = tuple(
     sorted(
-        (fold(w) for w in "إن أن بأن إنه أنه إنها أنها بأنه بأنها إنهم أنهم وإن".split()),
+        (
+            fold(w)
+            for w in words("""
+    إن أن بأن إنه أنه إنها أنها بأنه بأنها إنهم أنهم وإن
+    """)
+        ),
         key=len,
         reverse=True,
     )
 )
-THAT_AFTER = frozenset(fold(w) for w in "إلى الى من".split())  # أشار إلى أن، حذر من أن
+THAT_AFTER = frozenset(fold(w) for w in ["إلى", "الى", "من"])  # أشار إلى أن، حذر من أن
 JAA_FI = (fold("جاء"), fold("وجاء"))  # جاء في بيان الوزارة أن …
 QUOTE_SPANS = re.compile(r"«([^»]+)»|“([^”]+)”|\"([^\"]+)\"")
 WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u065f\u0670\u0640]+")
@@ -101,7 +107,9 @@ def _said_from(text: str, words: list[_Word], verb: int) -> tuple[int, int]:
         if ":" in gap or "«" in gap or "“" in gap or '"' in gap:
             return index, words[index - 1].end
         word = words[index].folded
-        if word in THAT or (word in THAT_AFTER and index + 1 < len(words) and words[index + 1].folded in THAT):
+        if word in THAT or (
+            word in THAT_AFTER and index + 1 < len(words) and words[index + 1].folded in THAT
+        ):
             return index, words[index].start
     return len(words), len(text)
 
@@ -162,7 +170,10 @@ def find_quotes(article: Article) -> list[Quote]:
             continue
         verb = verbs[0]
         said_index, said_at = _said_from(text, words, verb)
-        speaker_span = (words[verb].end, words[said_index].start if said_index < len(words) else said_at)
+        speaker_span = (
+            words[verb].end,
+            words[said_index].start if said_index < len(words) else said_at,
+        )
         speaker = _speaker(sentence, text, speaker_span, words[verb].start, people)
         if speaker == "":  # nothing between the verb and the words: the one speaking before
             speaker = previous

@@ -16,7 +16,7 @@ from toolkit.names.people import Profile, find_people, key_of_units, profile_id,
 from toolkit.names.places import find_places, resolve
 from toolkit.names.spelling import Speller
 
-__all__ = ["NameFinder", "Speller"]
+__all__ = ["NAMES_SOURCE", "NameFinder", "Speller"]
 NAMES_SOURCE = "names"  # Entry.where of a person's spelling put into the translation
 
 

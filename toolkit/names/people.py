@@ -26,6 +26,7 @@ from importlib import resources
 
 from toolkit.glossary.matcher import fold
 from toolkit.names.places import countries, key_of
+from toolkit.names.places import words as word_list
 
 ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u065f\u0670\u0640]+")
 INITIAL = re.compile(r"\s*\.")
@@ -95,6 +96,16 @@ ROLES = {
         ("زعيم", "leader"),
         ("أمير", "emir"),
         ("المسؤول", "official"),
+        ("السفير", "ambassador"),
+        ("السفيرة", "ambassador"),
+        ("المبعوث", "envoy"),
+        ("المنسق", "coordinator"),
+        ("المفوض", "commissioner"),
+        ("المفوضة", "commissioner"),
+        ("رئيس الوزراء", "prime minister"),
+        ("رئيسة", "head"),
+        ("النائب", "member of parliament"),
+        ("النائبة", "member of parliament"),
         ("السيد", ""),
         ("السيدة", ""),
         ("المدعو", ""),
@@ -115,32 +126,42 @@ ROLES = {
 TITLE_HEADS = frozenset(title.split()[0] for title in ROLES)
 REPORTING_VERBS = frozenset(
     fold(verb)
-    for stem in "قال أكد أوضح أضاف أعلن أشار ذكر اعتبر حذر كشف أفاد بين رأى نفى شدد لفت تابع".split()
+    for stem in word_list("""
+    قال أكد أوضح أضاف أعلن أشار ذكر اعتبر حذر كشف أفاد بين رأى نفى شدد لفت تابع
+    """)
     for verb in (stem, stem + "ت", "و" + stem, "و" + stem + "ت", "ف" + stem, "ف" + stem + "ت")
 )
 FUNCTION_WORDS = frozenset(
     fold(word)
-    for word in """
-    في من على إلى الى عن مع أن ان إن بأن لأن كان كانت قد لقد لم لن لا ما هذا هذه ذلك تلك التي الذي
-    الذين كما كل بعض بين بعد قبل حتى عند أو او ثم بل لكن غير أي إذ إذا منذ خلال حول ضد نحو لدى
-    به بها له لها فيه فيها عليه منه عنه
-    """.split()
+    for word in word_list("""
+    في من على إلى الى عن مع أن ان إن بأن لأن كان كانت قد لقد لم لن لا ما هذا هذه ذلك
+    تلك التي الذي الذين كما كل بعض بين بعد قبل حتى عند أو او ثم بل لكن غير أي إذ إذا
+    منذ خلال حول ضد نحو لدى به بها له لها فيه فيها عليه منه عنه
+    """)
 )
 # words that never belong to a name, though some are attested as names (folded)
 NOT_NAMES = FUNCTION_WORDS | frozenset(
     fold(word)
-    for word in """
-    يوم اليوم أمس الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت العام عام الماضي مساء صباح
-    فجر قائد مدير صاحب زعيم شاب وكيل رجل امرأة مصدر مصادر مسؤول شركة الشرطة الجيش الأمن
-    المحكمة النيابة الحكومة الوزارة السلطات جماعة شبكة قوات عناصر خلية المعروف الملقب المكنى
-    عرف عرفت يعرف تعرف باسم اسمه ذهب سلاح أموال مال
+    for word in word_list("""
+    يوم اليوم أمس الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت العام عام
+    الماضي مساء صباح فجر قائد مدير صاحب زعيم شاب وكيل رجل امرأة مصدر مصادر مسؤول
+    شركة الشرطة الجيش الأمن المحكمة النيابة الحكومة الوزارة السلطات جماعة شبكة قوات
+    عناصر خلية المعروف الملقب المكنى عرف عرفت يعرف تعرف باسم اسمه ذهب سلاح أموال مال
     خمس ثلاث أربع ست سبع ثماني تسع عشر مئة ألف مليون مليار دولار
-    """.split()
+    """)
 )
-STRONG_NOT_START = frozenset(
-    fold(word) for word in "أمين عادل كريم سعيد جميل رشيد سالم فاضل حسن صالح نور أمل".split()
+# attested given names that are everyday words in news: they open a name only after a title
+EVERYDAY_WORDS = frozenset(
+    fold(word)
+    for word in word_list("""
+    أمين عادل كريم سعيد جميل رشيد سالم فاضل حسن صالح نور أمل عالم طالب ملك رئيس وزير
+    أسد نمر صقر بدر هلال شمس قمر ربيع مطر سيف رعد نجم فجر صباح ضياء رجاء دنيا حياة
+    سعادة عزيز لطيف حكيم رحيم حليم مجيد حميد فريد وحيد بشير نذير تقي نقي زكي غني ولي
+    عيد عهد وعد نصر فتح ظفر جيل عدة ختام حديث حديثه شريف كمال جمال منير وفاء إيمان
+    أمان سلام سلامة حرية عدالة
+    """)
 )
-PLACE_TRIGGERS = frozenset(fold(word) for word in "في من إلى الى مدينة بلدة قرب شمال جنوب".split())
+THAT_WORDS = frozenset(fold(word) for word in word_list("إن أن بأن إنه أنه إنها أنها"))
 
 
 @dataclass(frozen=True)
@@ -151,6 +172,7 @@ class Word:
     folded: str
     boundary_before: bool  # punctuation (not only spaces) between it and the word before
     initial: bool = False  # one letter followed by a full stop
+    taken: bool = False  # inside a name the glossary already knows
 
 
 @dataclass(frozen=True)
@@ -195,7 +217,8 @@ def attested(word: str) -> int:
     return sum(name_units().get(word, (0, 0)))
 
 
-def words_of(text: str) -> list[Word]:
+def words_of(text: str, taken: list[tuple[int, int]] = ()) -> list[Word]:
+    """The Arabic words of a text; those inside a `taken` character span are marked."""
     words, position = [], 0
     for match in ARABIC_WORD.finditer(text):
         gap = text[position : match.start()]
@@ -210,6 +233,7 @@ def words_of(text: str) -> list[Word]:
                 folded,
                 bool(gap.strip(" \u0640")) and bool(words),
                 initial,
+                any(start <= match.start() < end for start, end in taken),
             )
         )
         position = end
@@ -235,15 +259,23 @@ def profile_id(key: tuple[str, ...]) -> str:
     return "p-" + hashlib.sha1("|".join(key).encode("utf-8")).hexdigest()[:10]
 
 
+def _title_word(word: str) -> str:
+    """A title word as it stands or behind و/ف (والسفير → السفير); "" when none."""
+    if word in TITLE_HEADS:
+        return word
+    return word[1:] if word[:1] in "وف" and word[1:] in TITLE_HEADS else ""
+
+
 def _is_title_at(words: list[Word], index: int) -> str | None:
     """The title phrase (folded) starting at words[index], longest first."""
-    if words[index].folded not in TITLE_HEADS:
+    head = _title_word(words[index].folded)
+    if not head:
         return None
     if index + 1 < len(words) and not words[index + 1].boundary_before:
-        pair = f"{words[index].folded} {words[index + 1].folded}"
+        pair = f"{head} {words[index + 1].folded}"
         if pair in ROLES:
             return pair
-    return words[index].folded if words[index].folded in ROLES else None
+    return head if head in ROLES else None
 
 
 def _title_before(words: list[Word], start: int, floor: int = 0) -> tuple[str, int] | None:
@@ -275,7 +307,12 @@ def _chain(words: list[Word], index: int, first: str) -> tuple[list[str], int]:
     units, used = [first], 1 + (1 if " " in first else 0)
     while len(units) < MAX_UNITS and index + used < len(words):
         word = words[index + used]
-        if word.boundary_before or word.folded in NOT_NAMES or word.folded in TITLE_HEADS:
+        if (
+            word.boundary_before
+            or word.taken
+            or word.folded in NOT_NAMES
+            or _title_word(word.folded)
+        ):
             break
         if word.initial:
             units.append(word.folded)
@@ -319,38 +356,24 @@ def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str]]:
             index += len(title_here.split())
             continue
         word = words[index]
+        if word.taken:
+            index += 1
+            continue
         clitic, bare = strip_clitic(word.folded)
         title = _title_before(words, index, floor)
         after_verb = index > 0 and words[index - 1].folded in REPORTING_VERBS
         after_verb = after_verb and not word.boundary_before
-        triggered = title is not None or after_verb
         units, used = [], 0
         if bare in KUNYA and index + 1 < len(words) and not words[index + 1].boundary_before:
-            nxt = words[index + 1].folded
-            if len(nxt) > 2 and nxt not in NOT_NAMES and not _is_country_word(nxt):
-                units, used = [f"{bare} {nxt}"], 2
+            nxt = words[index + 1]
+            plausible = len(nxt.folded) > 2 and nxt.folded not in NOT_NAMES and not nxt.taken
+            if plausible and not _is_country_word(nxt.folded):
+                units, used = [f"{bare} {nxt.folded}"], 2
                 if _nisba(words, index + 2):
                     units.append(words[index + 2].folded)
                     used = 3
-        elif (
-            len(bare) > 2
-            and bare not in NOT_NAMES
-            and bare not in TITLE_HEADS
-            and not _is_country_word(bare)
-        ):
-            first, size = _unit_at(words, index) if not clitic else (bare, 1)
-            known = max(given(first), given(first.split()[-1]) if size == 2 else 0)
-            strong = known >= START_GIVEN and first not in STRONG_NOT_START
-            if strong or (triggered and known >= TRIGGERED_GIVEN and not first.startswith("ال")):
-                units, used = _chain(words, index, first)
-                used = max(used, size)
-                if len(units) == 1 and not triggered:
-                    units = []
-                elif len(units) == 1 and title is not None and known >= START_GIVEN:
-                    following = index + used
-                    if following < len(words) and _may_be_foreign_name(words[following]):
-                        units.append(words[following].folded)
-                        used += 1
+        elif _may_open_name(bare):
+            units, used = _name_from(words, index, clitic, bare, title, after_verb)
         if units:
             role = ROLES.get(title[0], "") if title else ""
             found.append((index, used, units, role))
@@ -361,13 +384,51 @@ def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str]]:
     return found
 
 
+def _may_open_name(word: str) -> bool:
+    return (
+        len(word) > 2
+        and word not in NOT_NAMES
+        and not _title_word(word)
+        and not _is_country_word(word)
+    )
+
+
+def _name_from(
+    words: list[Word], index: int, clitic: str, bare: str, title, after_verb: bool
+) -> tuple[list[str], int]:
+    """The name chain that starts at words[index], if one does: (units, words used)."""
+    first, size = _unit_at(words, index) if not clitic else (bare, 1)
+    known = max(given(first), given(first.split()[-1]) if size == 2 else 0)
+    strong = known >= START_GIVEN and first not in EVERYDAY_WORDS
+    triggered = title is not None or after_verb
+    if not (strong or (triggered and known >= TRIGGERED_GIVEN and not first.startswith("ال"))):
+        return [], 0
+    units, used = _chain(words, index, first)
+    used = max(used, size)
+    following = words[index + used] if index + used < len(words) else None
+    if len(units) > 1:
+        return units, used
+    if not triggered:
+        return [], 0
+    if following is None:
+        return units, used
+    if following.taken:  # جيل before the glossary's دو كيرشوف: part of that name
+        return [], 0
+    if title is not None and _may_be_foreign_name(following):  # العقيد جيمس أوتينو
+        return [*units, following.folded], used + 1
+    if title is not None or following.boundary_before or following.folded in THAT_WORDS:
+        return units, used  # وقال أوتينو: … / وقال أوتينو إن …
+    return [], 0
+
+
 def _may_be_foreign_name(word: Word) -> bool:
     """A word the name index does not know, after a title and a known given name (جيمس أوتينو)."""
     return (
         not word.boundary_before
         and len(word.folded) > 2
         and word.folded not in NOT_NAMES
-        and word.folded not in TITLE_HEADS
+        and not word.taken
+        and not _title_word(word.folded)
         and not _is_country_word(word.folded)
         and not word.folded.startswith("ال")
     )
@@ -391,12 +452,8 @@ def find_people(
     else, such as the glossary's organisations: no person is found inside them.
     """
     profiles: dict[tuple[str, ...], Profile] = {}
-    sentence_words = [words_of(text) for text in sentences]
-    if taken_spans:
-        sentence_words = [
-            [w for w in words if not any(s <= w.start < e for s, e in spans)]
-            for words, spans in zip(sentence_words, taken_spans, strict=True)
-        ]
+    spans = taken_spans or [[] for _ in sentences]
+    sentence_words = [words_of(text, taken) for text, taken in zip(sentences, spans, strict=True)]
     taken: list[set[int]] = [set() for _ in sentences]
     for number, words in enumerate(sentence_words):
         for index, used, units, role in find_chains(words):
@@ -459,7 +516,7 @@ def _add_partial_mentions(profiles, sentences, sentence_words, taken) -> None:
     for number, words in enumerate(sentence_words):
         index = 0
         while index < len(words):
-            if index in taken[number]:
+            if index in taken[number] or words[index].taken:
                 index += 1
                 continue
             unit, size = _unit_at(words, index)
@@ -476,9 +533,7 @@ def _add_partial_mentions(profiles, sentences, sentence_words, taken) -> None:
                     start = words[index].start + len(clitic)
                     end = words[index + used - 1].end
                     text = sentences[number]
-                    profiles[key].mentions.append(
-                        Mention(number, start, end, text[start:end], key)
-                    )
+                    profiles[key].mentions.append(Mention(number, start, end, text[start:end], key))
                     index += used - 1
                     break
             index += 1

@@ -20,6 +20,13 @@ from importlib import resources
 from toolkit.glossary.matcher import fold
 
 GEONAMES_FILE = "cities15000.json"
+
+
+def words(text: str) -> list[str]:
+    """A word list written as one string (Arabic lists read best that way)."""
+    return text.split()
+
+
 NOT_ARABIC_LETTERS = re.compile("[پچژگکیہےٹڈڑںۀۃۓۆۇۈۋېۍەڤڭ]")
 ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0670\u064b-\u0652 ]+$")
 ARTICLE = "ال"
@@ -27,13 +34,14 @@ MAX_WORDS = 3
 # city names in GeoNames that are everyday Arabic words (folded, without ال)
 STOP_NAMES = frozenset(
     fold(word)
-    for word in """
-    بلا بين منذ حيث عند ثم كما اما اذا لكن سلام امل نصر حريه وحده مدينه شرق غرب شمال جنوب
-    وسط عين باب بيت دار جبل حي سوق ساحل بحر نهر قريه ميناء مطار جسر طريق مركز قصر برج شط
-    صور نور فجر خير جديد جديده عام يوم اليوم سبت احد جمعه ثلاثاء خميس اربعاء حمام كرم
-    ريف خط حد شيخ سيد امير ملك بلد دوله منطقه محافظه اقليم ولايه مكه سلطات خبراء خمس امن
-    اعلام علم عمل دعم قوه امام عاليه بيان اطار وادي قول قوله وقف حله
-    """.split()
+    for word in words("""
+    بلا بين منذ حيث عند ثم كما اما اذا لكن سلام امل نصر حريه وحده مدينه شرق غرب شمال
+    جنوب وسط عين باب بيت دار جبل حي سوق ساحل بحر نهر قريه ميناء مطار جسر طريق مركز
+    قصر برج شط صور نور فجر خير جديد جديده عام يوم اليوم سبت احد جمعه ثلاثاء خميس
+    اربعاء حمام كرم ريف خط حد شيخ سيد امير ملك بلد دوله منطقه محافظه اقليم ولايه مكه
+    سلطات خبراء خمس امن اعلام علم عمل دعم قوه امام عاليه بيان اطار وادي قول قوله وقف
+    حله
+    """)
 )
 # well-known cities whose Arabic spelling GeoNames lacks (folded, without ال → English, country)
 SUPPLEMENT = {
@@ -112,13 +120,13 @@ PLACE_PROCLITICS = ("ب", "وب", "فب")  # بمقديشو: "in", like في
 # words after which a name is a place: في مأرب, قرب بيدوا, مدينة كيسمايو
 TRIGGERS = frozenset(
     fold(word)
-    for stem in """في من إلى الى قرب نحو مدينة بمدينة بلدة ببلدة عاصمة ميناء ولاية محافظة إقليم
-    شمال جنوب شرق غرب شمالي جنوبي وسط ضواحي""".split()
+    for stem in words("""
+    في من إلى الى قرب نحو مدينة بمدينة بلدة ببلدة عاصمة ميناء ولاية محافظة إقليم
+    شمال جنوب شرق غرب شمالي جنوبي وسط ضواحي
+    """)
     for word in (stem, "و" + stem)
 )
-ARAB_WORLD = frozenset(
-    "DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE".split()
-)
+ARAB_WORLD = frozenset(words("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE"))
 BARE_CITY_POPULATION = 100_000  # an Arab city this big needs no trigger word before it
 NEEDS_TRIGGER = frozenset((fold("مالي"),))  # a country name that is also an everyday word
 
@@ -163,7 +171,9 @@ def find_places(words: list[str], skip: frozenset[int] = frozenset()) -> list[tu
                 key = f"{reading} {tail}".strip()
                 if key not in known_countries and key not in known_cities:
                     continue
-                triggered = clitic in PLACE_PROCLITICS or (index > 0 and words[index - 1] in TRIGGERS)
+                triggered = clitic in PLACE_PROCLITICS or (
+                    index > 0 and words[index - 1] in TRIGGERS
+                )
                 if _counts(key, clitic, triggered):
                     hit = (index, length, key)
                     break
