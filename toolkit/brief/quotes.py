@@ -15,10 +15,10 @@ English has quote marks too).
 """
 
 import re
-from dataclasses import dataclass
 
 from toolkit.document import Article, Person, Quote, Sentence
 from toolkit.glossary.matcher import fold
+from toolkit.names.people import Word, words_of
 from toolkit.names.places import words
 
 VERB_STEMS = "قال أكد أوضح أضاف أعلن أشار ذكر اعتبر حذر كشف أفاد بين رأى نفى شدد لفت تابع أقر دفع"
@@ -80,17 +80,6 @@ SOURCES = {
 SOURCE_WORDS = max(len(key.split()) for key in SOURCES)
 
 
-@dataclass(frozen=True)
-class _Word:
-    start: int
-    end: int
-    folded: str
-
-
-def _words(text: str) -> list[_Word]:
-    return [_Word(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
-
-
 def _direct_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in QUOTE_SPANS.finditer(text):
@@ -100,7 +89,7 @@ def _direct_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _said_from(text: str, words: list[_Word], verb: int) -> tuple[int, int]:
+def _said_from(text: str, words: list[Word], verb: int) -> tuple[int, int]:
     """(index of the first word after the speaker, character offset where the saying starts)."""
     for index in range(verb + 1, len(words)):
         gap = text[words[index - 1].end : words[index].start]
@@ -114,7 +103,7 @@ def _said_from(text: str, words: list[_Word], verb: int) -> tuple[int, int]:
     return len(words), len(text)
 
 
-def _source(words: list[_Word]) -> str | None:
+def _source(words: list[Word]) -> str | None:
     for size in range(SOURCE_WORDS, 0, -1):
         for index in range(len(words) - size + 1):
             phrase = " ".join(word.folded for word in words[index : index + size])
@@ -133,7 +122,7 @@ def _speaker(
     for match in sentence.matches:
         if start <= match.start < end and match.entry.kind in ("organization", "platform"):
             return match.entry.english
-    found = _source([w for w in _words(text) if start <= w.start < end])
+    found = _source([w for w in words_of(text) if start <= w.start < end])
     if found:
         return found
     earlier = [m for m in sentence.people if m.end <= before and m.person in people]
@@ -157,7 +146,7 @@ def find_quotes(article: Article) -> list[Quote]:
         if sentence.skipped:
             continue
         text = sentence.original or sentence.ar
-        words = _words(text)
+        words = words_of(text)
         direct = _direct_spans(text)
         inside = [i for i, w in enumerate(words) if any(s <= w.start < e for s, e in direct)]
         verbs = [

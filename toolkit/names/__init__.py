@@ -37,15 +37,24 @@ class NameFinder:
     def annotate_article(self, article: Article) -> None:
         sentences = article.all_sentences()
         texts = [sentence.original or sentence.ar for sentence in sentences]
-        article.places = self._places(texts)
+        words = [
+            words_of(text, [(m.start, m.end) for m in sentence.matches if m.entry.kind != "person"])
+            for sentence, text in zip(sentences, texts, strict=True)
+        ]
+        profiles = find_people(texts, words)
+        named = [set() for _ in sentences]  # word indices of people: never places
+        for profile in profiles:
+            for mention in profile.mentions:
+                named[mention.sentence].update(
+                    i
+                    for i, word in enumerate(words[mention.sentence])
+                    if mention.start <= word.end and word.start < mention.end
+                )
+        article.places = self._places(texts, words, named)
         main_country = Counter(place.country for place in article.places).most_common(1)
         fallback = main_country[0][0] if main_country else ""
         people: dict[str, Person] = {}
-        taken = [
-            [(m.start, m.end) for m in sentence.matches if m.entry.kind != "person"]
-            for sentence in sentences
-        ]
-        for profile in find_people(texts, taken):
+        for profile in profiles:
             person = self._person(profile, fallback)
             people.setdefault(person.id, person)
             for mention in profile.mentions:
@@ -72,11 +81,11 @@ class NameFinder:
         )
 
     @staticmethod
-    def _places(texts: list[str]) -> list[Place]:
+    def _places(texts: list[str], sentence_words, named: list[set[int]]) -> list[Place]:
         keys, surfaces = [], []
-        for text in texts:
-            words = words_of(text)
-            for start, length, key in find_places([word.folded for word in words]):
+        for text, words, people in zip(texts, sentence_words, named, strict=True):
+            folded = [word.folded for word in words]
+            for start, length, key in find_places(folded, frozenset(people)):
                 keys.append(key)
                 surfaces.append(text[words[start].start : words[start + length - 1].end])
         mentions: dict[tuple[str, str], list[str]] = {}

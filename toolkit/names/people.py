@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 
 from toolkit.glossary.matcher import fold
-from toolkit.names.places import countries, key_of
+from toolkit.names.places import countries, key_of, without_article
 from toolkit.names.places import words as word_list
 
 ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u065f\u0670\u0640]+")
@@ -164,7 +164,7 @@ EVERYDAY_WORDS = frozenset(
 THAT_WORDS = frozenset(fold(word) for word in word_list("إن أن بأن إنه أنه إنها أنها"))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Word:
     start: int
     end: int
@@ -217,13 +217,18 @@ def attested(word: str) -> int:
     return sum(name_units().get(word, (0, 0)))
 
 
+@cache
+def _folded(word: str) -> str:
+    return fold(word)
+
+
 def words_of(text: str, taken: list[tuple[int, int]] = ()) -> list[Word]:
     """The Arabic words of a text; those inside a `taken` character span are marked."""
     words, position = [], 0
     for match in ARABIC_WORD.finditer(text):
         gap = text[position : match.start()]
-        folded = fold(match.group())
-        initial = len(folded) == 1 and bool(INITIAL.match(text, match.end()))
+        folded = _folded(match.group())
+        initial = len(folded) == 1 and INITIAL.match(text, match.end()) is not None
         end = INITIAL.match(text, match.end()).end() if initial else match.end()
         words.append(
             Word(
@@ -233,13 +238,14 @@ def words_of(text: str, taken: list[tuple[int, int]] = ()) -> list[Word]:
                 folded,
                 bool(gap.strip(" \u0640")) and bool(words),
                 initial,
-                any(start <= match.start() < end for start, end in taken),
+                bool(taken) and any(start <= match.start() < end for start, end in taken),
             )
         )
         position = end
     return words
 
 
+@cache
 def strip_clitic(word: str) -> tuple[str, str]:
     """(proclitic, rest) when the word is a name behind one proclitic letter, else ("", word)."""
     if attested(word) or word in NOT_NAMES or word in KUNYA:
@@ -335,7 +341,8 @@ def _chain(words: list[Word], index: int, first: str) -> tuple[list[str], int]:
 
 
 def _is_country_word(word: str) -> bool:
-    return key_of(word) in countries()
+    """Whether a folded word names a country or is its adjective (الصومالي)."""
+    return without_article(word) in countries()
 
 
 def _nisba(words: list[Word], index: int) -> bool:
@@ -360,10 +367,7 @@ def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str]]:
             index += 1
             continue
         clitic, bare = strip_clitic(word.folded)
-        title = _title_before(words, index, floor)
-        after_verb = index > 0 and words[index - 1].folded in REPORTING_VERBS
-        after_verb = after_verb and not word.boundary_before
-        units, used = [], 0
+        units, used, title = [], 0, None
         if bare in KUNYA and index + 1 < len(words) and not words[index + 1].boundary_before:
             nxt = words[index + 1]
             plausible = len(nxt.folded) > 2 and nxt.folded not in NOT_NAMES and not nxt.taken
@@ -372,9 +376,13 @@ def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str]]:
                 if _nisba(words, index + 2):
                     units.append(words[index + 2].folded)
                     used = 3
-        elif _may_open_name(bare):
+        elif _may_open_name(bare) and given(bare.split()[-1]) + given(bare) >= TRIGGERED_GIVEN:
+            title = _title_before(words, index, floor)
+            after_verb = index > 0 and words[index - 1].folded in REPORTING_VERBS
+            after_verb = after_verb and not word.boundary_before
             units, used = _name_from(words, index, clitic, bare, title, after_verb)
         if units:
+            title = title or _title_before(words, index, floor)
             role = ROLES.get(title[0], "") if title else ""
             found.append((index, used, units, role))
             index += used
@@ -443,17 +451,10 @@ def country_of(units: list[str], context: list[Word]) -> str:
     return ""
 
 
-def find_people(
-    sentences: list[str], taken_spans: list[list[tuple[int, int]]] | None = None
-) -> list[Profile]:
-    """Every person in one article's sentences (headline first), each with its mentions.
-
-    `taken_spans` (per sentence, character spans) are names already known to be something
-    else, such as the glossary's organisations: no person is found inside them.
-    """
+def find_people(sentences: list[str], sentence_words: list[list[Word]]) -> list[Profile]:
+    """Every person in one article's sentences (headline first, their `words_of`), each
+    with its mentions; no person is found in a word marked taken (a glossary name)."""
     profiles: dict[tuple[str, ...], Profile] = {}
-    spans = taken_spans or [[] for _ in sentences]
-    sentence_words = [words_of(text, taken) for text, taken in zip(sentences, spans, strict=True)]
     taken: list[set[int]] = [set() for _ in sentences]
     for number, words in enumerate(sentence_words):
         for index, used, units, role in find_chains(words):
@@ -513,24 +514,28 @@ def _add_partial_mentions(profiles, sentences, sentence_words, taken) -> None:
     aliases = _aliases(profiles)
     if not aliases:
         return
+    firsts = {alias.split()[0] for alias in aliases}
     for number, words in enumerate(sentence_words):
         index = 0
         while index < len(words):
-            if index in taken[number] or words[index].taken:
+            word = words[index]
+            if (
+                index in taken[number]
+                or word.taken
+                or (word.folded not in firsts and word.folded[1:] not in firsts)
+            ):
                 index += 1
                 continue
             unit, size = _unit_at(words, index)
             candidates = [(unit, size)] if size == 2 else []
-            candidates.append((words[index].folded, 1))
+            candidates.append((word.folded, 1))
             for form, used in candidates:
                 clitic, bare = strip_clitic(form) if used == 1 else ("", form)
-                if bare not in aliases:
-                    for prefix in PROCLITICS:
-                        if form.startswith(prefix) and form[1:] in aliases:
-                            clitic, bare = prefix, form[1:]
+                if bare not in aliases and form[:1] in PROCLITICS and form[1:] in aliases:
+                    clitic, bare = form[:1], form[1:]
                 if bare in aliases and bare not in NOT_NAMES:
                     key = aliases[bare]
-                    start = words[index].start + len(clitic)
+                    start = word.start + len(clitic)
                     end = words[index + used - 1].end
                     text = sentences[number]
                     profiles[key].mentions.append(Mention(number, start, end, text[start:end], key))

@@ -131,6 +131,7 @@ BARE_CITY_POPULATION = 100_000  # an Arab city this big needs no trigger word be
 NEEDS_TRIGGER = frozenset((fold("مالي"),))  # a country name that is also an everyday word
 
 
+@cache
 def _readings(word: str) -> list[tuple[str, str]]:
     """(proclitic, rest): the word, then without one proclitic (وبغداد → بغداد, لليبيا → ليبيا)."""
     readings = [("", word)]
@@ -154,20 +155,26 @@ def _counts(key: str, clitic: str, triggered: bool) -> bool:
     return triggered and (not clitic or clitic in PLACE_PROCLITICS)
 
 
+@cache
+def _first_words() -> frozenset[str]:
+    return frozenset(key.split()[0] for key in (*countries(), *cities()))
+
+
 def find_places(words: list[str], skip: frozenset[int] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, length, key) of every place name in folded words, the longest at each word;
     words at `skip` (people's names) are never places."""
     found = []
-    known_countries, known_cities = countries(), cities()
+    known_countries, known_cities, first_words = countries(), cities(), _first_words()
     index = 0
     while index < len(words):
+        readings = [r for r in _readings(words[index]) if r[1] in first_words]
         hit = None
-        for length in range(MAX_WORDS, 0, -1):
+        for length in range(MAX_WORDS, 0, -1) if readings and index not in skip else ():
             span = range(index, index + length)
             if index + length > len(words) or any(i in skip for i in span):
                 continue
             tail = " ".join(without_article(w) for w in words[index + 1 : index + length])
-            for clitic, reading in _readings(words[index]):
+            for clitic, reading in readings:
                 key = f"{reading} {tail}".strip()
                 if key not in known_countries and key not in known_cities:
                     continue
