@@ -6,7 +6,6 @@ translation the way the glossary puts names in (a person TermMatch beside the gl
 own); places (toolkit.names.places) get their country. The brief then lists both.
 """
 
-from collections import Counter
 from pathlib import Path
 
 from toolkit.document import Article, Person, PersonMention, Place, Sentence
@@ -51,11 +50,9 @@ class NameFinder:
                     if mention.start <= word.end and word.start < mention.end
                 )
         article.places = self._places(texts, words, named)
-        main_country = Counter(place.country for place in article.places).most_common(1)
-        fallback = main_country[0][0] if main_country else ""
         people: dict[str, Person] = {}
         for profile in profiles:
-            person = self._person(profile, fallback)
+            person = self._person(profile)
             people.setdefault(person.id, person)
             for mention in profile.mentions:
                 sentence = sentences[mention.sentence]
@@ -69,7 +66,7 @@ class NameFinder:
             sentence.people.sort(key=lambda mention: mention.start)
         article.people = list(people.values())
 
-    def _person(self, profile: Profile, fallback_country: str) -> Person:
+    def _person(self, profile: Profile) -> Person:
         forms = [profile.arabic, *(mention.surface for mention in profile.mentions)]
         user = self.speller.user(forms)
         return Person(
@@ -77,7 +74,7 @@ class NameFinder:
             english=user.english if user else self.speller.spell(profile.key),
             mentions=tuple(dict.fromkeys(mention.surface for mention in profile.mentions)),
             role=profile.role,
-            country=profile.country or fallback_country,
+            country=profile.country,  # from a nisba or the title's adjective; never guessed
         )
 
     @staticmethod

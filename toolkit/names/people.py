@@ -25,7 +25,7 @@ from functools import cache
 from importlib import resources
 
 from toolkit.glossary.matcher import fold
-from toolkit.names.places import countries, key_of, without_article
+from toolkit.names.places import NEEDS_TRIGGER, countries, key_of, without_article
 from toolkit.names.places import words as word_list
 
 ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u065f\u0670\u0640]+")
@@ -445,6 +445,8 @@ def _may_be_foreign_name(word: Word) -> bool:
 def country_of(units: list[str], context: list[Word]) -> str:
     """The country a nisba (الصومالي) or an adjective in the title phrase gives."""
     for word in [*units[1:], *(w.folded for w in context)]:
+        if without_article(word) in NEEDS_TRIGGER:  # المالي is "financial" more than Malian
+            continue
         place = countries().get(key_of(word))
         if place is not None and word.endswith(("ي", "يه")):
             return place.country

@@ -141,4 +141,7 @@ class Speller:
         return None
 
     def spell(self, key: tuple[str, ...]) -> str:
-        return romanize(" ".join(key), nisba_country(key))
+        """The romanizer's spelling of the key; an initial (سناء ل.) is its Latin letter."""
+        name = [unit for unit in key if len(unit) > 1]
+        initials = [rules_spelling(unit)[:1].upper() + "." for unit in key if len(unit) == 1]
+        return " ".join([romanize(" ".join(name), nisba_country(key)), *initials])
