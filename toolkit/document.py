@@ -52,6 +52,15 @@ class TermCheck:
     ok: bool
 
 
+@dataclass(frozen=True)
+class PersonMention:
+    """Where a person is named in a sentence's `original` text (toolkit.names)."""
+
+    start: int
+    end: int
+    person: str  # the Person's id
+
+
 @dataclass
 class Sentence:
     ar: str  # normalized: what the model is given (before glossary pre-processing)
@@ -65,6 +74,7 @@ class Sentence:
     score: float | None = None
     flags: list[str] = field(default_factory=list)
     terms: list[TermCheck] = field(default_factory=list)
+    people: list[PersonMention] = field(default_factory=list)  # set by toolkit.names
 
     @property
     def skipped(self) -> bool:
@@ -89,12 +99,39 @@ class Entity:
     count: int
 
 
+@dataclass(frozen=True)
+class Person:
+    id: str  # stable across articles and nights (toolkit.names.people)
+    english: str  # the one English spelling
+    mentions: tuple[str, ...]  # Arabic, as written in the text
+    role: str  # English ("finance minister"), "" when the text gives none
+    country: str  # ISO 3166 alpha-2, "" when unknown
+
+
+@dataclass(frozen=True)
+class Place:
+    english: str
+    mentions: tuple[str, ...]  # Arabic, as written
+    country: str  # ISO 3166 alpha-2
+
+
+@dataclass(frozen=True)
+class Quote:
+    speaker: str  # a person's English spelling or an organisation's English name
+    kind: str  # direct | reported
+    ar: str
+    en: str
+
+
 @dataclass
 class Brief:
     bluf: str
     key_points: list[str]
     figures: list[Figure]
     entities: list[Entity]
+    people: list[Person] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
 
 
 @dataclass
@@ -106,6 +143,8 @@ class Article:
     dropped: list[str] = field(default_factory=list)
     brief: Brief | None = None
     story: str | None = None  # set by the stories stage (toolkit.stories)
+    people: list[Person] = field(default_factory=list)  # set by toolkit.names
+    places: list[Place] = field(default_factory=list)  # set by toolkit.names
 
     @property
     def paragraphs(self) -> list[list[Sentence]]:

@@ -10,6 +10,7 @@ from toolkit.document import Article, Problem
 from toolkit.fsutil import atomic_write_text
 from toolkit.glossary import Glossary, Matcher, annotate_articles
 from toolkit.glossary.enforce import DEFAULT_STRATEGY, STRATEGIES, Enforcement
+from toolkit.names import NameFinder
 from toolkit.publish.article import ModelRef, article_json, article_markdown
 from toolkit.publish.page import write_page
 from toolkit.translate import (
@@ -30,6 +31,7 @@ class Pipeline:
     glossary: Glossary | None = None
     strategy: Enforcement = STRATEGIES[DEFAULT_STRATEGY]
 
+    names: NameFinder | None = None  # people and places, their spellings put into the English
     memory: TranslationMemory | None = None
     executor: Executor | None = None  # who decodes: the engine's own translator by default
 
@@ -54,6 +56,9 @@ class Pipeline:
             matcher = Matcher(self.glossary)
             for articles in groups:
                 annotate_articles(articles, matcher)
+        if self.names is not None:
+            for articles in groups:
+                self.names.annotate(articles)
         return translate_groups(
             groups,
             self.engine,

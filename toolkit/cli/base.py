@@ -160,8 +160,10 @@ def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
     """Check everything that can be wrong in the set-up before loading the model."""
     from toolkit.errors import ConfigError
     from toolkit.glossary.enforce import STRATEGIES
+    from toolkit.glossary.entries import default_glossary_folder
     from toolkit.model import resolve_model_dir
     from toolkit.model.vmap import vmap_sha256
+    from toolkit.names import NameFinder
     from toolkit.pipeline import Pipeline
     from toolkit.translate import DecodingOptions
 
@@ -170,7 +172,8 @@ def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
     model = resolve_model_dir(model)
     options = DecodingOptions(beam_size=beam, vmap=vmap_sha256(model) if vmap else None)
     loaded = load_glossary_option(glossary, no_glossary)
-    return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce])
+    names = NameFinder.from_folder(default_glossary_folder())
+    return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce], names=names)
 
 
 def open_memory(path: Path):

@@ -4,7 +4,19 @@ import json
 from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
-from toolkit.document import Article, Brief, Cell, Entity, Figure, Sentence, Source, TermCheck
+from toolkit.document import (
+    Article,
+    Brief,
+    Cell,
+    Entity,
+    Figure,
+    Person,
+    Place,
+    Quote,
+    Sentence,
+    Source,
+    TermCheck,
+)
 from toolkit.errors import InputError
 from toolkit.ingest import IngestResult
 from toolkit.model.store import ModelInfo
@@ -89,6 +101,15 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
                 key_points=list(brief["key_points"]),
                 figures=[Figure(**f) for f in brief["figures"]],
                 entities=[Entity(**e) for e in brief["entities"]],
+                people=[
+                    Person(**{**p, "mentions": tuple(p["mentions"])})
+                    for p in brief.get("people", [])
+                ],
+                places=[
+                    Place(**{**p, "mentions": tuple(p["mentions"])})
+                    for p in brief.get("places", [])
+                ],
+                quotes=[Quote(**q) for q in brief.get("quotes", [])],
             )
             if brief
             else None,
