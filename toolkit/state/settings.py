@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from toolkit.errors import ConfigError
 
@@ -59,6 +60,11 @@ def matching(pattern: str, expects: str) -> Kind:
     return Kind(lambda text: text if re.fullmatch(pattern, text) else None, expects)
 
 
+def _http_address(text: str) -> str | None:
+    parts = urlsplit(text)
+    return text if parts.scheme in ("http", "https") and parts.netloc else None
+
+
 SECONDS = above_zero("seconds")
 TEXT = Kind(lambda text: text, "")
 PATH = Kind(lambda text: text, "")  # the caller makes the Path: a str value keeps it simple
@@ -90,7 +96,7 @@ _DECLARED = [
         "TOOLKIT_MODEL",
         PATH,
         None,
-        "`models/opus-mt-ar-en`",
+        "`models/opus-mt-tc-big-ar-en`",
         "the model folder of every translating command when `--model` is not given",
     ),
     Setting(
@@ -203,6 +209,19 @@ _DECLARED = [
         "the system's CAs",
         "a CA certificate (PEM) to trust for the relay (`--cafile`); certificates are always "
         "verified",
+    ),
+    Setting(
+        "TOOLKIT_PUBLIC_URL",
+        Kind(
+            _http_address,
+            "expected the http(s) address where the outputs folder is served, e.g. "
+            "https://briefing.example.org/outputs/",
+        ),
+        None,
+        "unset: the e-mail carries no links to the article pages, and says so once",
+        "the http(s) address where the outputs folder is served; every link of `toolkit "
+        "send`'s e-mail is made absolute under it "
+        "([delivery.md](delivery.md#links-in-the-e-mail))",
     ),
     Setting(
         "TOOLKIT_SEND_DEADLINE",
