@@ -358,3 +358,35 @@ def test_topics_and_rules_on_the_real_articles(shared_articles, config, tmp_path
     assert all(set(alert) == KEYS for alert in alerts)
     fired = {alert["rule"] for alert in alerts}
     assert fired == {"Telegram AND takedown", "arrest"}
+
+
+DEEP_RULES = ["(" * 400 + "Telegram" + ")" * 400, "NOT " * 2000 + "Telegram"]
+
+
+@pytest.mark.parametrize("deep", DEEP_RULES)
+def test_a_deep_rule_is_exit_2_in_one_line_naming_rule_and_file(config, day, tmp_path, deep):
+    config.write_text(READERS.replace('"Telegram AND recruitment"', repr(deep)), encoding="utf-8")
+    result = invoke("alerts", day, "--readers", config)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert f"{config}: reader 1: rule '{deep[:20]}" in result.stderr
+    assert "nested deeper than 50" in result.stderr
+
+    watchlists = tmp_path / "global.toml"
+    watchlists.write_text(f"watch = [{deep!r}]\n", encoding="utf-8")
+    result = invoke("alerts", day, "--watchlists", watchlists)
+    assert result.exit_code == 2 and f"{watchlists}: rule '" in result.stderr
+
+
+def test_a_deep_rule_stops_the_nightly_before_it_translates(config, tiny_model, tmp_path):
+    config.write_text(READERS.replace('"Telegram AND recruitment"', repr(DEEP_RULES[1])))
+    inbox_dir = tmp_path / "inbox"
+    inbox_dir.mkdir()
+    (inbox_dir / "a.txt").write_text("\n".join([TELEGRAM[0], *TELEGRAM[1]]), encoding="utf-8")
+    run = invoke(
+        "nightly", "--inbox", inbox_dir, "--outputs", tmp_path / "outputs", "--date", DATE,
+        "--model", tiny_model, "--quiet", env={"TOOLKIT_READERS": str(config)},
+    )  # fmt: skip
+    assert run.exit_code == 2 and "nested deeper than 50" in run.stderr
+    assert run.stderr.count("\n") == 1 and f"{config}: reader 1" in run.stderr
+    assert not (tmp_path / "outputs" / DATE).exists()
