@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import invoke
 from test_publish import FakeInfo
-from test_send import SENDER, server  # noqa: F401  (the aiosmtpd fixture)
+from test_send import SENDER, server, traces  # noqa: F401  (the aiosmtpd fixture)
 
+from toolkit.deliver.privacy import load_key
 from toolkit.document import Article, Sentence, Source
 from toolkit.publish import publish_archive, publish_digest
 from toolkit.publish.article import article_json
@@ -231,10 +232,12 @@ def test_an_only_watched_reader_gets_nothing_on_a_quiet_day(server, config, tmp_
     assert not inbox.parsed()["ana@example.org"]["Subject"].startswith("[ALERT]")
     record = json.loads((day / "sent.json").read_text(encoding="utf-8"))
     quiet = [d for d in record["deliveries"] if d["status"] == "quiet"]
-    assert [d["recipient"] for d in quiet] == ["bo@example.net"]
+    assert [d["recipient"] for d in quiet] == [load_key().recipient_id("bo@example.net")]
 
     again = send(day, inbox.address, config)
     assert again.exit_code == 0 and len(inbox.messages) == 2
+    readers = ["ana@example.org", "bo@example.net", "cy@example.com"]
+    assert traces(day.parent, readers) == []  # sent.json names readers by keyed hashes
     record = json.loads((day / "sent.json").read_text(encoding="utf-8"))
     assert sum(d["status"] == "quiet" for d in record["deliveries"]) == 1  # recorded once
 
