@@ -413,3 +413,14 @@ def test_each_readers_alerts_are_looked_up_in_steps_linear_in_the_readers(config
         assert [len(alerts.of(reader)) for reader in watch.readers] == [2] * count
 
     assert growth(lookup, 100) < 5  # 4 × the readers
+
+
+def test_bench_readers_times_the_dry_run_per_number_of_readers():
+    result = invoke("bench", "--readers", "--sizes", "3,6", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [row["readers"] for row in rows] == [3, 6]
+    # every third reader is only_watched, and one of the rules matches nothing
+    assert all(0 < row["messages"] <= row["readers"] for row in rows)
+    assert rows[1]["messages"] > rows[0]["messages"] and rows[1]["alerts"] > rows[0]["alerts"]
+    assert rows[0]["ratio"] == 1.0 and rows[1]["dry_run_cpu_s"] > 0

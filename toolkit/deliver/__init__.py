@@ -8,6 +8,7 @@ addresses out of it (and out of the outputs folder).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from toolkit.deliver.message import (
@@ -59,20 +60,26 @@ QUIET = "nothing matched the reader's rules today: no e-mail"
 @dataclass(frozen=True)
 class Letter:
     recipient: Recipient
-    briefing: Briefing | None  # None: an only_watched reader on a day nothing matched
+    # built as it goes out: 5,000 readers' briefings held at once fill the memory
+    compose: Callable[[], Briefing | None]
+    quiet: bool = False  # an only_watched reader on a day nothing matched: nothing to send
 
 
 def letters(day_dir: Path, to: Path | None, readers: Path | None) -> tuple[Briefing, list[Letter]]:
     """The day's briefing, and what each recipient (plain file) or reader (readers.toml) gets."""
     briefing = load_briefing(day_dir)
     if readers is None:
-        return briefing, [Letter(r, briefing) for r in read_recipients(to)]
+        return briefing, [Letter(r, lambda: briefing) for r in read_recipients(to)]
     from toolkit.alerts import day_alerts, watch_setup
 
     watch, glossary, topics = watch_setup(readers=readers)
     day = day_alerts(day_dir, watch, glossary, topics)
     return briefing, [
-        Letter(r.recipient, reader_briefing(day_dir, day, r, briefing.digest_sha256))
+        Letter(
+            r.recipient,
+            partial(reader_briefing, day_dir, day, r, briefing.digest_sha256),
+            quiet=r.only_watched and not day.of(r),
+        )
         for r in watch.readers
     ]
 
@@ -104,11 +111,12 @@ def write_eml(
     key = load_key(served)
     written = []
     for letter in letters(day_dir, recipients_file, readers)[1]:
-        if letter.briefing is None:
+        briefing = None if letter.quiet else letter.compose()
+        if briefing is None:
             continue
-        path = Path(out_dir) / eml_name(letter.briefing, letter.recipient)
+        path = Path(out_dir) / eml_name(briefing, letter.recipient)
         recipient_id = key.recipient_id(letter.recipient.address)
-        message = build_message(letter.briefing, sender, letter.recipient, recipient_id)
+        message = build_message(briefing, sender, letter.recipient, recipient_id)
         atomic_write_bytes(path, message.as_bytes())
         written.append(path)
     return written
@@ -143,9 +151,9 @@ def send_briefing(
             done[ids[x.recipient.address]] for x in mail if ids[x.recipient.address] in done
         ]
         todo = [letter for letter in mail if ids[letter.recipient.address] not in done]
-        quiet = [letter for letter in todo if letter.briefing is None]
+        quiet = [letter for letter in todo if letter.quiet]
         _record_quiet(day_dir, record, quiet, ids, briefing, report)
-        todo = [letter for letter in todo if letter.briefing is not None]
+        todo = [letter for letter in todo if not letter.quiet]
         if not todo:
             return report
         with journal(day_dir, record) as add, Mailer(settings, limits) as mailer:
@@ -153,7 +161,7 @@ def send_briefing(
             for index, letter in enumerate(todo):
                 recipient = letter.recipient
                 recipient_id = ids[recipient.address]
-                message = build_message(letter.briefing, sender, recipient, recipient_id)
+                message = build_message(letter.compose(), sender, recipient, recipient_id)
                 entry = dict(
                     recipient=recipient_id,
                     message_id=message["Message-ID"],
