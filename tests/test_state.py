@@ -281,6 +281,9 @@ def test_a_bad_setting_is_no_import_time_traceback(tmp_path):
 
 
 ENVIRON_READ = re.compile(r"os\.(environ|getenv)\b.*(TOOLKIT_|_ENV\b)")
+# docs.py clears TOOLKIT_* for the help text; the readers bench points the send key at a
+# scratch file and puts the setting back
+WRITE_THE_ENVIRONMENT = {"docs.py", "bench.py"}
 
 
 def test_no_code_reads_a_toolkit_setting_but_through_the_declared_table():
@@ -289,7 +292,7 @@ def test_no_code_reads_a_toolkit_setting_but_through_the_declared_table():
         for path in sorted((ROOT / "toolkit").rglob("*.py"))
         if "state" not in path.relative_to(ROOT).parts
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if ENVIRON_READ.search(line) and "cli/docs.py" not in str(path)
+        if ENVIRON_READ.search(line) and path.name not in WRITE_THE_ENVIRONMENT
     ]
     assert not readers
 

@@ -224,6 +224,15 @@ _DECLARED = [
         "([delivery.md](delivery.md#links-in-the-e-mail))",
     ),
     Setting(
+        "TOOLKIT_SEND_KEY",
+        PATH,
+        None,
+        "`~/.config/toolkit/send.key` (`$XDG_CONFIG_HOME`), made on first use",
+        "the file of the key (64 hex digits, mode 0600) that `toolkit send` hashes readers' "
+        "addresses with in `sent.json`; outside the outputs folder; back it up "
+        "([delivery.md](delivery.md#e-mail-toolkit-send))",
+    ),
+    Setting(
         "TOOLKIT_SEND_DEADLINE",
         SECONDS,
         1800.0,
