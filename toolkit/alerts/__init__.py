@@ -14,6 +14,7 @@ from toolkit.alerts.stories import Finder, Story, day_stories
 from toolkit.alerts.watch import Reader, Watch, load_watch
 from toolkit.glossary.entries import Glossary
 from toolkit.glossary.topics import Topics, load_topics
+from toolkit.names.places import country_codes
 
 __all__ = [
     "Alert",
@@ -73,7 +74,7 @@ class DayAlerts:
 
 def vocabulary_of(glossary: Glossary | None, topics: Topics) -> Vocabulary:
     names = frozenset(e.english for e in glossary.entries) if glossary else frozenset()
-    return Vocabulary(names, frozenset(topics.names))
+    return Vocabulary(names, frozenset(topics.names), country_codes())
 
 
 def watch_setup(

