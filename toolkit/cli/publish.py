@@ -163,7 +163,6 @@ def send_command(
     is retried a few times with backoff.
     With --readers each reader's message opens with their alerts (see docs/alerts.md).
     """
-    import os
     import socket
 
     from toolkit.deliver import (
@@ -176,6 +175,7 @@ def send_command(
         write_eml,
     )
     from toolkit.errors import ConfigError
+    from toolkit.state.settings import setting
 
     if (to is None) == (readers is None):
         raise ConfigError("give one of --to RECIPIENTS or --readers READERS.toml")
@@ -194,7 +194,7 @@ def send_command(
         return
     security = Security.starttls if starttls else Security.ssl if use_ssl else Security.none
     host, port = parse_server(smtp, security)
-    password = os.environ.get("TOOLKIT_SMTP_PASSWORD")
+    password = setting("TOOLKIT_SMTP_PASSWORD")
     if user and security is Security.none:
         raise ConfigError("--user sends a password: add --starttls or --ssl")
     if user and not password:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from toolkit.deliver.recipients import ADDRESS
 from toolkit.errors import ConfigError
+from toolkit.state.settings import setting
 
 KEY_ENV = "TOOLKIT_SEND_KEY"
 KEY_FILE = Path("toolkit") / "send.key"
@@ -50,8 +51,8 @@ class SendKey:
 
 
 def key_path() -> Path:
-    if os.environ.get(KEY_ENV):
-        return Path(os.environ[KEY_ENV]).expanduser()
+    if configured := setting(KEY_ENV):
+        return Path(configured).expanduser()
     config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
     return Path(config) / KEY_FILE
 

@@ -14,7 +14,6 @@ ends, and by the next send if this one died.
 """
 
 import datetime as dt
-import fcntl
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from pathlib import Path
 from toolkit.deliver.privacy import KEY_ENV, SendKey, hide_addresses, is_recipient_id
 from toolkit.errors import ConfigError
 from toolkit.fsutil import atomic_write_text
+from toolkit.state.lock import file_lock
 
 RECORD = "sent.json"
 JOURNAL = ".sent.jsonl"  # deliveries not yet folded into sent.json
@@ -160,9 +160,9 @@ def journal(day_dir: Path, record: SendRecord) -> Iterator[Callable[[Delivery], 
 @contextmanager
 def send_lock(day_dir: Path) -> Iterator[None]:
     """One `toolkit send` per day folder at a time: two would both mail everyone."""
-    with open(Path(day_dir) / LOCK, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ConfigError(f"{day_dir} is being sent by another toolkit send") from None
+
+    def busy(_holder: str) -> ConfigError:
+        return ConfigError(f"{day_dir} is being sent by another toolkit send")
+
+    with file_lock(Path(day_dir) / LOCK, busy):
         yield
