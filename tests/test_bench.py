@@ -207,7 +207,7 @@ def test_a_shape_builds_its_own_bench_model_and_reports_goals_and_the_night(tmp_
     product = report["engines"][0]
     per_sentence = report["settings"]["target_tokens"] / report["settings"]["sentences"]
     expected = 100 * 17 * per_sentence / product["tokens_per_s"]
-    assert night["seconds_per_100_articles"] == pytest.approx(expected, rel=0.01)
+    assert night["seconds_per_100_articles"] == pytest.approx(expected, rel=0.01, abs=0.05)  # 0.1 s
     assert night["night_seconds"] == pytest.approx(2 * expected, rel=0.01)
     assert night["fits"] == (night["night_seconds"] <= 1800)
 
