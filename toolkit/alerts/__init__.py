@@ -99,10 +99,17 @@ def day_alerts(day_dir: Path, watch: Watch, glossary: Glossary | None, topics: T
     return DayAlerts(stories, alerts)
 
 
-def digest_section(day_dir: Path, base: str = "") -> list[str]:
-    """The alerts section the digest (and, with `base`, the archive index) opens with."""
+Setup = tuple[Watch, Glossary | None, Topics]
+
+
+def digest_section(
+    day_dir: Path, base: str = "", setup: Setup | None = None, alerts: DayAlerts | None = None
+) -> list[str]:
+    """The alerts section the digest (and, with `base`, the archive index) opens with: the
+    day's `alerts` when given, else found with `setup` (the run's rules, glossary and topics;
+    else the default ones)."""
     from toolkit.alerts.render import alerts_markdown
 
-    watch, glossary, topics = watch_setup()
-    day = day_alerts(day_dir, watch, glossary, topics)
+    watch, glossary, topics = setup or watch_setup()
+    day = alerts or day_alerts(day_dir, watch, glossary, topics)
     return alerts_markdown(day, day.alerts, len(watch.all_rules), base=base)

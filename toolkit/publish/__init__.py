@@ -45,8 +45,9 @@ def story_context(out_dir: Path, date: str, records: Records) -> tuple[dict, lis
     return past.reports, day_trends(records, past)
 
 
-def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
-    """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json."""
+def publish_digest(out_dir: Path, date: str | None = None, setup=None, alerts=None) -> DigestResult:
+    """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json;
+    the alerts section from `alerts`, else `setup` (alerts.digest_section)."""
     from toolkit.alerts import digest_section
 
     out_dir = Path(out_dir)
@@ -54,7 +55,9 @@ def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
     records, failures = read_records(out_dir)
     result = DigestResult(failures=failures)
     earlier, trends = story_context(out_dir, date, records)
-    markdown = digest_markdown(records, date, digest_section(out_dir), earlier, trends)
+    markdown = digest_markdown(
+        records, date, digest_section(out_dir, setup=setup, alerts=alerts), earlier, trends
+    )
     for name, text in (
         ("digest.md", markdown),
         ("digest.html", render_html(markdown, digest_title(date))),

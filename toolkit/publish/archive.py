@@ -181,13 +181,14 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
     return entries
 
 
-def publish_archive(outputs: Path) -> ArchiveResult:
-    """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml."""
+def publish_archive(outputs: Path, setup=None) -> ArchiveResult:
+    """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml; the newest day's alerts
+    with `setup` (alerts.digest_section)."""
     from toolkit.alerts import digest_section
 
     outputs = Path(outputs)
     days, failures = read_days(outputs)
-    alerts = digest_section(outputs / days[0].date, base=f"{days[0].date}/") if days else []
+    alerts = digest_section(outputs / days[0].date, f"{days[0].date}/", setup) if days else []
     entries = rolling_entries(days)
     updated = days[0].date if days else dt.date.today().isoformat()
     result = ArchiveResult(days=len(days), entries=len(entries), failures=failures)
