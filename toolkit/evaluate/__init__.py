@@ -1,62 +1,19 @@
 """Evaluation against references: `toolkit eval REFS.tsv`.
 
-REFS.tsv columns: id, arabic, english, terms (comma-separated canonical English names the
-translation must contain). Each configuration (glossary strategy, or none) translates every
-row with the full pipeline; metrics are small classes in metrics.py.
+REFS.tsv columns (toolkit.model.references): id, arabic, english, terms (comma-separated
+canonical English names the translation must contain). Each configuration (glossary
+strategy, or none) translates every row with the full pipeline; metrics are small classes
+in metrics.py.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from toolkit.document import Article, Sentence, Source
-from toolkit.errors import ConfigError
 from toolkit.evaluate.metrics import FLAG_METRICS, METRICS, TermAccuracy
+from toolkit.model.references import Reference, read_references
 from toolkit.pipeline import Pipeline
 
-COLUMNS = ("id", "arabic", "english", "terms")
-
-
-@dataclass(frozen=True)
-class Reference:
-    id: str
-    arabic: str
-    english: str
-    terms: tuple[str, ...]
-
-
-def read_references(path: Path) -> list[Reference]:
-    """Parse REFS.tsv; any problem is a ConfigError naming file and line."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read ({error})") from error
-    rows = [
-        (n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")
-    ]
-    if not rows or tuple(c.strip() for c in rows[0][1].split("\t")) != COLUMNS:
-        line = rows[0][0] if rows else 1
-        raise ConfigError(f"{path}:{line}: header must be: {' '.join(COLUMNS)} (tab-separated)")
-    references: list[Reference] = []
-    seen: set[str] = set()
-    for number, line in rows[1:]:
-        cells = [c.strip() for c in line.split("\t")]
-        if len(cells) != len(COLUMNS):
-            raise ConfigError(f"{path}:{number}: {len(cells)} columns, expected {len(COLUMNS)}")
-        identifier, arabic, english, terms = cells
-        for name, value in (("id", identifier), ("arabic", arabic), ("english", english)):
-            if not value:
-                raise ConfigError(f"{path}:{number}: empty {name}")
-        if identifier in seen:
-            raise ConfigError(f"{path}:{number}: duplicate id {identifier!r}")
-        seen.add(identifier)
-        references.append(
-            Reference(
-                identifier, arabic, english, tuple(t.strip() for t in terms.split(",") if t.strip())
-            )
-        )
-    if not references:
-        raise ConfigError(f"{path}: no reference rows")
-    return references
+__all__ = ["Reference", "read_references", "evaluate"]
 
 
 @dataclass

@@ -6,7 +6,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from toolkit import __version__
 from toolkit.errors import ConfigError
+from toolkit.fsutil import atomic_write_text, sha256_file
 
 MODELS_DIR = Path("models")
 # The default model: the one place it is chosen (docs/choosing-a-model.md says why). The
@@ -48,9 +50,6 @@ class ModelInfo:
     @classmethod
     def describe(cls, model_dir: Path, **fields) -> "ModelInfo":
         """The manifest of a finished model folder: model.bin's sha256, now, this toolkit."""
-        from toolkit import __version__
-        from toolkit.fsutil import sha256_file
-
         return cls(
             model_sha256=sha256_file(Path(model_dir) / "model.bin"),
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -62,8 +61,6 @@ class ModelInfo:
         return asdict(self)
 
     def write(self, model_dir: Path) -> None:
-        from toolkit.fsutil import atomic_write_text
-
         text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
         atomic_write_text(Path(model_dir) / MANIFEST_NAME, text)
 
