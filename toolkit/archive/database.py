@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.archive.text import index_text
-from toolkit.document import Entity
+from toolkit.document import DAY, Entity, story_of
 from toolkit.errors import InputError
 from toolkit.fsutil import FILE_MODE
 from toolkit.publish.article import article_from_json
-from toolkit.publish.records import DAY, story_of
 
 NAME = "archive.sqlite"
 SCHEMA_VERSION = 1

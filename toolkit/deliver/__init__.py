@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.alerts import day_alerts, watch_setup
+from toolkit.alerts.recipients import Recipient, default_sender, parse_address, read_recipients
 from toolkit.deliver.message import (
     Briefing,
     build_message,
@@ -16,7 +18,6 @@ from toolkit.deliver.message import (
     load_briefing,
     reader_briefing,
 )
-from toolkit.deliver.recipients import Recipient, default_sender, parse_address, read_recipients
 from toolkit.deliver.record import (
     RECORD,
     Delivery,
@@ -65,8 +66,6 @@ def letters(day_dir: Path, to: Path | None, readers: Path | None) -> tuple[Brief
     briefing = load_briefing(day_dir)
     if readers is None:
         return briefing, [Letter(r, briefing) for r in read_recipients(to)]
-    from toolkit.alerts import day_alerts, watch_setup
-
     watch, glossary, topics = watch_setup(readers=readers)
     day = day_alerts(day_dir, watch, glossary, topics)
     return briefing, [

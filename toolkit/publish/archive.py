@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.fsutil import atomic_write_text
+from toolkit.publish.alerts import digest_section
 from toolkit.publish.digest import (
     DayStory,
     day_stories,
@@ -26,6 +27,7 @@ from toolkit.publish.digest import (
 from toolkit.publish.feed import FeedEntry, feed_id, render_feed, story_entry_id
 from toolkit.publish.html import render_html
 from toolkit.publish.records import DAY, Records, read_records
+from toolkit.stories import WINDOW_DAYS, day_mentions, trends
 
 ROLLING_DAYS = 30
 TOP_ENTITIES = 5
@@ -106,8 +108,6 @@ def window(days: list[Day], size: int) -> list[Day]:
 
 
 def newest_trends(days: list[Day]) -> list:
-    from toolkit.stories import WINDOW_DAYS, day_mentions, trends
-
     if not days:
         return []
     earlier = window(days, WINDOW_DAYS + 1)[1:]
@@ -183,9 +183,7 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
 
 def publish_archive(outputs: Path, setup=None) -> ArchiveResult:
     """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml; the newest day's alerts
-    with `setup` (alerts.digest_section)."""
-    from toolkit.alerts import digest_section
-
+    with `setup` (publish.alerts.digest_section)."""
     outputs = Path(outputs)
     days, failures = read_days(outputs)
     alerts = digest_section(outputs / days[0].date, f"{days[0].date}/", setup) if days else []

@@ -4,7 +4,7 @@ import json
 from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
-from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
+from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck, story_of
 from toolkit.errors import InputError
 from toolkit.ingest import IngestResult
 from toolkit.model.store import ModelInfo
@@ -65,8 +65,6 @@ def article_json(article: Article, info: ModelInfo) -> dict:
 
 def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
     """Read back an articles/<id>.json (what `toolkit brief` rebuilds the digest from)."""
-    from toolkit.publish.records import story_of  # records reads through this module
-
     try:
         brief = data.get("brief")
         source = Source(**data["source"])
