@@ -63,6 +63,7 @@ setup: $(STAMP)
 lint: setup
 	$(BIN)/ruff check toolkit tests
 	$(BIN)/ruff format --check toolkit tests
+	$(BIN)/lint-imports
 
 # The HTML test drives Debian's chromium; install it when we can (root + apt), else it skips.
 browser:
