@@ -33,6 +33,7 @@ from toolkit.runner import (
     finish,
     ingest_folder,
     published_before,
+    settings_of,
     translate_folder,
     write_file,
 )
@@ -139,6 +140,7 @@ def translate(night: Night) -> None:
     pipeline.memory = TranslationMemory(night.memory, night.warn)
     executor = executor_for(pipeline.engine, night.workers, night.scheduler)
     with executor as pipeline.executor, night.progress("translating") as update:
+        night.report.settings = settings_of(pipeline)  # who decodes: known from here on
 
         def decoded(number: int, counts: TranslationCounts) -> None:
             night.translated.append((number, counts))
