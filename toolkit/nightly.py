@@ -7,7 +7,8 @@ its own part. The translate stage decodes every new file of the inbox in one str
 hands each file to the brief stage as soon as its last sentence is decoded, so a night that
 is killed keeps what it finished (a resumed night equals an uninterrupted one); the brief
 stage, run again in its turn, finds nothing left. The run's glossary, topics and rules are
-on the Night: the translate, alerts and publish stages use them, none loads its own.
+on the Night: the translate, alerts and publish stages use them, none loads its own (with
+--no-glossary the rules are checked with the default glossaries, as before).
 """
 
 import datetime as dt
