@@ -29,6 +29,7 @@ LAYERS = [
     ["ingest"],
     ["collect"],
     ["glossary"],
+    ["names"],
     ["model"],
     ["translate"],
     ["brief"],

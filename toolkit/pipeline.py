@@ -17,9 +17,12 @@ from toolkit.glossary import (
     load_glossary,
 )
 from toolkit.glossary.enforce import DEFAULT_STRATEGY, STRATEGIES, Enforcement
+from toolkit.glossary.entries import default_glossary_folder
 from toolkit.model import resolve_model_dir
 from toolkit.model.vmap import vmap_sha256
-from toolkit.publish.article import article_json, article_markdown
+from toolkit.names import NameFinder
+from toolkit.publish.article import ModelRef, article_json, article_markdown
+from toolkit.publish.page import write_page
 from toolkit.translate import (
     DecodingOptions,
     Engine,
@@ -38,6 +41,7 @@ class Pipeline:
     glossary: Glossary | None = None
     strategy: Enforcement = STRATEGIES[DEFAULT_STRATEGY]
 
+    names: NameFinder | None = None  # people and places, their spellings put into the English
     memory: TranslationMemory | None = None
     executor: Executor | None = None  # who decodes: the engine's own translator by default
 
@@ -62,6 +66,9 @@ class Pipeline:
             matcher = Matcher(self.glossary)
             for articles in groups:
                 annotate_articles(articles, matcher)
+        if self.names is not None:
+            for articles in groups:
+                self.names.annotate(articles)
         return translate_groups(
             groups,
             self.engine,
@@ -124,7 +131,8 @@ def build_pipeline(
             f"model {engine.model_dir} is SYNTHETIC (random weights, shape {engine.info.shape}): "
             "its translations are meaningless; outputs are marked synthetic: true"
         )
-    return Pipeline(engine, options, loaded, STRATEGIES[enforce])
+    names = NameFinder.from_folder(default_glossary_folder())
+    return Pipeline(engine, options, loaded, STRATEGIES[enforce], names=names)
 
 
 def skipped_sentences(articles: list[Article]) -> list[Problem]:
@@ -147,8 +155,10 @@ def skipped_sentences(articles: list[Article]) -> list[Problem]:
 
 
 def write_article(out_dir: Path, article: Article, info) -> None:
-    """articles/<id>.json and <id>.en.md, each replaced atomically."""
+    """articles/<id>.json, <id>.en.md and its page <id>.html, each replaced atomically (the
+    page gains its story's other versions when the day is published: publish_pages)."""
     folder = out_dir / "articles"
     document = json.dumps(article_json(article, info), ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(folder / f"{article.id}.json", document)
     atomic_write_text(folder / f"{article.id}.en.md", article_markdown(article, info))
+    write_page(out_dir, article, ModelRef.of(info))

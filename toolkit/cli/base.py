@@ -15,7 +15,8 @@ from toolkit.model.store import DEFAULT_MODEL_DIR
 # Plain click help (rich_markup_mode=None): paragraphs are re-filled to the terminal width,
 # `\b` keeps a block as written, and "[default: …]" in help text is shown, not read as markup.
 app = typer.Typer(
-    help="Offline Arabic→English translation and briefing (opus-mt-ar-en on CTranslate2).\n\n"
+    help="Offline Arabic→English translation and briefing (OPUS-MT Marian models on "
+    "CTranslate2; opus-mt-tc-big-ar-en by default).\n\n"
     "Stages: ingest → glossary → translate → brief → publish. Results go to stdout or files; "
     "progress and warnings go to stderr. Exit codes: 0 done, 1 some inputs failed, "
     "2 usage or configuration error.",
