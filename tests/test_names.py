@@ -4,6 +4,7 @@ kunyas, initialled names, partial mentions, two look-alike names)."""
 
 import json
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from conftest import invoke
@@ -201,3 +202,25 @@ def test_translate_records_people_places_and_quotes(tiny_model, tmp_path):
     kinds = {quote["kind"] for quote in brief["quotes"]}
     assert kinds == {"direct", "reported"}
     assert all(quote["ar"] and quote["en"] for quote in brief["quotes"])
+
+
+def test_the_article_page_shows_people_places_and_who_said_what(found):
+    from test_page import MODEL, Page
+
+    from toolkit.brief import build_brief
+    from toolkit.publish.page import article_page
+
+    labelled, article = next((lab, art) for lab, art in found if lab.id == "so-1")
+    for sentence in article.all_sentences():
+        sentence.en = sentence.en or "English of «" + sentence.ar[:12] + "»"
+    article.brief = build_brief(article)
+    article.brief.quotes.append(replace(article.brief.quotes[0], speaker="<script>x</script>"))
+    html = article_page(article, MODEL)
+    page = Page(html)
+    spellings = {person.english for person in article.brief.people}
+    assert spellings <= {text for kind, text in page.marks if kind == "name"}
+    assert ("name", "أحمد عبدي فارح") in page.marks  # the Arabic mention, highlighted
+    assert "Mogadishu (SO)" in html and "Who said what" in html
+    said = [quote.ar for quote in article.brief.quotes]
+    assert all(text in page.arabic for text in said)  # each quote's Arabic beside it
+    assert "<script>x" not in html and "&lt;script&gt;x" in html

@@ -100,3 +100,23 @@ def test_an_arabic_phrase_is_found_with_its_clitics():
     ]
     assert why('"تمويل الإرهاب"', "اعتقل رجل لتمويل الإرهاب في الخارج.") == ["تمويل الإرهاب"]
     assert why('"تمويل الإرهاب"', "اعتقل رجل لتمويل المشروع.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 400 + "Telegram" + ")" * 400,
+        "NOT " * 1000 + "Telegram",
+        "NOT (" * 300 + "Telegram" + ")" * 300,
+    ],
+)
+def test_a_rule_nested_too_deep_is_a_config_error_not_a_recursion_error(text):
+    with pytest.raises(ConfigError, match=r"^rule '.{80}…': nested deeper than 50") as error:
+        rule(text)
+    assert "\n" not in str(error.value)
+
+
+def test_nesting_up_to_the_limit_is_parsed_and_evaluated():
+    parsed = rule("(" * 49 + "NOT Telegram" + ")" * 49)
+    assert isinstance(parsed.root, Not)
+    assert why("(" * 50 + "Telegram" + ")" * 50, "قناة على تيليغرام") == ["Telegram"]

@@ -6,13 +6,17 @@
     not     := "NOT" not | "(" or ")" | term
     term    := "quoted text" | «نص» | words (adjacent bare words are one term: Western Union)
 
-Operators are case-insensitive; NOT binds tighter than AND, AND tighter than OR. A term in
-Arabic letters is a phrase found in the Arabic as the glossary finds terms (clitics, quotes);
-any other term must be a glossary name (English canonical, any case) or a topic name.
+Operators are case-insensitive; NOT binds tighter than AND, AND tighter than OR. Parentheses
+and NOT nest at most MAX_DEPTH deep: a deeper rule is a ConfigError naming it, never a
+RecursionError out of the parser or the evaluation. A term in Arabic letters is a phrase
+found in the Arabic as the glossary finds terms (clitics, quotes); any other term must be a
+glossary name (English canonical, any case) or a topic name.
 """
 
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from toolkit.errors import ConfigError
@@ -23,6 +27,8 @@ TOKEN = re.compile(
     r'\s*(?:(?P<paren>[()])|(?P<quoted>"[^"]*"|«[^»]*»|“[^”]*”)|(?P<word>[^\s()"«“]+))'
 )
 SUGGESTIONS = 3
+MAX_DEPTH = 50  # nested parentheses and NOTs; real rules use a handful
+SHOWN_CHARS = 80  # of a rule quoted in an error
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,8 @@ def _terms(node: Node, positive: bool = False) -> list[Term]:
 
 def parse_rule(text: str, vocabulary: Vocabulary, where: str = "rule") -> Rule:
     """The rule as a tree; a syntax error or an unknown term is a ConfigError naming it."""
-    where = f"{where} {text!r}"
+    shown = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+    where = f"{where} {shown!r}"
     tokens = _tokens(text, where)
     parser = _Parser(tokens, vocabulary, where)
     root = parser.or_()
@@ -170,6 +177,7 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]], vocabulary: Vocabulary, where: str):
         self.tokens, self.vocabulary, self.where = tokens, vocabulary, where
         self.position = 0
+        self.depth = 0  # parentheses and NOTs open around the current token
 
     def _peek(self) -> tuple[str, str] | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -179,6 +187,16 @@ class _Parser:
             self.position += 1
             return True
         return False
+
+    @contextmanager
+    def _nested(self) -> Iterator[None]:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConfigError(
+                f"{self.where}: nested deeper than {MAX_DEPTH} parentheses and NOTs; simplify it"
+            )
+        yield
+        self.depth -= 1
 
     def or_(self) -> Node:
         operands = [self.and_()]
@@ -194,9 +212,11 @@ class _Parser:
 
     def not_(self) -> Node:
         if self._take(("op", "NOT")):
-            return Not(self.not_())
+            with self._nested():
+                return Not(self.not_())
         if self._take(("paren", "(")):
-            inner = self.or_()
+            with self._nested():
+                inner = self.or_()
             if not self._take(("paren", ")")):
                 raise ConfigError(f"{self.where}: missing )")
             return inner

@@ -160,14 +160,20 @@ def _first_words() -> frozenset[str]:
     return frozenset(key.split()[0] for key in (*countries(), *cities()))
 
 
+@cache
+def _place_readings(word: str) -> tuple[tuple[str, str], ...]:
+    """The readings of a word that may start a place name: most words have none."""
+    return tuple(reading for reading in _readings(word) if reading[1] in _first_words())
+
+
 def find_places(words: list[str], skip: frozenset[int] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, length, key) of every place name in folded words, the longest at each word;
     words at `skip` (people's names) are never places."""
     found = []
-    known_countries, known_cities, first_words = countries(), cities(), _first_words()
+    known_countries, known_cities = countries(), cities()
     index = 0
     while index < len(words):
-        readings = [r for r in _readings(words[index]) if r[1] in first_words]
+        readings = _place_readings(words[index])
         hit = None
         for length in range(MAX_WORDS, 0, -1) if readings and index not in skip else ():
             span = range(index, index + length)

@@ -19,7 +19,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from toolkit.document import Article, Sentence, outlet_name
+from toolkit.document import Article, Brief, Sentence, outlet_name
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.article import SYNTHETIC_NOTICE, ModelRef, article_path
 from toolkit.publish.html import PAGE
@@ -90,9 +90,11 @@ class Needles:
         brief = article.brief
         figures = brief.figures if brief else []
         terms = [term for sentence in article.all_sentences() for term in sentence.terms]
+        people = brief.people if brief else []
         names = {e.english for e in (brief.entities if brief else [])}
-        names |= {term.english for term in terms if term.ok}
+        names |= {term.english for term in terms if term.ok} | {p.english for p in people}
         arabic = {(f.arabic, "figure") for f in figures} | {(t.arabic, "name") for t in terms}
+        arabic |= {(mention, "name") for person in people for mention in person.mentions}
         english = {(f.value, "figure") for f in figures} | {(name, "name") for name in names}
         return cls(tuple(sorted(arabic)), tuple(sorted(english)))
 
@@ -156,7 +158,49 @@ def brief_html(article: Article) -> list[str]:
             for e in brief.entities
         )
         lines.append(f'<p class="names"><strong>Names:</strong> {names}</p>')
+    return lines + people_html(brief) + quotes_html(brief)
+
+
+def people_html(brief: Brief) -> list[str]:
+    """Who is named (with role and country, their Arabic beside) and where it happens."""
+    lines = []
+    if brief.people:
+        lines.append(
+            '<p class="people"><strong>People:</strong> '
+            + " · ".join(
+                f'<mark class="name">{escape(person.english)}</mark>'
+                + "".join(f", {escape(part)}" for part in (person.role, person.country) if part)
+                + f' (<span dir="rtl" lang="ar">{escape(" / ".join(person.mentions))}</span>)'
+                for person in brief.people
+            )
+            + "</p>"
+        )
+    if brief.places:
+        lines.append(
+            '<p class="places"><strong>Places:</strong> '
+            + " · ".join(
+                f"{escape(place.english)} ({escape(place.country)})" for place in brief.places
+            )
+            + "</p>"
+        )
     return lines
+
+
+def quotes_html(brief: Brief) -> list[str]:
+    """Who said what: each quote's English, and its Arabic beside it."""
+    if not brief.quotes:
+        return []
+    lines = ['<section class="quotes">', "<h2>Who said what</h2>"]
+    for quote in brief.quotes:
+        said = "said" if quote.kind == "direct" else "reported"
+        lines.append(
+            '<div class="pair">\n'
+            f'<p class="en" lang="en"><strong>{escape(quote.speaker or "unnamed")}</strong> '
+            f"({said}): {escape(quote.en)}</p>\n"
+            f'<p class="ar" dir="rtl" lang="ar">{escape(quote.ar)}</p>\n'
+            "</div>"
+        )
+    return lines + ["</section>"]
 
 
 def versions_html(versions: Sequence[Version], day: str | None) -> list[str]:
