@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from toolkit.glossary import load_glossary
 from toolkit.nightly import STAGES, prepare_night, run_night
-from toolkit.pipeline import Pipeline
-from toolkit.translate import DecodingOptions, Engine
+from toolkit.pipeline import plan_pipeline
 
 ORDER = ["collect", "ingest", "translate", "brief", "stories", "alerts", "publish", "archive"]
 DAY = "2026-11-23"
@@ -28,9 +26,9 @@ def inbox(tmp_path) -> Path:
 
 
 def night_over(inbox: Path, outputs: Path, model: Path, glossary: Path | None = None):
-    glossary = load_glossary([glossary or REPO / "glossaries" / "ar-en-security.tsv"])
-    pipeline = Pipeline(Engine(model), DecodingOptions(beam_size=2), glossary)
-    return prepare_night(DAY, inbox, outputs, pipeline)
+    glossary = glossary or REPO / "glossaries" / "ar-en-security.tsv"
+    plan = plan_pipeline(model, 2, [glossary], False, "combined", False, warn=print)
+    return prepare_night(DAY, inbox, outputs, plan)
 
 
 def recorded(seen: list[tuple[str, dict]]):

@@ -26,7 +26,7 @@ from toolkit.collect.sources import load_sources
 from toolkit.errors import ConfigError
 from toolkit.glossary import Glossary
 from toolkit.glossary.topics import Topics
-from toolkit.pipeline import Pipeline
+from toolkit.pipeline import Pipeline, PipelinePlan, load_pipeline
 from toolkit.publish import publish_archive, publish_digest
 from toolkit.runner import (
     FolderRun,
@@ -43,6 +43,10 @@ from toolkit.translate import TranslationCounts, TranslationMemory
 from toolkit.translate.cluster import executor_for
 
 Progress = Callable[[str], AbstractContextManager[Callable[[int, int], None]]]
+
+
+def ignore(_message: str) -> None:
+    pass
 
 
 @contextmanager
@@ -72,7 +76,7 @@ class Night:
     sources: Path | None = None  # collect from these outlets first
     workers: int | None = None  # decode on N local Dask workers
     scheduler: str | None = None  # or on the Dask cluster there
-    warn: Callable[[str], None] = lambda _message: None
+    warn: Callable[[str], None] = ignore
     log: Callable[[str], None] | None = None  # plain progress lines (cron, pipes)
     progress: Progress = no_progress
     started: float = field(default_factory=time.monotonic)
@@ -96,10 +100,12 @@ class Night:
         return self.run.report
 
 
-def prepare_night(day: str, inbox: Path, outputs: Path, pipeline: Pipeline, **settings) -> Night:
-    """A Night whose rules are checked against the run's glossary and topics: a bad
-    readers.toml or watchlists.toml stops the night before it translates."""
-    watch, _, topics = watch_setup(glossary=pipeline.glossary)
+def prepare_night(day: str, inbox: Path, outputs: Path, plan: PipelinePlan, **settings) -> Night:
+    """A Night whose rules are checked against the run's glossary and topics before the
+    model is loaded: a bad readers.toml or watchlists.toml stops the night before it
+    translates."""
+    watch, _, topics = watch_setup(glossary=plan.glossary)
+    pipeline = load_pipeline(plan, settings.get("warn", ignore))
     settings.setdefault("memory", outputs / "tm.sqlite")
     return Night(day, inbox, outputs, pipeline, watch=watch, topics=topics, **settings)
 

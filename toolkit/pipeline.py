@@ -110,6 +110,46 @@ def glossary_for(
     return load_glossary(files)
 
 
+@dataclass(frozen=True)
+class PipelinePlan:
+    """A pipeline's set-up, checked, before its model is loaded."""
+
+    model: Path
+    options: DecodingOptions
+    glossary: Glossary | None
+    strategy: Enforcement
+
+
+def plan_pipeline(
+    model: Path | None,
+    beam: int,
+    glossary: list[Path] | None,
+    no_glossary: bool,
+    enforce: str,
+    vmap: bool,
+    warn: Callable[[str], None],
+) -> PipelinePlan:
+    """Check everything that can be wrong in the set-up before loading the model."""
+    if enforce not in STRATEGIES:
+        raise ConfigError(f"unknown --enforce {enforce!r}: use one of {', '.join(STRATEGIES)}")
+    model = resolve_model_dir(model)
+    options = DecodingOptions(beam_size=beam, vmap=vmap_sha256(model) if vmap else None)
+    loaded = glossary_for(glossary, no_glossary, warn)
+    return PipelinePlan(model, options, loaded, STRATEGIES[enforce])
+
+
+def load_pipeline(plan: PipelinePlan, warn: Callable[[str], None]) -> Pipeline:
+    """The model loaded: a synthetic one is warned about."""
+    engine = Engine(plan.model)
+    if engine.info.synthetic:
+        warn(
+            f"model {engine.model_dir} is SYNTHETIC (random weights, shape {engine.info.shape}): "
+            "its translations are meaningless; outputs are marked synthetic: true"
+        )
+    names = NameFinder.from_folder(default_glossary_folder())
+    return Pipeline(engine, plan.options, plan.glossary, plan.strategy, names=names)
+
+
 def build_pipeline(
     model: Path | None,
     beam: int,
@@ -119,20 +159,9 @@ def build_pipeline(
     vmap: bool,
     warn: Callable[[str], None],
 ) -> Pipeline:
-    """Check everything that can be wrong in the set-up before loading the model."""
-    if enforce not in STRATEGIES:
-        raise ConfigError(f"unknown --enforce {enforce!r}: use one of {', '.join(STRATEGIES)}")
-    model = resolve_model_dir(model)
-    options = DecodingOptions(beam_size=beam, vmap=vmap_sha256(model) if vmap else None)
-    loaded = glossary_for(glossary, no_glossary, warn)
-    engine = Engine(model)
-    if engine.info.synthetic:
-        warn(
-            f"model {engine.model_dir} is SYNTHETIC (random weights, shape {engine.info.shape}): "
-            "its translations are meaningless; outputs are marked synthetic: true"
-        )
-    names = NameFinder.from_folder(default_glossary_folder())
-    return Pipeline(engine, options, loaded, STRATEGIES[enforce], names=names)
+    """plan_pipeline, then load_pipeline."""
+    plan = plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap, warn)
+    return load_pipeline(plan, warn)
 
 
 def skipped_sentences(articles: list[Article]) -> list[Problem]:

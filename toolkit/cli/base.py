@@ -150,6 +150,13 @@ def load_glossary_option(paths: list[Path] | None, disabled: bool):
     return glossary_for(paths, disabled, warn)
 
 
+def plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
+    """The set-up checked, the model not loaded yet (the nightly checks its rules first)."""
+    from toolkit.pipeline import plan_pipeline as plan
+
+    return plan(model, beam, glossary, no_glossary, enforce, vmap, warn)
+
+
 def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
     """Check everything that can be wrong in the set-up before loading the model."""
     from toolkit.pipeline import build_pipeline

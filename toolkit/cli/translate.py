@@ -28,6 +28,7 @@ from toolkit.cli.base import (
     make_pipeline,
     memory_option,
     open_memory,
+    plan_pipeline,
     progress_bar,
     warn,
 )
@@ -257,12 +258,12 @@ def nightly_command(
 
     day = night_day(date)
     with run_lock(outputs, wait):
-        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
+        plan = plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
         night = prepare_night(
             day,
             inbox,
             outputs,
-            pipeline,
+            plan,
             memory=tm or outputs / "tm.sqlite",
             sources=sources,
             workers=workers,
