@@ -150,20 +150,6 @@ def load_pipeline(plan: PipelinePlan, warn: Callable[[str], None]) -> Pipeline:
     return Pipeline(engine, plan.options, plan.glossary, plan.strategy, names=names)
 
 
-def build_pipeline(
-    model: Path | None,
-    beam: int,
-    glossary: list[Path] | None,
-    no_glossary: bool,
-    enforce: str,
-    vmap: bool,
-    warn: Callable[[str], None],
-) -> Pipeline:
-    """plan_pipeline, then load_pipeline."""
-    plan = plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap, warn)
-    return load_pipeline(plan, warn)
-
-
 def skipped_sentences(articles: list[Article]) -> list[Problem]:
     """One problem per article with sentences the translate stage skipped as not text."""
     problems = []

@@ -159,9 +159,9 @@ def plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
 
 def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
     """Check everything that can be wrong in the set-up before loading the model."""
-    from toolkit.pipeline import build_pipeline
+    from toolkit.pipeline import load_pipeline
 
-    return build_pipeline(model, beam, glossary, no_glossary, enforce, vmap, warn)
+    return load_pipeline(plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap), warn)
 
 
 def open_memory(path: Path):

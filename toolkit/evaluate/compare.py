@@ -18,7 +18,7 @@ from pathlib import Path
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.evaluate import ConfigResult, Segment, evaluate, read_references
 from toolkit.glossary.enforce import STRATEGIES
-from toolkit.pipeline import Pipeline, build_pipeline
+from toolkit.pipeline import Pipeline, load_pipeline, plan_pipeline
 from toolkit.processes import peak_rss_mb, run_in_process
 
 
@@ -84,9 +84,10 @@ def evaluate_model(spec: EvalSpec) -> ModelRow:
     """Every configuration of `spec` on one model, in this process."""
     references = read_references(Path(spec.refs))
     glossary = [Path(path) for path in spec.glossary] if spec.glossary is not None else None
-    base = build_pipeline(
+    plan = plan_pipeline(
         Path(spec.model), spec.beam, glossary, spec.no_glossary, spec.enforce, spec.vmap, warn
     )
+    base = load_pipeline(plan, warn)
     configs = []
     if base.glossary is not None:
         names = [n for n in STRATEGIES if n != "none"] if spec.compare else [spec.enforce]
