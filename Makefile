@@ -70,6 +70,7 @@ setup: $(STAMP)
 lint: setup
 	$(BIN)/ruff check toolkit tests
 	$(BIN)/ruff format --check toolkit tests
+	$(BIN)/lint-imports
 
 # The HTML test drives Debian's chromium, the document tests print Arabic PDFs with it (a
 # Naskh font) and OCR a scan with tesseract; install them when we can (root + apt), else

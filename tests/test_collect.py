@@ -371,14 +371,14 @@ def test_the_host_delay_is_kept_between_requests(tmp_path):
 
 
 def test_extraction_keeps_what_trafilatura_alone_loses(capsys):
-    """The figures behind toolkit.collect.extract: trafilatura alone (comments on, then off)
+    """The figures behind toolkit.ingest.extract: trafilatura alone (comments on, then off)
     against trafilatura + our reader's recovery, on every page of the site, through our
     debris rules and sentence splitter."""
     import trafilatura
 
-    from toolkit.collect.extract import extract_page
     from toolkit.ingest.clean import clean_document
     from toolkit.ingest.debris import default_rules
+    from toolkit.ingest.extract import extract_page
     from toolkit.ingest.normalize import normalize
     from toolkit.ingest.readers import RawDocument
     from toolkit.ingest.sentences import split_sentences

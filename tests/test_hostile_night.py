@@ -17,7 +17,7 @@ from conftest import REPO, invoke
 from markdown_it import MarkdownIt
 from test_nightly import INBOX, manifest, nightly
 
-from toolkit.deliver.recipients import read_recipients
+from toolkit.alerts.recipients import read_recipients
 from toolkit.glossary import Matcher, load_glossary
 from toolkit.ingest import ingest_file
 from toolkit.translate.segment import split_for_model

@@ -12,10 +12,9 @@ import pytest
 from conftest import REPO, invoke
 from test_nightly import nightly
 
-from toolkit.evaluate.metrics import BCubed
 from toolkit.stories import trends
 from toolkit.stories.cluster import cluster
-from toolkit.stories.labelled import read_labelled, score
+from toolkit.stories.labelled import BCubed, read_labelled, score
 
 LABELLED = REPO / "tests" / "data" / "stories"
 DAYS = ("2026-03-02", "2026-03-03", "2026-03-04")
@@ -291,7 +290,7 @@ def test_a_bad_story_id_is_named_and_the_rest_listed(tmp_path):
 
 
 def test_outlet_names():
-    from toolkit.publish.records import outlet_name
+    from toolkit.document import outlet_name
 
     assert outlet_name("العربية", "https://example.org/a", "inbox/a.json") == "العربية"
     assert outlet_name(None, "https://www.example.org/a", "inbox/a.json") == "www.example.org"

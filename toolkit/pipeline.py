@@ -7,9 +7,19 @@ from pathlib import Path
 
 from toolkit.brief import brief_articles
 from toolkit.document import Article, Problem
+from toolkit.errors import ConfigError
 from toolkit.fsutil import atomic_write_text
-from toolkit.glossary import Glossary, Matcher, annotate_articles
+from toolkit.glossary import (
+    Glossary,
+    Matcher,
+    annotate_articles,
+    default_glossary_files,
+    load_glossary,
+)
 from toolkit.glossary.enforce import DEFAULT_STRATEGY, STRATEGIES, Enforcement
+from toolkit.glossary.entries import default_glossary_folder
+from toolkit.model import resolve_model_dir
+from toolkit.model.vmap import vmap_sha256
 from toolkit.names import NameFinder
 from toolkit.publish.article import ModelRef, article_json, article_markdown
 from toolkit.publish.page import write_page
@@ -85,6 +95,59 @@ class Pipeline:
                 on_group(number, counts)
 
         return self.translate(groups, progress, briefed)
+
+
+def glossary_for(
+    paths: list[Path] | None, disabled: bool, warn: Callable[[str], None]
+) -> Glossary | None:
+    """The glossary of --glossary PATH…, else every glossaries/*.tsv; None with --no-glossary."""
+    if disabled:
+        return None
+    files = paths or default_glossary_files()
+    if not files:
+        warn("no glossary found (glossaries/*.tsv): translating without one")
+        return None
+    return load_glossary(files)
+
+
+@dataclass(frozen=True)
+class PipelinePlan:
+    """A pipeline's set-up, checked, before its model is loaded."""
+
+    model: Path
+    options: DecodingOptions
+    glossary: Glossary | None
+    strategy: Enforcement
+
+
+def plan_pipeline(
+    model: Path | None,
+    beam: int,
+    glossary: list[Path] | None,
+    no_glossary: bool,
+    enforce: str,
+    vmap: bool,
+    warn: Callable[[str], None],
+) -> PipelinePlan:
+    """Check everything that can be wrong in the set-up before loading the model."""
+    if enforce not in STRATEGIES:
+        raise ConfigError(f"unknown --enforce {enforce!r}: use one of {', '.join(STRATEGIES)}")
+    model = resolve_model_dir(model)
+    options = DecodingOptions(beam_size=beam, vmap=vmap_sha256(model) if vmap else None)
+    loaded = glossary_for(glossary, no_glossary, warn)
+    return PipelinePlan(model, options, loaded, STRATEGIES[enforce])
+
+
+def load_pipeline(plan: PipelinePlan, warn: Callable[[str], None]) -> Pipeline:
+    """The model loaded: a synthetic one is warned about."""
+    engine = Engine(plan.model)
+    if engine.info.synthetic:
+        warn(
+            f"model {engine.model_dir} is SYNTHETIC (random weights, shape {engine.info.shape}): "
+            "its translations are meaningless; outputs are marked synthetic: true"
+        )
+    names = NameFinder.from_folder(default_glossary_folder())
+    return Pipeline(engine, plan.options, plan.glossary, plan.strategy, names=names)
 
 
 def skipped_sentences(articles: list[Article]) -> list[Problem]:

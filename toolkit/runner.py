@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from toolkit import __version__
+from toolkit.brief import brief_articles
 from toolkit.document import Article
 from toolkit.errors import ConfigError, InputError, OutputError
 from toolkit.fsutil import atomic_write_text, reason, shown
@@ -234,6 +235,21 @@ def _current(previous: dict | None, report: RunReport, out_dir: Path) -> dict[st
     return current
 
 
+@dataclass
+class FolderRun:
+    """A run over a folder between its stages: the record so far and the files to translate."""
+
+    report: RunReport
+    out_dir: Path
+    old_outputs: dict[str, list[str]]  # file → its articles in the last run into out_dir
+    pending: list[tuple[FileRecord, list[Article]]] = field(default_factory=list)
+    written: int = 0
+
+    @property
+    def groups(self) -> list[list[Article]]:
+        return [articles for _, articles in self.pending]
+
+
 def run_folder(
     command: str,
     pipeline: Pipeline,
@@ -245,9 +261,31 @@ def run_folder(
     log: Callable[[str], None] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> RunReport:
+    """ingest → translate → brief → write every input file of a folder (`toolkit batch`)."""
+    run = ingest_folder(
+        command, pipeline, input_dir, out_dir, published_earlier=published_earlier, warn=warn
+    )
+
+    def briefed(number: int, counts: TranslationCounts) -> None:
+        brief_articles(run.pending[number][1])
+        write_file(run, pipeline, number, counts, log)
+
+    translate_folder(run, pipeline, progress, briefed, log)
+    return run.report
+
+
+def ingest_folder(
+    command: str,
+    pipeline: Pipeline,
+    input_dir: Path,
+    out_dir: Path,
+    *,
+    published_earlier: dict[str, str] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> FolderRun:
+    """Each input file: unchanged, published earlier, failed, or ingested and pending."""
     started = time.monotonic()
     report = new_report(command, pipeline, input_dir, out_dir)
-    log = log or (lambda _line: None)
     warn = warn or (lambda _message: None)
 
     def state_warning(message: str) -> None:
@@ -257,8 +295,7 @@ def run_folder(
     previous = read_manifest(out_dir, state_warning)
     current = _current(previous, report, out_dir)
     earlier = published_earlier or {}
-
-    pending: list[tuple[FileRecord, list[Article]]] = []
+    run = FolderRun(report, out_dir, _outputs_by_file(previous))
     for entry in folder_files(input_dir):
         try:
             if entry.refused:
@@ -292,42 +329,56 @@ def run_folder(
                 record.warnings = ingested.warnings
                 for message in ingested.warnings:
                     warn(message)
-                pending.append((record, articles))
+                run.pending.append((record, articles))
             except InputError as error:
                 record.status, record.reason = "failed", str(error)
         report.files.append(record)
     report.timings["ingest_s"] = round(time.monotonic() - started, 3)
+    return run
 
-    translate_started = time.monotonic()
-    old_outputs = _outputs_by_file(previous)
-    written = 0
 
-    def publish(number: int, counts: TranslationCounts) -> None:
-        """A file's sentences are all translated: write its outputs now."""
-        nonlocal written
-        record, articles = pending[number]
-        _record_counts(record, counts, articles)
-        record.problems += [str(problem) for problem in skipped_sentences(articles)]
-        if record.file in old_outputs:
-            record.status = "updated"
-            _remove_stale(out_dir, old_outputs[record.file], set(record.articles))
-        for article in articles:
-            write_article(out_dir, article, pipeline.engine.info)
-        written += 1
+def translate_folder(
+    run: FolderRun,
+    pipeline: Pipeline,
+    progress: Callable[[int, int], None] | None = None,
+    on_file: Callable[[int, TranslationCounts], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> None:
+    """glossary → translate every pending file in one decoding stream; `on_file(number,
+    counts)` as soon as the last sentence of file `number` is decoded."""
+    started = time.monotonic()
+    per_worker: Counter = Counter()
+    counting = replace(pipeline, executor=CountingExecutor(executor_of(pipeline), per_worker))
+    counting.translate(run.groups, progress, on_file)
+    run.report.batches = dict(sorted(per_worker.items()))
+    run.report.timings["translate_s"] = round(time.monotonic() - started, 3)
+    # Files published on earlier days are not named, night after night: the command's summary
+    # line counts them (the manifest lists each), so cron logs do not grow with the inbox.
+
+
+def write_file(
+    run: FolderRun,
+    pipeline: Pipeline,
+    number: int,
+    counts: TranslationCounts,
+    log: Callable[[str], None] | None = None,
+) -> None:
+    """A pending file is translated and briefed: record it and write its outputs now."""
+    record, articles = run.pending[number]
+    _record_counts(record, counts, articles)
+    record.problems += [str(problem) for problem in skipped_sentences(articles)]
+    if record.file in run.old_outputs:
+        record.status = "updated"
+        _remove_stale(run.out_dir, run.old_outputs[record.file], set(record.articles))
+    for article in articles:
+        write_article(run.out_dir, article, pipeline.engine.info)
+    run.written += 1
+    if log:
         log(
-            f"[{written}/{len(pending)}] {record.file}: {record.status}, "
+            f"[{run.written}/{len(run.pending)}] {record.file}: {record.status}, "
             f"{len(articles)} article(s), {counts.sentences} sentences "
             f"({counts.decoded} decoded, {counts.from_memory} from memory)"
         )
-
-    per_worker: Counter = Counter()
-    counting = replace(pipeline, executor=CountingExecutor(executor_of(pipeline), per_worker))
-    counting.run([articles for _, articles in pending], progress, publish)
-    report.batches = dict(sorted(per_worker.items()))
-    report.timings["translate_s"] = round(time.monotonic() - translate_started, 3)
-    # Files published on earlier days are not named, night after night: the command's summary
-    # line counts them (the manifest lists each), so cron logs do not grow with the inbox.
-    return report
 
 
 def finish(report: RunReport, out_dir: Path, started: float) -> None:

@@ -2,7 +2,7 @@
 
 rules.py parses rules, watch.py reads readers.toml and watchlists.toml, stories.py groups
 the day's articles by story and finds names, topics and phrases in their Arabic (and which
-stories are breaking), render.py writes the alerts for the digest and the e-mails.
+stories are breaking); publish/alerts.py writes them for the digest and the e-mails.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +12,7 @@ from pathlib import Path
 from toolkit.alerts.rules import Facts, Rule, Vocabulary, parse_rule
 from toolkit.alerts.stories import Finder, Story, day_stories
 from toolkit.alerts.watch import Reader, Watch, load_watch
+from toolkit.glossary import default_glossary_files, load_glossary
 from toolkit.glossary.entries import Glossary
 from toolkit.glossary.topics import Topics, load_topics
 from toolkit.names.places import country_codes
@@ -77,12 +78,13 @@ def vocabulary_of(glossary: Glossary | None, topics: Topics) -> Vocabulary:
     return Vocabulary(names, frozenset(topics.names), country_codes())
 
 
+Setup = tuple[Watch, Glossary | None, Topics]  # the rules, and the names and topics they use
+
+
 def watch_setup(
     readers: Path | None = None, watchlists: Path | None = None, glossary: Glossary | None = None
-) -> tuple[Watch, Glossary | None, Topics]:
+) -> Setup:
     """The rules (readers and global), the glossary and topics they are checked with."""
-    from toolkit.glossary import default_glossary_files, load_glossary
-
     if glossary is None:
         files = default_glossary_files()
         glossary = load_glossary(files) if files else None
@@ -108,12 +110,3 @@ def day_alerts(day_dir: Path, watch: Watch, glossary: Glossary | None, topics: T
         if (why := rule.why(facts[story.id])) is not None
     ]
     return DayAlerts(stories, alerts)
-
-
-def digest_section(day_dir: Path, base: str = "") -> list[str]:
-    """The alerts section the digest (and, with `base`, the archive index) opens with."""
-    from toolkit.alerts.render import alerts_markdown
-
-    watch, glossary, topics = watch_setup()
-    day = day_alerts(day_dir, watch, glossary, topics)
-    return alerts_markdown(day, day.alerts, len(watch.all_rules), base=base)

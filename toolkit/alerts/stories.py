@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.alerts.rules import Facts
+from toolkit.document import DAY, story_of
 from toolkit.glossary.entries import Entry, Glossary
 from toolkit.glossary.matcher import Matcher
 from toolkit.glossary.topics import Topics
-from toolkit.publish.records import DAY, story_of
 
 BREAKING_REPORTS = 3
 HISTORY_DAYS = 30  # how far back a story's earlier reports are counted

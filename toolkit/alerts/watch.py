@@ -17,8 +17,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.alerts.recipients import Recipient, parse_address
 from toolkit.alerts.rules import Rule, Vocabulary, parse_rule
-from toolkit.deliver.recipients import Recipient, parse_address
 from toolkit.errors import ConfigError
 from toolkit.state.settings import setting as setting_value
 

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.archive.text import index_text
-from toolkit.document import Entity
+from toolkit.document import DAY, Entity, story_of
 from toolkit.errors import InputError
 from toolkit.fsutil import FILE_MODE, held_temp, remove_leftovers
 from toolkit.publish.article import article_from_json
-from toolkit.publish.records import DAY, story_of
 from toolkit.state.files import set_aside
 from toolkit.state.settings import setting
 from toolkit.state.sqlite import Schema, open_db, transient

@@ -32,8 +32,10 @@ from toolkit.bench.legs import (
 )
 from toolkit.bench.report import BenchReport, bench_text
 from toolkit.bench.work import FORCED_LENGTH_RULE, BenchWork, bench_sentences, make_work
-from toolkit.bench.worker import run_in_process
 from toolkit.errors import ConfigError
+from toolkit.model.store import load_model_info
+from toolkit.model.vmap import vmap_path, vmap_sha256, vmap_tokens
+from toolkit.processes import run_in_process
 from toolkit.state.settings import setting
 from toolkit.translate.options import LAYOUT_ENV, Layout, cpu_threads
 
@@ -158,9 +160,6 @@ def run_bench(
     shape: str | None = None,
     log: Callable[[str], None] = print,
 ) -> BenchReport:
-    from toolkit.model.store import load_model_info
-    from toolkit.model.vmap import vmap_path, vmap_sha256, vmap_tokens
-
     info = load_model_info(model_dir)
     texts = bench_sentences(sentences)
     if not texts:

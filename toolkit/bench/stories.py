@@ -23,7 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.evaluate.metrics import BCubed
+from toolkit.stories import assign_day
+from toolkit.stories.features import stem, term_of
+from toolkit.stories.labelled import BCubed
+from toolkit.stories.store import CACHE
 
 START = dt.date(2026, 1, 1)
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -169,8 +172,6 @@ Measurement = Callable[[Path, str, int, list], list[dict]]
 def assign_measure(outputs: Path, day: str, size: int, truth: list) -> list[dict]:
     """`assign_day` of the new day (read the 7 days before, extract, cluster, write), cold
     (no day has its features cached yet) and as a nightly runs it (the 7 days before have)."""
-    from toolkit.stories.store import CACHE
-
     rows = [_assign_row(outputs, day, size, truth, "cold")]
     (outputs / day / CACHE).unlink()
     write_day(outputs, day, truth, False)  # the new day as it came, without story ids
@@ -178,9 +179,6 @@ def assign_measure(outputs: Path, day: str, size: int, truth: list) -> list[dict
 
 
 def _assign_row(outputs: Path, day: str, size: int, truth: list, cache: str) -> dict:
-    from toolkit.stories import assign_day
-    from toolkit.stories.features import stem, term_of
-
     stem.cache_clear()  # as in a nightly's fresh process
     term_of.cache_clear()
     started, cpu = time.perf_counter(), time.process_time()

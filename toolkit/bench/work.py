@@ -15,6 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.ingest import ingest_bytes
+from toolkit.ingest.files import folder_files, read_file
+from toolkit.model.references import read_references
+from toolkit.model.synth import default_corpus
 from toolkit.translate.engine import MODEL_POSITIONS, DecodingOptions, Engine, Layout
 from toolkit.translate.plan import Batch, SegmentInput, plan_batches
 
@@ -31,11 +35,6 @@ def forced_length(source_tokens: int) -> int:
 
 
 def bench_sentences(limit: int) -> list[str]:
-    from toolkit.evaluate import read_references
-    from toolkit.ingest import ingest_bytes
-    from toolkit.ingest.files import folder_files, read_file
-    from toolkit.model.synth import default_corpus
-
     sentences: list[str] = []
     for folder in SENTENCE_SOURCES:
         if folder.is_dir():

@@ -6,8 +6,6 @@ batch fixes its source tokens and forces its output length (min = max decoding l
 """
 
 import json
-import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -23,28 +21,7 @@ from toolkit.bench.legs import (
     LegResult,
     LegSpec,
 )
-
-
-def run_in_process(module: str, spec: Path) -> subprocess.CompletedProcess:
-    """`python -m module SPEC` in a fresh process (its own peak RSS): the bench's legs and
-    eval's models; the result is the last line of its stdout."""
-    return subprocess.run(
-        [sys.executable, "-m", module, str(spec)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
-    )
-
-
-def peak_rss_mb() -> float:
-    """VmHWM: this process image's peak RSS (ru_maxrss would include the parent's, as it
-    survives execve on Linux)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from toolkit.processes import peak_rss_mb
 
 
 def run_toolkit(leg: LegSpec) -> Callable[[], int]:

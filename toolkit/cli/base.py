@@ -147,35 +147,23 @@ def progress_bar(description: str, quiet: bool):
 
 
 def load_glossary_option(paths: list[Path] | None, disabled: bool):
-    from toolkit.glossary import default_glossary_files, load_glossary
+    from toolkit.pipeline import glossary_for
 
-    if disabled:
-        return None
-    files = paths or default_glossary_files()
-    if not files:
-        warn("no glossary found (glossaries/*.tsv): translating without one")
-        return None
-    return load_glossary(files)
+    return glossary_for(paths, disabled, warn)
+
+
+def plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
+    """The set-up checked, the model not loaded yet (the nightly checks its rules first)."""
+    from toolkit.pipeline import plan_pipeline as plan
+
+    return plan(model, beam, glossary, no_glossary, enforce, vmap, warn)
 
 
 def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
     """Check everything that can be wrong in the set-up before loading the model."""
-    from toolkit.errors import ConfigError
-    from toolkit.glossary.enforce import STRATEGIES
-    from toolkit.glossary.entries import default_glossary_folder
-    from toolkit.model import resolve_model_dir
-    from toolkit.model.vmap import vmap_sha256
-    from toolkit.names import NameFinder
-    from toolkit.pipeline import Pipeline
-    from toolkit.translate import DecodingOptions
+    from toolkit.pipeline import load_pipeline
 
-    if enforce not in STRATEGIES:
-        raise ConfigError(f"unknown --enforce {enforce!r}: use one of {', '.join(STRATEGIES)}")
-    model = resolve_model_dir(model)
-    options = DecodingOptions(beam_size=beam, vmap=vmap_sha256(model) if vmap else None)
-    loaded = load_glossary_option(glossary, no_glossary)
-    names = NameFinder.from_folder(default_glossary_folder())
-    return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce], names=names)
+    return load_pipeline(plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap), warn)
 
 
 def open_memory(path: Path):
@@ -184,19 +172,6 @@ def open_memory(path: Path):
     from toolkit.translate import TranslationMemory
 
     return TranslationMemory(path, warn)
-
-
-def load_engine(model: Path | None):
-    from toolkit.model import resolve_model_dir
-    from toolkit.translate import Engine
-
-    engine = Engine(resolve_model_dir(model))
-    if engine.info.synthetic:
-        warn(
-            f"model {engine.model_dir} is SYNTHETIC (random weights, shape {engine.info.shape}): "
-            "its translations are meaningless; outputs are marked synthetic: true"
-        )
-    return engine
 
 
 WorkersOption = Annotated[

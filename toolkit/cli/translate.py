@@ -1,6 +1,6 @@
 """Translating: `toolkit translate`, `ingest`, `batch` and `nightly`."""
 
-import datetime as dt
+import functools
 import json
 import sys
 import time
@@ -28,6 +28,7 @@ from toolkit.cli.base import (
     make_pipeline,
     memory_option,
     open_memory,
+    plan_pipeline,
     progress_bar,
     warn,
 )
@@ -252,47 +253,27 @@ def nightly_command(
     the digest is written by story. The digest opens with the alerts of $TOOLKIT_READERS
     (else ./readers.toml) and of ./watchlists.toml ($TOOLKIT_WATCHLISTS) when they exist.
     """
-    from toolkit.alerts import watch_setup
-    from toolkit.archive import refresh_archive
-    from toolkit.cli.collect import run_collect
-    from toolkit.errors import ConfigError
-    from toolkit.publish import publish_archive, publish_digest
-    from toolkit.runner import finish, published_before, run_lock
-    from toolkit.stories import assign_day
+    from toolkit.nightly import night_day, prepare_night, run_night
+    from toolkit.runner import plain_log, run_lock
 
-    try:
-        day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
-    except ValueError:
-        raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from None
-    watch_setup()  # a bad readers.toml or watchlists.toml stops the night before it translates
-    started = time.monotonic()
-    folder = outputs / day
+    day = night_day(date)
     with run_lock(outputs, wait):
-        pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
-        collected = None
-        if sources is not None:
-            collected = run_collect(sources, inbox, outputs / "collect.sqlite", None, quiet)
-        report = translate_folder(
-            "nightly",
-            pipeline,
-            tm or outputs / "tm.sqlite",
+        plan = plan_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
+        night = prepare_night(
+            day,
             inbox,
-            folder,
-            quiet,
-            executor=(workers, scheduler),
-            published_earlier=published_before(outputs, day, warn),
+            outputs,
+            plan,
+            memory=tm or outputs / "tm.sqlite",
+            sources=sources,
+            workers=workers,
+            scheduler=scheduler,
+            warn=warn,
+            log=plain_log(quiet),
+            progress=functools.partial(progress_bar, quiet=quiet),
         )
-        grouping = time.monotonic()
-        assign_day(outputs, day)  # before the digest: it is written by story
-        report.timings["stories_s"] = round(time.monotonic() - grouping, 3)
-        publishing = time.monotonic()
-        publish_digest(folder, day)
-        publish_archive(outputs)
-        refresh_archive(outputs, warn)
-        report.date, report.digest = day, str(folder / "digest.html")
-        report.timings["publish_s"] = round(time.monotonic() - publishing, 3)
-        report.collect = collected.to_json() if collected else None
-        finish(report, folder, started)
+        report = run_night(night)
+    collected = night.collected
     for line in collected.failures if collected else []:
         typer.echo(f"toolkit: error: collect: {line}", err=True)
     close_run(report, f"nightly {day}", failed=bool(collected and collected.failures))
@@ -308,8 +289,8 @@ def translate_folder(
     executor: tuple[int | None, str | None],
     **options,
 ):
-    """What batch and nightly share: the translation memory, where decoding runs (`executor`
-    is --workers and --scheduler), progress or log lines, the run."""
+    """A batch run: the translation memory, where decoding runs (`executor` is --workers and
+    --scheduler), progress or log lines, the run (the nightly's own are toolkit.nightly's)."""
     from toolkit.runner import plain_log, run_folder
 
     pipeline.memory = open_memory(tm)

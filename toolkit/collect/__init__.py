@@ -2,7 +2,7 @@
 
 Per source: its listing (feed or sitemap, by conditional GET: unchanged costs one 304) → the
 entries not seen before (state) → each page fetched once, politely (toolkit.collect.http),
-its article extracted (toolkit.collect.extract) and cleaned by our debris rules → a new
+its article extracted (toolkit.ingest.extract) and cleaned by our debris rules → a new
 article is written to the inbox as <date>-<source>-<8 hex>.json (temp file, then rename):
 
     {"title", "text", "url", "date", "source", "outlets", "fetched", "language", "author",
@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from toolkit.collect.charset import decode_page
-from toolkit.collect.extract import extract_page
 from toolkit.collect.feeds import Entry, Listing, parse_feed, parse_sitemap
 from toolkit.collect.http import Answer, FetchError, PoliteClient
 from toolkit.collect.limits import CollectLimits, env_name
@@ -36,6 +35,7 @@ from toolkit.fsutil import atomic_write_text
 from toolkit.ingest.clean import clean_document
 from toolkit.ingest.debris import default_rules
 from toolkit.ingest.decode import arabic_share
+from toolkit.ingest.extract import extract_page
 from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import RawDocument
 

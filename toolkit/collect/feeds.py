@@ -3,8 +3,8 @@ a link that does not pass toolkit.collect.urls is named in `bad` and the rest ar
 
 from dataclasses import dataclass, field
 
-from toolkit.collect.dates import day_of
 from toolkit.collect.urls import BadURL, checked_url
+from toolkit.ingest.dates import day_of
 
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 

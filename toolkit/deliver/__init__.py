@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from toolkit.alerts import day_alerts, watch_setup
+from toolkit.alerts.recipients import Recipient, default_sender, parse_address, read_recipients
 from toolkit.deliver.message import (
     Briefing,
     build_message,
@@ -19,7 +21,6 @@ from toolkit.deliver.message import (
     reader_briefing,
 )
 from toolkit.deliver.privacy import check_outside, hide_addresses, load_key, published_folder
-from toolkit.deliver.recipients import Recipient, default_sender, parse_address, read_recipients
 from toolkit.deliver.record import (
     RECORD,
     Delivery,
@@ -70,8 +71,6 @@ def letters(day_dir: Path, to: Path | None, readers: Path | None) -> tuple[Brief
     briefing = load_briefing(day_dir)
     if readers is None:
         return briefing, [Letter(r, lambda: briefing) for r in read_recipients(to)]
-    from toolkit.alerts import day_alerts, watch_setup
-
     watch, glossary, topics = watch_setup(readers=readers)
     day = day_alerts(day_dir, watch, glossary, topics)
     return briefing, [

@@ -17,8 +17,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from toolkit.alerts import day_alerts, watch_setup
+from toolkit.alerts.recipients import parse_address
+from toolkit.deliver import write_eml
+from toolkit.deliver.privacy import KEY_ENV
 from toolkit.document import Article, Sentence, Source
 from toolkit.model.store import ModelInfo
+from toolkit.publish import publish_digest
 from toolkit.publish.article import article_json
 
 SIZES = (1_000, 5_000)
@@ -55,8 +60,6 @@ SENDER = "briefing@example.org"
 
 def write_day(day_dir: Path) -> None:
     """The synthetic day folder: articles/*.json, then its digest."""
-    from toolkit.publish import publish_digest
-
     info = ModelInfo("bench", "synthetic:bench", None, "int8", "0" * 64, DATE, True)
     (day_dir / "articles").mkdir(parents=True)
     for number, (headline, text) in enumerate(ARTICLES * 2, 1):
@@ -87,8 +90,6 @@ def write_readers(path: Path, count: int) -> None:
 
 def measure_readers(sizes=SIZES, log: Callable[[str], None] | None = None) -> list[dict]:
     """Per number of readers: seconds for their alerts, and for the dry run of the send."""
-    from toolkit.deliver.privacy import KEY_ENV
-
     rows = []
     key = os.environ.get(KEY_ENV)
     with tempfile.TemporaryDirectory(prefix="toolkit-readers-bench-") as scratch:
@@ -109,10 +110,6 @@ def measure_readers(sizes=SIZES, log: Callable[[str], None] | None = None) -> li
 
 
 def _measure(scratch: Path, day_dir: Path, size: int, log) -> dict:
-    from toolkit.alerts import day_alerts, watch_setup
-    from toolkit.deliver import write_eml
-    from toolkit.deliver.recipients import parse_address
-
     if log:
         log(f"bench: send --readers --dry-run for {size:,} readers")
     readers = scratch / f"readers-{size}.toml"

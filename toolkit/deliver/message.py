@@ -15,19 +15,18 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from toolkit.alerts import DayAlerts, Reader
+from toolkit.alerts.recipients import Recipient
+from toolkit.alerts.stories import day_stories
 from toolkit.deliver.links import LINK_NOTE, absolute_links, link_base, page_url
-from toolkit.deliver.recipients import Recipient
 from toolkit.errors import ConfigError
 from toolkit.fsutil import sha256_file
 from toolkit.publish import Records, day_of, read_records
+from toolkit.publish.alerts import alerts_markdown, alerts_text
 from toolkit.publish.article import SYNTHETIC_NOTICE, article_path
 from toolkit.publish.digest import digest_markdown, digest_title, entity_counts, flag_counts
 from toolkit.publish.html import render_html
-
-if TYPE_CHECKING:
-    from toolkit.alerts import DayAlerts, Reader
 
 LIST_NAME = "Arabic press briefing"
 WIDTH = 76
@@ -70,8 +69,6 @@ def load_briefing(day_dir: Path) -> Briefing:
         raise ConfigError(
             f"{day_dir}: no digest.md to send: run `toolkit brief {day_dir}` (or nightly) first"
         )
-    from toolkit.alerts.stories import day_stories
-
     date = day_of(day_dir)
     records, _ = read_records(day_dir)  # a broken record is `toolkit brief`'s to report
     return Briefing(
@@ -86,13 +83,10 @@ def load_briefing(day_dir: Path) -> Briefing:
 
 
 def reader_briefing(
-    day_dir: Path, day: "DayAlerts", reader: "Reader", digest_sha256: str
+    day_dir: Path, day: DayAlerts, reader: Reader, digest_sha256: str
 ) -> Briefing | None:
     """A reader's own briefing: their alerts first, then the day (only the stories their rules
     matched when `only_watched`); None for an only_watched reader on a day nothing matched."""
-    from toolkit.alerts import DayAlerts
-    from toolkit.alerts.render import alerts_markdown, alerts_text
-
     alerts = day.of(reader)
     stories = list({a.story.id: a.story for a in alerts}.values())
     if reader.only_watched and not alerts:

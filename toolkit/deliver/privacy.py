@@ -22,7 +22,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.deliver.recipients import ADDRESS
+from toolkit.alerts.recipients import ADDRESS
+from toolkit.document import DAY
 from toolkit.errors import ConfigError
 from toolkit.state.settings import setting
 
@@ -100,8 +101,6 @@ def hide_addresses(text: str) -> str:
 def published_folder(day_dir: Path) -> Path:
     """The folder served as static files: the outputs folder of a day folder named by its date
     (outputs/<YYYY-MM-DD>), else the day folder itself."""
-    from toolkit.publish.records import DAY
-
     day_dir = Path(day_dir).resolve()
     return day_dir.parent if DAY.fullmatch(day_dir.name) else day_dir
 

@@ -1,50 +1,19 @@
 """Evaluation against references: `toolkit eval REFS.tsv`.
 
-REFS.tsv columns: id, arabic, english, terms (comma-separated canonical English names the
-translation must contain). Each configuration (glossary strategy, or none) translates every
-row with the full pipeline; metrics are small classes in metrics.py.
+REFS.tsv columns (toolkit.model.references): id, arabic, english, terms (comma-separated
+canonical English names the translation must contain). Each configuration (glossary
+strategy, or none) translates every row with the full pipeline; metrics are small classes
+in metrics.py.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from toolkit.document import Article, Sentence, Source
-from toolkit.errors import ConfigError
 from toolkit.evaluate.metrics import FLAG_METRICS, METRICS, TermAccuracy
+from toolkit.model.references import Reference, read_references
 from toolkit.pipeline import Pipeline
-from toolkit.state.tsv import read_tsv
 
-COLUMNS = ("id", "arabic", "english", "terms")
-
-
-@dataclass(frozen=True)
-class Reference:
-    id: str
-    arabic: str
-    english: str
-    terms: tuple[str, ...]
-
-
-def read_references(path: Path) -> list[Reference]:
-    """Parse REFS.tsv; any problem is a ConfigError naming file and line."""
-    references: list[Reference] = []
-    seen: set[str] = set()
-    for row in read_tsv(path, COLUMNS, what="references file").check():
-        identifier, arabic, english, terms = row.cells
-        for name, value in (("id", identifier), ("arabic", arabic), ("english", english)):
-            if not value:
-                raise ConfigError(f"{row.where}: empty {name}")
-        if identifier in seen:
-            raise ConfigError(f"{row.where}: duplicate id {identifier!r}")
-        seen.add(identifier)
-        references.append(
-            Reference(
-                identifier, arabic, english, tuple(t.strip() for t in terms.split(",") if t.strip())
-            )
-        )
-    if not references:
-        raise ConfigError(f"{path}: no reference rows")
-    return references
+__all__ = ["Reference", "read_references", "evaluate"]
 
 
 @dataclass

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.evaluate import ConfigResult, Segment, evaluate, read_references
+from toolkit.glossary.enforce import STRATEGIES
+from toolkit.pipeline import Pipeline, load_pipeline, plan_pipeline
+from toolkit.processes import peak_rss_mb, run_in_process
 
 
 @dataclass
@@ -79,16 +82,12 @@ class CountingExecutor:
 
 def evaluate_model(spec: EvalSpec) -> ModelRow:
     """Every configuration of `spec` on one model, in this process."""
-    from toolkit.bench.worker import peak_rss_mb
-    from toolkit.cli.base import make_pipeline
-    from toolkit.glossary.enforce import STRATEGIES
-    from toolkit.pipeline import Pipeline
-
     references = read_references(Path(spec.refs))
     glossary = [Path(path) for path in spec.glossary] if spec.glossary is not None else None
-    base = make_pipeline(
-        Path(spec.model), spec.beam, glossary, spec.no_glossary, spec.enforce, spec.vmap
+    plan = plan_pipeline(
+        Path(spec.model), spec.beam, glossary, spec.no_glossary, spec.enforce, spec.vmap, warn
     )
+    base = load_pipeline(plan, warn)
     configs = []
     if base.glossary is not None:
         names = [n for n in STRATEGIES if n != "none"] if spec.compare else [spec.enforce]
@@ -120,8 +119,6 @@ def evaluate_model(spec: EvalSpec) -> ModelRow:
 
 def compare_models(specs: list[EvalSpec]) -> list[ModelRow]:
     """One process per model, one after the other (they would share the cores otherwise)."""
-    from toolkit.bench.worker import run_in_process
-
     rows = []
     with tempfile.TemporaryDirectory(prefix="toolkit-eval-") as scratch:
         for number, spec in enumerate(specs):
@@ -135,6 +132,10 @@ def compare_models(specs: list[EvalSpec]) -> list[ModelRow]:
                 raise error(f"eval of {spec.model} failed: {why.removeprefix('error: ')}")
             rows.append(ModelRow.from_json(json.loads(process.stdout.strip().splitlines()[-1])))
     return rows
+
+
+def warn(message: str) -> None:
+    print(f"toolkit: warning: {message}", file=sys.stderr)
 
 
 def main() -> None:

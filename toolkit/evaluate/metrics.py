@@ -1,6 +1,5 @@
 """One small class per metric: corpus score and segment score, sacrebleu's way."""
 
-from collections import Counter
 from dataclasses import dataclass
 
 from toolkit.glossary.enforce import whole_phrase
@@ -52,30 +51,6 @@ class TermAccuracy:
 
 
 METRICS = (BLEU, ChrF, TermAccuracy)
-
-
-class BCubed:
-    """B-cubed precision, recall and F1 of a clustering against gold labels (Bagga & Baldwin).
-
-    Per item: precision = share of its predicted cluster with its gold label, recall = share of
-    its gold cluster in its predicted cluster; both averaged over items.
-    """
-
-    name = "bcubed"
-
-    def corpus(self, predicted: list[str], gold: list[str]) -> dict[str, float]:
-        if len(predicted) != len(gold):
-            raise ValueError("predicted and gold labels differ in length")
-        if not gold:
-            return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-        pairs = list(zip(predicted, gold, strict=True))
-        both = Counter(pairs)
-        in_predicted = Counter(predicted)
-        in_gold = Counter(gold)
-        precision = sum(both[p, g] / in_predicted[p] for p, g in pairs) / len(pairs)
-        recall = sum(both[p, g] / in_gold[g] for p, g in pairs) / len(pairs)
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
 @dataclass

@@ -6,24 +6,11 @@ Cleaning, article splitting and sentence segmentation come after, the same for e
 import json
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from toolkit.document import Problem
 from toolkit.errors import InputError
-
-
-@dataclass
-class RawDocument:
-    lines: list[str]
-    headline: str | None = (
-        None  # given by the format (JSON title, HTML <h1>); else found by cleaning
-    )
-    url: str | None = None
-    date: str | None = None
-    outlet: str | None = None
-    may_hold_several: bool = False  # plain text can hold several articles back to back
-    dropped: list[str] = field(default_factory=list)  # what the reader itself left out
-    where: str = ""  # the record it came from ("feed.jsonl:3"), when there are several
+from toolkit.ingest.extract import extract_page
+from toolkit.ingest.raw import RawDocument
 
 
 @dataclass
@@ -70,107 +57,8 @@ def read_md(text: str, name: str) -> ReadResult:
     return ReadResult([RawDocument(lines=lines, may_hold_several=True, dropped=dropped)])
 
 
-class ArticleHTML(HTMLParser):
-    """Collects the text of block elements, skipping scripts, styles, navigation and forms.
-
-    The fallback of toolkit.collect.extract, which reads pages with trafilatura first.
-    """
-
-    SKIP = {
-        "script",
-        "style",
-        "nav",
-        "header",
-        "footer",
-        "aside",
-        "form",
-        "noscript",
-        "svg",
-        "button",
-        "iframe",
-        "template",
-        "select",
-        "figcaption",
-    }
-    BLOCKS = {
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "blockquote",
-        "div",
-        "section",
-        "br",
-        "tr",
-        "dd",
-        "dt",
-        "pre",
-        "title",
-        "article",
-        "main",
-        "figure",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.articles: list[RawDocument] = [RawDocument(lines=[])]
-        self.title: str | None = None
-        self.skipping = 0
-        self.in_title = False
-        self.in_h1 = False
-        self.article_depth = 0
-        self.buffer: list[str] = []
-
-    def flush(self) -> None:
-        text = " ".join("".join(self.buffer).split())
-        self.buffer = []
-        if not text:
-            return
-        document = self.articles[-1]
-        if self.in_title:
-            self.title = self.title or text
-        elif self.in_h1 and document.headline is None:
-            document.headline = text
-        else:
-            document.lines.append(text)
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCKS or tag == "h1":
-            self.flush()
-        if tag == "article":
-            if self.article_depth == 0 and (self.articles[-1].lines or self.articles[-1].headline):
-                self.articles.append(RawDocument(lines=[]))
-            self.article_depth += 1
-        self.in_title = self.in_title or tag == "title"
-        self.in_h1 = self.in_h1 or tag == "h1"
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS or tag == "h1":
-            self.flush()
-        if tag == "title":
-            self.in_title = False
-        if tag == "h1":
-            self.in_h1 = False
-        if tag == "article":
-            self.article_depth = max(0, self.article_depth - 1)
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.buffer.append(data)
-
-
 def read_html(text: str, name: str) -> ReadResult:
-    """The main text of a page, extracted as `toolkit collect` does (toolkit.collect.extract)."""
-    from toolkit.collect.extract import extract_page
-
+    """The main text of a page, extracted as `toolkit collect` does (toolkit.ingest.extract)."""
     documents = [
         RawDocument(lines=page.paragraphs, headline=page.title, date=page.date)
         for page in extract_page(text)

@@ -5,7 +5,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from toolkit import __version__
 from toolkit.errors import ConfigError
+from toolkit.fsutil import atomic_write_text, sha256_file
 from toolkit.state.settings import setting
 
 MODELS_DIR = Path("models")
@@ -49,9 +51,6 @@ class ModelInfo:
     @classmethod
     def describe(cls, model_dir: Path, **fields) -> "ModelInfo":
         """The manifest of a finished model folder: model.bin's sha256, now, this toolkit."""
-        from toolkit import __version__
-        from toolkit.fsutil import sha256_file
-
         return cls(
             model_sha256=sha256_file(Path(model_dir) / "model.bin"),
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -63,8 +62,6 @@ class ModelInfo:
         return asdict(self)
 
     def write(self, model_dir: Path) -> None:
-        from toolkit.fsutil import atomic_write_text
-
         text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
         atomic_write_text(Path(model_dir) / MANIFEST_NAME, text)
 

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError
 from toolkit.fsutil import atomic_write_text
+from toolkit.glossary import default_glossary_files, load_glossary
+from toolkit.model.references import read_references
 from toolkit.model.store import load_model_info, spm_files, target_vocabulary
 from toolkit.model.synth import corpus_cells, default_corpus, is_arabic
 
@@ -67,9 +69,6 @@ def english_lines(paths: list[Path]) -> list[str]:
 
 def default_vmap_corpus() -> list[str]:
     """The dev set's English side and the glossary's English names (glossaries/*.tsv)."""
-    from toolkit.evaluate import read_references
-    from toolkit.glossary import default_glossary_files, load_glossary
-
     lines = [reference.english for path in default_corpus() for reference in read_references(path)]
     files = default_glossary_files()
     if files:

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.fsutil import atomic_write_text
+from toolkit.publish.alerts import digest_section
 from toolkit.publish.archive import ArchiveResult, publish_archive
 from toolkit.publish.digest import digest_markdown, digest_title
 from toolkit.publish.feed import atom_feed
 from toolkit.publish.html import render_html
 from toolkit.publish.page import publish_pages
 from toolkit.publish.records import DAY, Records, day_of, read_records
+from toolkit.stories import day_trends, read_past
 
 __all__ = [
     "DAY",
@@ -39,25 +41,24 @@ class DigestResult:
 def story_context(out_dir: Path, date: str, records: Records) -> tuple[dict, list]:
     """Earlier reports of the day's stories and the day's name trends, from the other day
     folders beside a dated `out_dir` (none for any other folder)."""
-    from toolkit.stories import day_trends, read_past  # the stories stage reads records too
-
     if not DAY.fullmatch(out_dir.name):
         return {}, []
     past = read_past(out_dir.parent, date, {article.story or article.id for article, _ in records})
     return past.reports, day_trends(records, past)
 
 
-def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
+def publish_digest(out_dir: Path, date: str | None = None, setup=None, alerts=None) -> DigestResult:
     """(Re)build digest.md, digest.html, feed.xml and the article pages in `out_dir` from its
-    articles/*.json."""
-    from toolkit.alerts import digest_section
-
+    articles/*.json; the alerts section from `alerts`, else `setup`
+    (publish.alerts.digest_section)."""
     out_dir = Path(out_dir)
     date = day_of(out_dir, date)
     records, failures = read_records(out_dir)
     result = DigestResult(failures=failures)
     earlier, trends = story_context(out_dir, date, records)
-    markdown = digest_markdown(records, date, digest_section(out_dir), earlier, trends)
+    markdown = digest_markdown(
+        records, date, digest_section(out_dir, setup=setup, alerts=alerts), earlier, trends
+    )
     for name, text in (
         ("digest.md", markdown),
         ("digest.html", render_html(markdown, digest_title(date))),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.fsutil import atomic_write_text
+from toolkit.publish.alerts import digest_section
 from toolkit.publish.article import article_path
 from toolkit.publish.digest import (
     DayStory,
@@ -27,6 +28,7 @@ from toolkit.publish.digest import (
 from toolkit.publish.feed import FeedEntry, feed_id, render_feed, story_entry_id
 from toolkit.publish.html import render_html
 from toolkit.publish.records import DAY, Records, read_records
+from toolkit.stories import WINDOW_DAYS, day_mentions, trends
 
 ROLLING_DAYS = 30
 TOP_ENTITIES = 5
@@ -107,8 +109,6 @@ def window(days: list[Day], size: int) -> list[Day]:
 
 
 def newest_trends(days: list[Day]) -> list:
-    from toolkit.stories import WINDOW_DAYS, day_mentions, trends
-
     if not days:
         return []
     earlier = window(days, WINDOW_DAYS + 1)[1:]
@@ -186,13 +186,12 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
     return entries
 
 
-def publish_archive(outputs: Path) -> ArchiveResult:
-    """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml."""
-    from toolkit.alerts import digest_section
-
+def publish_archive(outputs: Path, setup=None) -> ArchiveResult:
+    """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml; the newest day's alerts
+    with `setup` (publish.alerts.digest_section)."""
     outputs = Path(outputs)
     days, failures = read_days(outputs)
-    alerts = digest_section(outputs / days[0].date, base=f"{days[0].date}/") if days else []
+    alerts = digest_section(outputs / days[0].date, f"{days[0].date}/", setup) if days else []
     entries = rolling_entries(days)
     updated = days[0].date if days else dt.date.today().isoformat()
     result = ArchiveResult(days=len(days), entries=len(entries), failures=failures)

@@ -16,6 +16,7 @@ from toolkit.document import (
     Sentence,
     Source,
     TermCheck,
+    story_of,
 )
 from toolkit.errors import InputError
 from toolkit.ingest import IngestResult
@@ -78,8 +79,6 @@ def article_json(article: Article, info: ModelInfo) -> dict:
 
 def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
     """Read back an articles/<id>.json (what `toolkit brief` rebuilds the digest from)."""
-    from toolkit.publish.records import story_of  # records reads through this module
-
     try:
         brief = data.get("brief")
         source = Source(**data["source"])

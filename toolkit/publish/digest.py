@@ -11,9 +11,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from toolkit.document import Article
+from toolkit.document import Article, outlet_name
 from toolkit.publish.article import ModelRef, article_flags, article_link, article_path
-from toolkit.publish.records import outlet_name
 
 MARKDOWN_SPECIAL = "\\`*_[]<>|#!~"
 SAFE_URL = re.compile(r"https?://[^\s<>\\`|]+")  # shown as a CommonMark autolink

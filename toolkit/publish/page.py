@@ -19,11 +19,11 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from toolkit.document import Article, Brief, Sentence
+from toolkit.document import Article, Brief, Sentence, outlet_name
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.article import SYNTHETIC_NOTICE, ModelRef, article_path
 from toolkit.publish.html import PAGE
-from toolkit.publish.records import DAY, Records, outlet_name, read_records
+from toolkit.publish.records import DAY, Records, read_records
 
 CSS = "\n".join(
     (resources.files("toolkit") / "data" / name).read_text(encoding="utf-8").strip()

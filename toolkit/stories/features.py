@@ -22,9 +22,9 @@ from pathlib import Path
 import Stemmer
 
 from toolkit.brief.figures import extract_figures
+from toolkit.document import outlet_name, story_of
 from toolkit.glossary.matcher import WORD, fold
 from toolkit.ingest.normalize import normalize
-from toolkit.publish.records import outlet_name, story_of
 from toolkit.state.tsv import read_tsv
 
 PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")

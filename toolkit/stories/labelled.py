@@ -6,13 +6,37 @@ so a predicted story holding two labels of one file is a merged trap.
 """
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.evaluate.metrics import BCubed
 from toolkit.glossary import Matcher, default_glossary_files, load_glossary
 from toolkit.stories.cluster import DEFAULT_WEIGHTS, Weights, cluster
 from toolkit.stories.features import Doc, doc_from_text
+
+
+class BCubed:
+    """B-cubed precision, recall and F1 of a clustering against gold labels (Bagga & Baldwin).
+
+    Per item: precision = share of its predicted cluster with its gold label, recall = share of
+    its gold cluster in its predicted cluster; both averaged over items.
+    """
+
+    name = "bcubed"
+
+    def corpus(self, predicted: list[str], gold: list[str]) -> dict[str, float]:
+        if len(predicted) != len(gold):
+            raise ValueError("predicted and gold labels differ in length")
+        if not gold:
+            return {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+        pairs = list(zip(predicted, gold, strict=True))
+        both = Counter(pairs)
+        in_predicted = Counter(predicted)
+        in_gold = Counter(gold)
+        precision = sum(both[p, g] / in_predicted[p] for p, g in pairs) / len(pairs)
+        recall = sum(both[p, g] / in_gold[g] for p, g in pairs) / len(pairs)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
 @dataclass(frozen=True)

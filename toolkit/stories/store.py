@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.document import DAY
 from toolkit.fsutil import atomic_write_text
-from toolkit.publish.records import DAY
 from toolkit.stories.cluster import WINDOW_DAYS, cluster
 from toolkit.stories.features import Doc, Features, content_key, doc_from_json
 

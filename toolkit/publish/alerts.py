@@ -1,8 +1,9 @@
 """The alerts as readers see them: a Markdown section (digest, index, e-mail HTML) and text."""
 
 import textwrap
+from pathlib import Path
 
-from toolkit.alerts import Alert, DayAlerts, Story
+from toolkit.alerts import Alert, DayAlerts, Setup, Story, day_alerts, watch_setup
 from toolkit.publish.article import article_path
 from toolkit.publish.digest import escape, shorten
 
@@ -68,3 +69,14 @@ def alerts_text(alerts: list[Alert], rules: int) -> str:
                 break_long_words=False,
             )
     return "\n".join(lines) + "\n\n"
+
+
+def digest_section(
+    day_dir: Path, base: str = "", setup: Setup | None = None, alerts: DayAlerts | None = None
+) -> list[str]:
+    """The alerts section the digest (and, with `base`, the archive index) opens with: the
+    day's `alerts` when given, else found with `setup` (the run's rules, glossary and topics;
+    else the default ones)."""
+    watch, glossary, topics = setup or watch_setup()
+    day = alerts or day_alerts(day_dir, watch, glossary, topics)
+    return alerts_markdown(day, day.alerts, len(watch.all_rules), base=base)

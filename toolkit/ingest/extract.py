@@ -5,7 +5,7 @@ trafilatura (comments off) drops the furniture of news pages: nav, cookie notice
 bars, related links, comments. It also drops link-heavy blocks, and with them a short real
 paragraph that is all link, or one set in an inline box. So the page's main container
 (its one <article>, else <main>, else <body>) is also read with our own reader
-(toolkit.ingest.readers.ArticleHTML, which skips nav, aside, forms, buttons, captions), and
+(ArticleHTML below, which skips nav, aside, forms, buttons, captions), and
 a line trafilatura left out comes back, in its place, when it reads as a real sentence:
 three words or more, Arabic, ending like a sentence, and not furniture by our debris rules
 (toolkit/data/debris.tsv). The figures behind this choice are in docs/collect.md.
@@ -22,11 +22,12 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
-from toolkit.collect.dates import day_of
+from toolkit.ingest.dates import day_of
 from toolkit.ingest.debris import ARABIC_LETTER, default_rules, ends_like_sentence, line_debris
 from toolkit.ingest.normalize import normalize
-from toolkit.ingest.readers import ArticleHTML
+from toolkit.ingest.raw import RawDocument
 
 MIN_RECOVERED_WORDS = 3
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -170,3 +171,100 @@ def _reads_as_sentence(raw: str, text: str, rules) -> bool:
         and ends_like_sentence(text)
         and line_debris(raw, text, rules) is None
     )
+
+
+class ArticleHTML(HTMLParser):
+    """Collects the text of block elements, skipping scripts, styles, navigation and forms.
+
+    The fallback of extract_page, which reads pages with trafilatura first.
+    """
+
+    SKIP = {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "noscript",
+        "svg",
+        "button",
+        "iframe",
+        "template",
+        "select",
+        "figcaption",
+    }
+    BLOCKS = {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "div",
+        "section",
+        "br",
+        "tr",
+        "dd",
+        "dt",
+        "pre",
+        "title",
+        "article",
+        "main",
+        "figure",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.articles: list[RawDocument] = [RawDocument(lines=[])]
+        self.title: str | None = None
+        self.skipping = 0
+        self.in_title = False
+        self.in_h1 = False
+        self.article_depth = 0
+        self.buffer: list[str] = []
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.buffer).split())
+        self.buffer = []
+        if not text:
+            return
+        document = self.articles[-1]
+        if self.in_title:
+            self.title = self.title or text
+        elif self.in_h1 and document.headline is None:
+            document.headline = text
+        else:
+            document.lines.append(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS or tag == "h1":
+            self.flush()
+        if tag == "article":
+            if self.article_depth == 0 and (self.articles[-1].lines or self.articles[-1].headline):
+                self.articles.append(RawDocument(lines=[]))
+            self.article_depth += 1
+        self.in_title = self.in_title or tag == "title"
+        self.in_h1 = self.in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS or tag == "h1":
+            self.flush()
+        if tag == "title":
+            self.in_title = False
+        if tag == "h1":
+            self.in_h1 = False
+        if tag == "article":
+            self.article_depth = max(0, self.article_depth - 1)
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.buffer.append(data)
