@@ -160,7 +160,18 @@ def test_stories_json(three_days):
     stories = json.loads(result.stdout)
     assert len(stories) == 4
     for story in stories:
-        assert set(story) == {"id", "first_seen", "last_seen", "articles", "headline", "entities"}
+        assert set(story) == {
+            "id",
+            "first_seen",
+            "last_seen",
+            "articles",
+            "headline",
+            "entities",
+        } | {
+            "lead",
+            "developing",
+            "breaking",
+        }
         for article in story["articles"]:
             assert set(article) == {"id", "day", "outlet", "url"}
         assert [a["day"] for a in story["articles"]] == sorted(a["day"] for a in story["articles"])
@@ -291,7 +302,7 @@ def test_a_bad_story_id_is_named_and_the_rest_listed(tmp_path):
 
 
 def test_outlet_names():
-    from toolkit.publish.records import outlet_name
+    from toolkit.corpus import outlet_name
 
     assert outlet_name("العربية", "https://example.org/a", "inbox/a.json") == "العربية"
     assert outlet_name(None, "https://www.example.org/a", "inbox/a.json") == "www.example.org"

@@ -30,6 +30,9 @@ class Source:
     url: str | None = None
     date: str | None = None
     outlet: str | None = None  # the news outlet (JSON `source`/`outlet`, or collect's source name)
+    outlets: list[str] = field(default_factory=list)  # every outlet that carried it (collect)
+    author: str | None = None
+    language: str | None = None
 
 
 @dataclass

@@ -2,18 +2,20 @@
 
 import textwrap
 
-from toolkit.alerts import Alert, DayAlerts, Story
+from toolkit.alerts import Alert, DayAlerts
 from toolkit.publish.article import article_path
 from toolkit.publish.digest import escape, shorten
+from toolkit.stories import Story
 
 WIDTH = 76
 
 
 def _story_link(story: Story, mark_breaking: bool = True) -> str:
-    first = story.articles[0]
-    more = f" (+{len(story.articles) - 1} more)" if len(story.articles) > 1 else ""
+    """The story's lead, linked, and how many more reports it had that day."""
+    today = len(story.today)
+    more = f" (+{today - 1} more)" if today > 1 else ""
     mark = "**BREAKING** " if story.breaking and mark_breaking else ""
-    return f"{mark}[{escape(shorten(story.headline))}]({article_path(first.id)}){more}"
+    return f"{mark}[{escape(shorten(story.lead.headline))}]({article_path(story.lead.id)}){more}"
 
 
 def alerts_markdown(
@@ -53,11 +55,11 @@ def alerts_text(alerts: list[Alert], rules: int) -> str:
     for alert in alerts:
         story = alert.story
         mark = "[BREAKING] " if story.breaking else ""
-        ids = ", ".join(a.id for a in story.articles)
+        ids = ", ".join(report.id for report in story.today)
         for text, rest in (
             (f"* {mark}Rule: {alert.rule}", "  "),
             (f"Story {story.id} (articles: {ids}):", "    "),
-            (story.headline, "    "),
+            (story.lead.headline, "    "),
             (f"Why: {', '.join(alert.why) or '-'}", "    "),
         ):
             lines += textwrap.wrap(

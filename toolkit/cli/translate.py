@@ -251,11 +251,13 @@ def nightly_command(
         day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
     except ValueError:
         raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from None
-    watch_setup()  # a bad readers.toml or watchlists.toml stops the night before it translates
     started = time.monotonic()
     folder = outputs / day
     with run_lock(outputs, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
+        # the run's glossary checks the rules; a bad readers.toml or watchlists.toml stops
+        # the night before it translates
+        alerts = watch_setup(glossary=pipeline.glossary)
         collected = None
         if sources is not None:
             collected = run_collect(sources, inbox, outputs / "collect.sqlite", None, quiet)
@@ -273,8 +275,8 @@ def nightly_command(
         assign_day(outputs, day)  # before the digest: it is written by story
         report.timings["stories_s"] = round(time.monotonic() - grouping, 3)
         publishing = time.monotonic()
-        publish_digest(folder, day)
-        publish_archive(outputs)
+        publish_digest(folder, day, alerts)
+        publish_archive(outputs, alerts)
         refresh_archive(outputs, warn)
         report.date, report.digest = day, str(folder / "digest.html")
         report.timings["publish_s"] = round(time.monotonic() - publishing, 3)

@@ -62,16 +62,16 @@ class Letter:
 
 def letters(day_dir: Path, to: Path | None, readers: Path | None) -> tuple[Briefing, list[Letter]]:
     """The day's briefing, and what each recipient (plain file) or reader (readers.toml) gets."""
-    briefing = load_briefing(day_dir)
+    briefing, composed = load_briefing(day_dir)
     if readers is None:
         return briefing, [Letter(r, briefing) for r in read_recipients(to)]
     from toolkit.alerts import day_alerts, watch_setup
 
-    watch, glossary, topics = watch_setup(readers=readers)
-    day = day_alerts(day_dir, watch, glossary, topics)
+    setup = watch_setup(readers=readers)
+    day = day_alerts(composed.read, composed.stories, setup)
     return briefing, [
-        Letter(r.recipient, reader_briefing(day_dir, day, r, briefing.digest_sha256))
-        for r in watch.readers
+        Letter(r.recipient, reader_briefing(composed, day, r, briefing.digest_sha256))
+        for r in setup.watch.readers
     ]
 
 

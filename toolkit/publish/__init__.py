@@ -10,20 +10,18 @@ from pathlib import Path
 
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.archive import ArchiveResult, publish_archive
-from toolkit.publish.digest import digest_markdown, digest_title
+from toolkit.publish.briefing import DayBriefing, day_briefing
+from toolkit.publish.digest import digest_title
 from toolkit.publish.feed import atom_feed
 from toolkit.publish.html import render_html
-from toolkit.publish.records import DAY, Records, day_of, read_records
 
 __all__ = [
-    "DAY",
     "ArchiveResult",
+    "DayBriefing",
     "DigestResult",
-    "Records",
-    "day_of",
+    "day_briefing",
     "publish_archive",
     "publish_digest",
-    "read_records",
 ]
 
 
@@ -34,33 +32,23 @@ class DigestResult:
     failures: dict[str, str] = field(default_factory=dict)  # file → one-line reason
 
 
-def story_context(out_dir: Path, date: str, records: Records) -> tuple[dict, list]:
-    """Earlier reports of the day's stories and the day's name trends, from the other day
-    folders beside a dated `out_dir` (none for any other folder)."""
-    from toolkit.stories import day_trends, read_past  # the stories stage reads records too
-
-    if not DAY.fullmatch(out_dir.name):
-        return {}, []
-    past = read_past(out_dir.parent, date, {article.story or article.id for article, _ in records})
-    return past.reports, day_trends(records, past)
-
-
-def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
-    """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json."""
-    from toolkit.alerts import digest_section
+def publish_digest(out_dir: Path, date: str | None = None, alerts=None) -> DigestResult:
+    """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json
+    and its Stories. `alerts`: the run's toolkit.alerts.AlertSetup (its glossary, topics and
+    rules), else the default one."""
+    from toolkit.alerts import digest_section, watch_setup
 
     out_dir = Path(out_dir)
-    date = day_of(out_dir, date)
-    records, failures = read_records(out_dir)
-    result = DigestResult(failures=failures)
-    earlier, trends = story_context(out_dir, date, records)
-    markdown = digest_markdown(records, date, digest_section(out_dir), earlier, trends)
+    briefing = day_briefing(out_dir, date)
+    read = briefing.read
+    result = DigestResult(failures=dict(read.failures))
+    markdown = briefing.markdown(digest_section(read, briefing.stories, alerts or watch_setup()))
     for name, text in (
         ("digest.md", markdown),
-        ("digest.html", render_html(markdown, digest_title(date))),
-        ("feed.xml", atom_feed(records, date)),
+        ("digest.html", render_html(markdown, digest_title(briefing.date))),
+        ("feed.xml", atom_feed(read.records, briefing.date)),
     ):
         atomic_write_text(out_dir / name, text)
         result.written.append(out_dir / name)
-    result.articles = len(records)
+    result.articles = len(read.records)
     return result

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.corpus import Corpus, Published
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.digest import (
     DayStory,
@@ -19,13 +20,13 @@ from toolkit.publish.digest import (
     entity_counts,
     escape,
     flag_counts,
-    outlet_of,
     shorten,
     trends_section,
 )
 from toolkit.publish.feed import FeedEntry, feed_id, render_feed, story_entry_id
 from toolkit.publish.html import render_html
-from toolkit.publish.records import DAY, Records, read_records
+from toolkit.stories import WINDOW_DAYS, Story, day_mentions, trends
+from toolkit.stories import day_stories as stories_of_day
 
 ROLLING_DAYS = 30
 TOP_ENTITIES = 5
@@ -36,11 +37,16 @@ INDEX_TITLE = f"{TITLE} — archive"
 @dataclass
 class Day:
     date: str
-    records: Records
+    records: list[Published]
+    stories: list[Story]
 
     @property
     def synthetic(self) -> bool:
-        return any(model.synthetic for _, model in self.records)
+        return any(record.model.synthetic for record in self.records)
+
+    def shown(self) -> list[DayStory]:
+        """Its stories as its digest numbers them."""
+        return day_stories(self.records, self.stories)
 
 
 @dataclass
@@ -53,12 +59,13 @@ class ArchiveResult:
 
 def read_days(outputs: Path) -> tuple[list[Day], dict[str, str]]:
     """Every dated folder with a digest, newest first, and the records that could not be read."""
+    corpus = Corpus(outputs)
     days, failures = [], {}
-    for folder in sorted(Path(outputs).iterdir(), reverse=True):
-        if DAY.fullmatch(folder.name) and (folder / "digest.html").is_file():
-            records, broken = read_records(folder)
-            days.append(Day(folder.name, records))
-            failures.update(broken)
+    for name in reversed(corpus.days()):
+        if (corpus.outputs / name / "digest.html").is_file():
+            read = corpus.day(name)
+            days.append(Day(name, read.records, stories_of_day(corpus, name)))
+            failures.update(read.failures)
     return days, failures
 
 
@@ -82,7 +89,7 @@ class ArchiveStory:
         return self.sections[-1][0].date
 
     def outlets(self) -> list[str]:
-        names = [outlet_of(a) for *_, story in reversed(self.sections) for a, _ in story.records]
+        names = [r.outlet for *_, story in reversed(self.sections) for r in story.records]
         return list(dict.fromkeys(name for name in names if name))
 
 
@@ -90,7 +97,7 @@ def archive_stories(days: list[Day]) -> list[ArchiveStory]:
     """Stories of these days (newest first), most recently reported first."""
     stories: dict[str, ArchiveStory] = {}
     for day in days:
-        for number, story in enumerate(day_stories(day.records), 1):
+        for number, story in enumerate(day.shown(), 1):
             stories.setdefault(story.id, ArchiveStory(story.id)).sections.append(
                 (day, number, story)
             )
@@ -106,8 +113,6 @@ def window(days: list[Day], size: int) -> list[Day]:
 
 
 def newest_trends(days: list[Day]) -> list:
-    from toolkit.stories import WINDOW_DAYS, day_mentions, trends
-
     if not days:
         return []
     earlier = window(days, WINDOW_DAYS + 1)[1:]
@@ -147,7 +152,7 @@ def index_markdown(days: list[Day], alerts: list[str] = ()) -> str:
             flags.insert(0, "**synthetic model**")
         lines.append(
             f"| [{day.date}]({day.date}/digest.html) | {len(day.records)} "
-            f"| {len(day_stories(day.records))} | {entities or '—'} | {', '.join(flags) or '—'} |"
+            f"| {len(day.shown())} | {entities or '—'} | {', '.join(flags) or '—'} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -171,7 +176,7 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
     for story in archive_stories(window(days, size)):
         day, number, newest = story.newest
         article = newest.best
-        model = next(model for a, model in newest.records if a is article)
+        model = next(r.model for r in newest.records if r.article is article)
         lead = f"{story.reports} report(s): {', '.join(story.outlets())}; "
         lead += f"first seen {story.first_seen}. "
         href = f"{day.date}/digest.html#article-{number}"
@@ -181,13 +186,19 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
     return entries
 
 
-def publish_archive(outputs: Path) -> ArchiveResult:
-    """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml."""
-    from toolkit.alerts import digest_section
+def publish_archive(outputs: Path, alerts=None) -> ArchiveResult:
+    """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml. `alerts`: the run's
+    toolkit.alerts.AlertSetup, else the default one."""
+    from toolkit.alerts import digest_section, watch_setup
 
     outputs = Path(outputs)
     days, failures = read_days(outputs)
-    alerts = digest_section(outputs / days[0].date, base=f"{days[0].date}/") if days else []
+    if days:
+        newest = Corpus(outputs).day(days[0].date)
+        setup = alerts or watch_setup()
+        alerts = digest_section(newest, days[0].stories, setup, base=f"{days[0].date}/")
+    else:
+        alerts = []
     entries = rolling_entries(days)
     updated = days[0].date if days else dt.date.today().isoformat()
     result = ArchiveResult(days=len(days), entries=len(entries), failures=failures)
