@@ -325,6 +325,45 @@ def test_a_bad_readers_file_stops_the_nightly_before_it_translates(config, tiny_
     assert not (tmp_path / "outputs" / DATE).exists()
 
 
+def test_a_nightly_with_a_custom_glossary_fires_a_rule_on_a_name_only_it_has(
+    config, tiny_model, tmp_path
+):
+    """The run's glossary checks the rules and finds the names (it was exit 2, "unknown
+    term", since the alerts reloaded the default glossaries)."""
+    glossary = tmp_path / "ledger.tsv"
+    glossary.write_text(
+        "arabic\tenglish\tkind\tvariants\tcontext\tnote\n"
+        "الدفتر القرمزي\tCrimson Ledger\torganization\t\t\ta fictional network\n",
+        encoding="utf-8",
+    )
+    config.write_text(
+        '[[reader]]\nemail = "ana@example.org"\nwatch = ["Crimson Ledger"]\n', encoding="utf-8"
+    )
+    inbox_dir = tmp_path / "inbox"
+    inbox_dir.mkdir()
+    (inbox_dir / "ledger.txt").write_text(
+        "الشرطة تلاحق شبكة «الدفتر القرمزي»\n"
+        "قالت الشرطة إن شبكة الدفتر القرمزي نقلت أموالا إلى حسابات في الخارج.",
+        encoding="utf-8",
+    )
+    (inbox_dir / "book.txt").write_text("\n".join([QUIET[0], *QUIET[1]]), encoding="utf-8")
+    outputs = tmp_path / "outputs"
+    run = invoke(
+        "nightly", "--inbox", inbox_dir, "--outputs", outputs, "--date", DATE,
+        "--model", tiny_model, "--beam", "1", "--quiet", "--glossary", glossary,
+        env={"TOOLKIT_READERS": str(config)},
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    day = outputs / DATE
+    alerts = (day / "digest.md").read_text(encoding="utf-8").split("## Overview")[0]
+    (row,) = [line for line in alerts.splitlines() if line.startswith("| Crimson Ledger |")]
+    assert "(articles/ledger-1.en.md)" in row and row.endswith("| Crimson Ledger |")
+    index = (outputs / "index.html").read_text(encoding="utf-8").split("Overview")[0]
+    assert "Crimson Ledger" in index and "No alerts today" not in index
+    (alert,) = alerts_json(day, "--readers", config, "--glossary", glossary)
+    assert alert["why"] == ["Crimson Ledger"] and alert["lead"] == "ledger-1"
+
+
 def test_makefile_passes_readers_to_nightly_and_send():
     import subprocess
 
