@@ -71,7 +71,8 @@ def read_days(outputs: Path) -> tuple[list[Day], dict[str, str]]:
 
 @dataclass
 class ArchiveStory:
-    """A story over the days read: its section in each day's digest, newest day first."""
+    """A story over the days read: its section in each day's digest, newest day first; its
+    reports, outlets and first day are its Story's as it stood on the newest."""
 
     id: str
     sections: list[tuple[Day, int, DayStory]] = field(default_factory=list)
@@ -81,16 +82,19 @@ class ArchiveStory:
         return self.sections[0]
 
     @property
+    def story(self) -> Story:
+        return self.newest[2].story
+
+    @property
     def reports(self) -> int:
-        return sum(len(story.records) for _, _, story in self.sections)
+        return len(self.story.reports)
 
     @property
     def first_seen(self) -> str:
-        return self.sections[-1][0].date
+        return self.story.first_seen
 
     def outlets(self) -> list[str]:
-        names = [r.outlet for *_, story in reversed(self.sections) for r in story.records]
-        return list(dict.fromkeys(name for name in names if name))
+        return self.story.outlets()
 
 
 def archive_stories(days: list[Day]) -> list[ArchiveStory]:
@@ -171,7 +175,7 @@ def stories_table(stories: list[ArchiveStory]) -> list[str]:
 
 def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry]:
     """One entry per story of the days within `size` days of the newest, newest first: its
-    fullest report of its newest day, linked to that day's section."""
+    lead, linked to its newest day's section."""
     entries = []
     for story in archive_stories(window(days, size)):
         day, number, newest = story.newest
