@@ -159,7 +159,7 @@ def test_breaking_needs_three_reports_from_two_outlets(config, tmp_path):
     digest = (day / "digest.md").read_text(encoding="utf-8")
     (breaking,) = [line for line in digest.splitlines() if line.startswith("**Breaking:**")]
     assert digest.index("## Alerts") < digest.index(breaking) < digest.index("## Overview")
-    assert "(articles/t1.en.md) (+2 more)" in breaking
+    assert "(articles/t1.html) (+2 more)" in breaking
     assert "h1" not in breaking and "b1" not in breaking
 
 
@@ -172,12 +172,12 @@ def test_the_digest_and_the_index_open_with_the_alerts(config, day, monkeypatch)
     headings = [line for line in digest.splitlines() if line.startswith("## ")]
     assert headings[:2] == ["## Alerts", "## Overview"]
     section = digest[digest.index("## Alerts") : digest.index("## Overview")]
-    assert "Telegram AND recruitment | Ana | [headline of a1](articles/a1.en.md)" in section
+    assert "Telegram AND recruitment | Ana | [headline of a1](articles/a1.html)" in section
     assert "@example" not in digest  # readers' addresses are not published
     publish_archive(day.parent)
     index = (day.parent / "index.html").read_text(encoding="utf-8")
     assert index.index("Alerts") < index.index(DATE)
-    assert f'href="{DATE}/articles/a1.en.md"' in index
+    assert f'href="{DATE}/articles/a1.html"' in index
 
 
 def send(day: Path, address: str, readers: Path, *extra):
@@ -357,7 +357,7 @@ def test_a_nightly_with_a_custom_glossary_fires_a_rule_on_a_name_only_it_has(
     day = outputs / DATE
     alerts = (day / "digest.md").read_text(encoding="utf-8").split("## Overview")[0]
     (row,) = [line for line in alerts.splitlines() if line.startswith("| Crimson Ledger |")]
-    assert "(articles/ledger-1.en.md)" in row and row.endswith("| Crimson Ledger |")
+    assert "(articles/ledger-1.html)" in row and row.endswith("| Crimson Ledger |")
     index = (outputs / "index.html").read_text(encoding="utf-8").split("Overview")[0]
     assert "Crimson Ledger" in index and "No alerts today" not in index
     (alert,) = alerts_json(day, "--readers", config, "--glossary", glossary)

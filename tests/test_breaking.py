@@ -98,7 +98,7 @@ def test_a_surge_is_breaking(tmp_path, monkeypatch):
         for line in (day / "digest.md").read_text(encoding="utf-8").splitlines()
         if line.startswith("**Breaking:**")
     ]
-    assert len(breaking) == 1 and "(articles/caravan-5-0.en.md) (+3 more)" in breaking[0]
+    assert len(breaking) == 1 and "(articles/caravan-5-0.html) (+3 more)" in breaking[0]
 
 
 def report(day: str, outlet: str, n: int = 0) -> Report:

@@ -13,7 +13,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
+from toolkit.document import (
+    Article,
+    Brief,
+    Cell,
+    Entity,
+    Figure,
+    Person,
+    Place,
+    Quote,
+    Sentence,
+    Source,
+    TermCheck,
+)
 from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
 
@@ -72,7 +84,7 @@ def encode(article: Article, model: ModelRef) -> dict:
         "headline": {
             key: value
             for key, value in sentence_json(article.headline).items()
-            if key not in ("paragraph", "bullet")
+            if key not in ("paragraph", "bullet", "heading", "cell")
         },
         "sentences": [sentence_json(sentence) for sentence in article.sentences],
         "brief": asdict(article.brief) if article.brief else None,
@@ -109,9 +121,11 @@ def decode(data: dict, where: str) -> tuple[Article, ModelRef]:
         source = Source(**data["source"])
         if not isinstance(source.outlets, list):
             raise TypeError("source outlets must be a list")
-        texts = [v for k, v in vars(source).items() if k != "outlets"] + list(source.outlets)
-        if not all(value is None or isinstance(value, str) for value in texts):
-            raise TypeError("source fields must be strings")
+        texts = [v for k, v in vars(source).items() if k not in ("outlets", "pages")]
+        if not all(value is None or isinstance(value, str) for value in texts + source.outlets):
+            raise TypeError("source fields must be strings (pages a number)")
+        if not isinstance(source.pages, int | None):
+            raise TypeError("source fields must be strings (pages a number)")
         if not isinstance(data.get("story", ""), str):
             raise TypeError("story must be a string")
         if not isinstance(data["id"], str):
@@ -126,6 +140,15 @@ def decode(data: dict, where: str) -> tuple[Article, ModelRef]:
                 key_points=list(brief["key_points"]),
                 figures=[Figure(**f) for f in brief["figures"]],
                 entities=[Entity(**e) for e in brief["entities"]],
+                people=[
+                    Person(**{**p, "mentions": tuple(p["mentions"])})
+                    for p in brief.get("people", [])
+                ],
+                places=[
+                    Place(**{**p, "mentions": tuple(p["mentions"])})
+                    for p in brief.get("places", [])
+                ],
+                quotes=[Quote(**q) for q in brief.get("quotes", [])],
             )
             if brief
             else None,
@@ -168,6 +191,8 @@ def sentence_json(sentence: Sentence) -> dict:
         "en": sentence.en,
         "paragraph": sentence.paragraph,
         "bullet": sentence.bullet,
+        **({"heading": sentence.heading} if sentence.heading else {}),
+        **({"cell": asdict(sentence.cell)} if sentence.cell else {}),
         "score": sentence.score,
         "flags": sentence.flags,
         "terms": [asdict(term) for term in sentence.terms],
@@ -180,6 +205,8 @@ def sentence_from_json(data: dict, paragraph: int | None = None) -> Sentence:
         en=data["en"],
         paragraph=data["paragraph"] if paragraph is None else paragraph,
         bullet=data.get("bullet", ""),
+        heading=int(data.get("heading", 0)),
+        cell=Cell(**data["cell"]) if data.get("cell") else None,
         score=data.get("score"),
         flags=list(data.get("flags", [])),
         terms=[TermCheck(**term) for term in data.get("terms", [])],

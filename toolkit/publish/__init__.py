@@ -1,6 +1,7 @@
 """Publish stage: Articles → files readers get.
 
-articles/<id>.json and <id>.en.md per article (article.py); for the day, digest.md,
+articles/<id>.json and <id>.en.md per article (article.py) and its page <id>.html
+(page.py, refreshed with its story's versions when a day is published); for the day, digest.md,
 digest.html and feed.xml, rebuilt from articles/*.json alone (`toolkit brief`); for the
 whole outputs folder, index.html and the rolling feed.xml (archive.py, `toolkit archive`).
 """
@@ -14,6 +15,7 @@ from toolkit.publish.briefing import DayBriefing, day_briefing
 from toolkit.publish.digest import digest_title
 from toolkit.publish.feed import atom_feed
 from toolkit.publish.html import render_html
+from toolkit.publish.page import publish_pages
 
 __all__ = [
     "ArchiveResult",
@@ -33,9 +35,9 @@ class DigestResult:
 
 
 def publish_digest(out_dir: Path, date: str | None = None, alerts=None) -> DigestResult:
-    """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json
-    and its Stories. `alerts`: the run's toolkit.alerts.AlertSetup (its glossary, topics and
-    rules), else the default one."""
+    """(Re)build digest.md, digest.html, feed.xml and the article pages in `out_dir` from its
+    articles/*.json and its Stories. `alerts`: the run's toolkit.alerts.AlertSetup (its
+    glossary, topics and rules), else the default one."""
     from toolkit.alerts import digest_section, watch_setup
 
     out_dir = Path(out_dir)
@@ -50,5 +52,6 @@ def publish_digest(out_dir: Path, date: str | None = None, alerts=None) -> Diges
     ):
         atomic_write_text(out_dir / name, text)
         result.written.append(out_dir / name)
+    result.written += publish_pages(out_dir, read, briefing.stories)
     result.articles = len(read.records)
     return result

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from toolkit.corpus import Corpus, Published
 from toolkit.fsutil import atomic_write_text
+from toolkit.publish.article import article_path
 from toolkit.publish.digest import (
     DayStory,
     day_stories,
@@ -168,6 +169,7 @@ def stories_table(stories: list[ArchiveStory]) -> list[str]:
         day, number, newest = story.newest
         headline = newest.best.headline.en
         link = f"[{escape(shorten(headline))}]({day.date}/digest.html#article-{number})"
+        link += f" ([article]({day.date}/{article_path(newest.best.id)}))"
         outlets = ", ".join(map(escape, story.outlets())) or "—"
         lines.append(f"| {link} | {story.reports} | {outlets} | {story.first_seen} | {day.date} |")
     return lines + [""]
@@ -175,7 +177,7 @@ def stories_table(stories: list[ArchiveStory]) -> list[str]:
 
 def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry]:
     """One entry per story of the days within `size` days of the newest, newest first: its
-    lead, linked to its newest day's section."""
+    lead, linked to its newest day's section and to its page."""
     entries = []
     for story in archive_stories(window(days, size)):
         day, number, newest = story.newest
@@ -184,8 +186,11 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
         lead = f"{story.reports} report(s): {', '.join(story.outlets())}; "
         lead += f"first seen {story.first_seen}. "
         href = f"{day.date}/digest.html#article-{number}"
+        page = f"{day.date}/{article_path(article.id)}"
         entries.append(
-            FeedEntry(article, model, day.date, href, "text/html", story_entry_id(story.id), lead)
+            FeedEntry(
+                article, model, day.date, href, "text/html", story_entry_id(story.id), lead, page
+            )
         )
     return entries
 
