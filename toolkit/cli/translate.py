@@ -25,6 +25,7 @@ from toolkit.cli.base import (
     command,
     decoding_on,
     exit_on_problems,
+    load_glossary_option,
     make_pipeline,
     memory_option,
     open_memory,
@@ -264,13 +265,13 @@ def nightly_command(
         day = dt.date.fromisoformat(date).isoformat() if date else dt.date.today().isoformat()
     except ValueError:
         raise ConfigError(f"--date {date!r} is not a date: use YYYY-MM-DD") from None
+    # the rules are checked with the run's glossary; a bad readers.toml or watchlists.toml
+    # stops the night before the model loads
+    alerts = watch_setup(glossary=load_glossary_option(glossary, no_glossary))
     started = time.monotonic()
     folder = outputs / day
     with run_lock(outputs, wait):
         pipeline = make_pipeline(model, beam, glossary, no_glossary, enforce, vmap)
-        # the run's glossary checks the rules; a bad readers.toml or watchlists.toml stops
-        # the night before it translates
-        alerts = watch_setup(glossary=pipeline.glossary)
         collected = None
         if sources is not None:
             collected = run_collect(sources, inbox, outputs / "collect.sqlite", None, quiet)

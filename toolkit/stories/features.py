@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import Stemmer
 
@@ -24,6 +25,7 @@ from toolkit.brief.figures import extract_figures
 from toolkit.corpus import Published
 from toolkit.glossary.matcher import WORD, fold
 from toolkit.ingest.normalize import normalize
+from toolkit.state.tsv import read_tsv
 
 PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
 FUNCTION_WORDS = """
@@ -155,12 +157,12 @@ def _without_article(word: str) -> str:
 def gazetteer() -> dict[str, tuple[str, ...]]:
     """Folded Arabic place name or adjective, each word without ال → English, and country."""
     places = {}
-    text = (resources.files("toolkit") / "data" / "places.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#") and not line.startswith("arabic\t"):
-            arabic, english, country = line.split("\t")
-            names = (english, country) if country else (english,)
-            places[" ".join(map(_without_article, fold(arabic).split()))] = names
+    resource = resources.files("toolkit") / "data" / "places.tsv"
+    text = resource.read_text(encoding="utf-8")
+    for row in read_tsv(Path(str(resource)), ("arabic", "english", "country"), text=text).check():
+        arabic, english, country = row.cells
+        names = (english, country) if country else (english,)
+        places[" ".join(map(_without_article, fold(arabic).split()))] = names
     return places
 
 
