@@ -104,7 +104,7 @@ def test_email_html_in_chromium(day, tmp_path):
     from toolkit.deliver.message import load_briefing
 
     page = tmp_path / "email.html"
-    page.write_text(load_briefing(day).html, encoding="utf-8")
+    page.write_text(load_briefing(day)[0].html, encoding="utf-8")
     dom = chromium(tmp_path, "--dump-dom", page.as_uri())
     body = dom.split("<body", 1)[1]
     assert "data-pwned" not in dom and "<script" not in body

@@ -30,10 +30,10 @@ from documents import (
 from test_browser import CHROMIUM
 from test_nightly import nightly
 
+from toolkit.corpus import decode as article_from_json
 from toolkit.ingest import ingest_file
 from toolkit.ingest.normalize import normalize
 from toolkit.ingest.pdf import logical_line, reads_backwards
-from toolkit.publish.article import article_from_json
 from toolkit.publish.digest import source_line
 
 HARAKAT = re.compile(r"[\u064b-\u065f\u0670]")

@@ -137,13 +137,6 @@ def test_a_synthetic_page_says_so_and_a_lone_report_has_no_versions():
     assert "SYNTHETIC MODEL" in html and "The only report of its story so far." in html
 
 
-def test_pages_read_as_far_back_as_stories_take_reports():
-    from toolkit.publish.page import STORY_DAYS
-    from toolkit.stories import WINDOW_DAYS
-
-    assert STORY_DAYS == WINDOW_DAYS
-
-
 def test_highlights_prefer_the_longer_name_and_never_overlap():
     text = "عبر ويسترن يونيون و<b>"
     out = highlight(text, [("ويسترن", "name"), ("ويسترن يونيون", "name"), ("x", "figure")])

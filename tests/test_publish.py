@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO, invoke, markdown_lists
 
+from toolkit.corpus import RECORD_VERSION, ModelRef
+from toolkit.corpus import decode as article_from_json
 from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
 from toolkit.publish import publish_digest
 from toolkit.publish.article import (
-    ModelRef,
-    article_from_json,
     article_json,
     article_markdown,
     article_text,
@@ -93,7 +93,20 @@ def test_article_record_round_trips():
     assert model == ModelRef("opus-mt-ar-en", "ab" * 32, "int8", False)
     record = article_json(article, FakeInfo())
     assert record["glossary"] == {"matched": 2, "respected": 1}
-    assert set(record) == {"id", "source", "headline", "sentences", "brief", "glossary", "model"}
+    assert set(record) == {
+        "id",
+        "source",
+        "headline",
+        "sentences",
+        "brief",
+        "glossary",
+        "model",
+    } | {
+        "version",  # the record's version (toolkit.corpus), and what collect knew, at the top
+        "url",
+        "date",
+    }
+    assert record["version"] == RECORD_VERSION
     article.story = "s-0123456789"
     record = article_json(article, FakeInfo())
     assert record["story"] == "s-0123456789"

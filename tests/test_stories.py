@@ -159,7 +159,18 @@ def test_stories_json(three_days):
     stories = json.loads(result.stdout)
     assert len(stories) == 4
     for story in stories:
-        assert set(story) == {"id", "first_seen", "last_seen", "articles", "headline", "entities"}
+        assert set(story) == {
+            "id",
+            "first_seen",
+            "last_seen",
+            "articles",
+            "headline",
+            "entities",
+        } | {
+            "lead",
+            "developing",
+            "breaking",
+        }
         for article in story["articles"]:
             assert set(article) == {"id", "day", "outlet", "url"}
         assert [a["day"] for a in story["articles"]] == sorted(a["day"] for a in story["articles"])
@@ -290,7 +301,7 @@ def test_a_bad_story_id_is_named_and_the_rest_listed(tmp_path):
 
 
 def test_outlet_names():
-    from toolkit.document import outlet_name
+    from toolkit.corpus import outlet_name
 
     assert outlet_name("العربية", "https://example.org/a", "inbox/a.json") == "العربية"
     assert outlet_name(None, "https://www.example.org/a", "inbox/a.json") == "www.example.org"
@@ -331,3 +342,88 @@ def test_the_archive_index_shows_the_newest_days_names(tmp_path):
     assert "<td>Telegram</td>" in names and "<td>new</td>" in names
     assert "ISIS" not in names  # one article a day, before and now
     assert html.index("Names in the news") < html.index("Stories of the last 30 days")
+
+
+ANYTHING = "watch = ['NOT \"كلمةلاتردأبدا\"']\n"  # a global rule that fires on every story
+
+
+def alerts_of(day: Path, watchlists: Path) -> list[dict]:
+    result = invoke("alerts", day, "--watchlists", watchlists, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_each_story_has_one_lead_everywhere(three_days, tmp_path, monkeypatch):
+    """The lead of `toolkit stories --json`, of archive.sqlite and of `toolkit alerts --json`
+    is the same report, the one the rule names (the fullest of the story's newest day)."""
+    import sqlite3
+
+    _, outputs = three_days
+    monkeypatch.chdir(tmp_path)  # no readers.toml or watchlists.toml but ours
+    monkeypatch.delenv("TOOLKIT_READERS", raising=False)
+    watchlists = tmp_path / "watch.toml"
+    watchlists.write_text(ANYTHING, encoding="utf-8")
+    stories = json.loads(invoke("stories", outputs, "--json").stdout)
+    with sqlite3.connect(outputs / "archive.sqlite") as conn:
+        archived = dict(conn.execute("SELECT id, lead FROM stories"))
+    alerted = {
+        day: {a["story"]: a["lead"] for a in alerts_of(outputs / day, watchlists)} for day in DAYS
+    }
+    for story in stories:
+        newest = [a for a in story["articles"] if a["day"] == story["last_seen"]]
+        sizes = {
+            a["id"]: len(
+                json.loads(
+                    (outputs / a["day"] / "articles" / f"{a['id']}.json").read_text("utf-8")
+                )["sentences"]
+            )
+            for a in newest
+        }
+        rule = min(sizes, key=lambda id_: (-sizes[id_], id_))
+        assert story["lead"] == rule
+        assert archived[story["id"]] == rule
+        assert alerted[story["last_seen"]][story["id"]] == rule
+        of_day = json.loads(
+            invoke("stories", outputs, "--day", story["last_seen"], "--json").stdout
+        )
+        assert {s["id"]: s["lead"] for s in of_day}[story["id"]] == rule
+    assert any(len(s["articles"]) > 1 for s in stories)
+    for day in DAYS:  # the day's Stories were written once, by the stories stage
+        assert json.loads((outputs / day / "stories.json").read_text("utf-8"))["day"] == day
+
+
+def developing_rows(html: str) -> set[str]:
+    """The headlines of the overview rows marked developing (e-mail tags carry styles, and
+    its in-page links may be left out)."""
+    overview = html.split("Overview</h2>")[1].split("</table>")[0]
+    rows = re.findall(r"<tr\b.*?</tr>", overview, flags=re.S)
+    marked = [row for row in rows if re.search(r"<em\b[^>]*>developing</em>", row)]
+    cells = [re.findall(r"<td\b[^>]*>(.*?)</td>", row, flags=re.S)[1] for row in marked]
+    return {re.sub(r"<[^>]+>", "", cell).removesuffix(" developing").strip() for cell in cells}
+
+
+def test_the_email_marks_the_same_stories_developing_as_the_digest(three_days, tmp_path):
+    from email import message_from_bytes, policy
+
+    _, outputs = three_days
+    day = outputs / DAYS[2]
+    digest = developing_rows((day / "digest.html").read_text(encoding="utf-8"))
+    assert len(digest) == 1  # Valencia
+    readers = tmp_path / "readers.toml"
+    readers.write_text(
+        '[[reader]]\nemail = "ana@example.org"\nwatch = [\'NOT "كلمةلاتردأبدا"\']\n',
+        encoding="utf-8",
+    )
+    recipients = tmp_path / "to.txt"
+    recipients.write_text("bo@example.org\n", encoding="utf-8")
+    for option in (["--readers", readers], ["--to", recipients]):
+        out = tmp_path / option[0].strip("-")
+        result = invoke("send", day, *option, "--dry-run", "-o", out, "--from", "b@example.org")
+        assert result.exit_code == 0, result.output
+        (eml,) = out.glob("*.eml")
+        message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+        html = message.get_body(preferencelist=("html",)).get_content()
+        assert developing_rows(html) == digest
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        assert text.count("DEVELOPING · ") == 1
+        assert f"first seen {DAYS[0]}" in " ".join(text.split())

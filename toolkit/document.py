@@ -5,29 +5,11 @@ ingest → glossary → translate → brief → publish.
 Ingest creates Articles with Arabic sentences; later stages fill in the other fields.
 """
 
-import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 NOT_TEXT = "not-text"  # the flag of garbage (segment.not_text): not sent to the model
 SKIPPED_NOT_TEXT = "[skipped: not text]"  # its English
 OCR = "ocr"  # the flag of a sentence read from a page image by OCR (set at ingest, kept)
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a day folder's name: outputs/<YYYY-MM-DD>/
-
-
-def story_of(data: dict) -> str:
-    """The story an article record (JSON) belongs to: its "story" key, else its own."""
-    story = data.get("story")
-    return story if isinstance(story, str) and story else str(data["id"])
-
-
-def outlet_name(outlet: str | None, url: str | None, path: str | None) -> str:
-    """The outlet's name, else the web site's host, else the input file's name."""
-    try:
-        host = urlsplit(url or "").hostname
-    except ValueError:  # "http://[::1" and the like
-        host = None
-    return outlet or host or (path or "").rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -49,6 +31,9 @@ class Source:
     url: str | None = None
     date: str | None = None
     outlet: str | None = None  # the news outlet (JSON `source`/`outlet`, or collect's source name)
+    outlets: list[str] = field(default_factory=list)  # every outlet that carried it (collect)
+    author: str | None = None
+    language: str | None = None
     pages: int | None = None  # a PDF's page count
 
 

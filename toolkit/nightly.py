@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.alerts import DayAlerts, Watch, day_alerts, watch_setup
+from toolkit.alerts import AlertSetup, DayAlerts, Watch, folder_alerts, watch_setup
 from toolkit.archive import refresh_archive
 from toolkit.brief import brief_articles
 from toolkit.collect import CollectReport, collect_sources
@@ -93,6 +93,11 @@ class Night:
     @property
     def glossary(self) -> Glossary | None:
         return self.pipeline.glossary
+
+    @property
+    def setup(self) -> AlertSetup:
+        """The rules with the run's glossary and topics."""
+        return AlertSetup(self.watch, self.glossary, self.topics)
 
     @property
     def report(self) -> RunReport:
@@ -175,15 +180,14 @@ def stories(night: Night) -> None:
 
 def alerts(night: Night) -> None:
     """The night's stories against every reader's rules and the global watchlists."""
-    night.alerts = day_alerts(night.folder, night.watch, night.glossary, night.topics)
+    night.alerts = folder_alerts(night.folder, night.setup)
 
 
 def publish(night: Night) -> None:
     """The day's digest (alerts first), feed, and the outputs' index and rolling feed."""
     started = time.monotonic()
-    setup = (night.watch, night.glossary, night.topics)
-    publish_digest(night.folder, night.day, setup=setup, alerts=night.alerts)
-    publish_archive(night.outputs, setup=setup)
+    publish_digest(night.folder, night.day, setup=night.setup, alerts=night.alerts)
+    publish_archive(night.outputs, setup=night.setup)
     night.report.date, night.report.digest = night.day, str(night.folder / "digest.html")
     night.report.timings["publish_s"] = round(time.monotonic() - started, 3)
 

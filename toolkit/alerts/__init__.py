@@ -1,24 +1,29 @@
 """Alerts stage: the day's stories against every reader's rules and the global watchlists.
 
-rules.py parses rules, watch.py reads readers.toml and watchlists.toml, stories.py groups
-the day's articles by story and finds names, topics and phrases in their Arabic (and which
-stories are breaking); publish/alerts.py writes them for the digest and the e-mails.
+rules.py parses rules, watch.py reads readers.toml and watchlists.toml, stories.py finds
+names, topics and phrases in the Arabic of each story's reports of the day, publish/alerts.py
+writes them for the digest and the e-mails. The stories (with their lead and breaking) are
+the stories stage's; the glossary, topics and rules are the run's (AlertSetup).
 """
 
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from toolkit.alerts.rules import Facts, Rule, Vocabulary, parse_rule
-from toolkit.alerts.stories import Finder, Story, day_stories
+from toolkit.alerts.stories import Finder
 from toolkit.alerts.watch import Reader, Watch, load_watch
+from toolkit.corpus import DayArticles
 from toolkit.glossary import default_glossary_files, load_glossary
 from toolkit.glossary.entries import Glossary
 from toolkit.glossary.topics import Topics, load_topics
 from toolkit.names.places import country_codes
+from toolkit.stories import Story, folder_stories
 
 __all__ = [
     "Alert",
+    "AlertSetup",
     "DayAlerts",
     "Reader",
     "Rule",
@@ -26,6 +31,7 @@ __all__ = [
     "Vocabulary",
     "Watch",
     "day_alerts",
+    "folder_alerts",
     "load_watch",
     "parse_rule",
     "vocabulary_of",
@@ -45,7 +51,8 @@ class Alert:
             "rule": self.rule,
             "reader": self.reader.email if self.reader else None,
             "story": self.story.id,
-            "articles": [a.id for a in self.story.articles],
+            "lead": self.story.lead.id,
+            "articles": [report.id for report in self.story.today],
             "why": list(self.why),
             "breaking": self.story.breaking,
         }
@@ -78,31 +85,42 @@ def vocabulary_of(glossary: Glossary | None, topics: Topics) -> Vocabulary:
     return Vocabulary(names, frozenset(topics.names), country_codes())
 
 
-Setup = tuple[Watch, Glossary | None, Topics]  # the rules, and the names and topics they use
+class AlertSetup(NamedTuple):
+    """The rules of a run and the glossary and topics they are checked with."""
+
+    watch: Watch
+    glossary: Glossary | None
+    topics: Topics
 
 
 def watch_setup(
     readers: Path | None = None, watchlists: Path | None = None, glossary: Glossary | None = None
-) -> Setup:
-    """The rules (readers and global), the glossary and topics they are checked with."""
+) -> AlertSetup:
+    """The rules (readers and global) checked with `glossary` (the run's; without one, the
+    default glossaries) and the topics."""
     if glossary is None:
         files = default_glossary_files()
         glossary = load_glossary(files) if files else None
     topics = load_topics()
-    return load_watch(vocabulary_of(glossary, topics), readers, watchlists), glossary, topics
+    return AlertSetup(
+        load_watch(vocabulary_of(glossary, topics), readers, watchlists), glossary, topics
+    )
 
 
-def day_alerts(day_dir: Path, watch: Watch, glossary: Glossary | None, topics: Topics) -> DayAlerts:
-    """Every rule of every reader, then every global rule, against each story of the day."""
-    stories = day_stories(day_dir)
+def day_alerts(read: DayArticles, stories: list[Story], setup: AlertSetup) -> DayAlerts:
+    """Every rule of every reader, then every global rule, against each story of the day
+    (the Arabic of its reports of the day)."""
+    watch, glossary, topics = setup
     owners = [(r, rule) for r in watch.readers for rule in r.rules]
     owners += [(None, rule) for rule in watch.rules]
     if not owners:
         return DayAlerts(stories, [])
+    arabic: dict[str, list[str]] = {}
+    for record in read.records:
+        article = record.article
+        arabic.setdefault(record.story, []).extend(s.ar for s in article.all_sentences())
     finder = Finder(glossary, topics, watch.phrases)
-    facts: dict[str, Facts] = {
-        s.id: finder.facts([t for a in s.articles for t in a.arabic]) for s in stories
-    }
+    facts: dict[str, Facts] = {s.id: finder.facts(arabic.get(s.id, [])) for s in stories}
     alerts = [
         Alert(rule.text, reader, story, tuple(why))
         for reader, rule in owners
@@ -110,3 +128,9 @@ def day_alerts(day_dir: Path, watch: Watch, glossary: Glossary | None, topics: T
         if (why := rule.why(facts[story.id])) is not None
     ]
     return DayAlerts(stories, alerts)
+
+
+def folder_alerts(day_dir: Path, setup: AlertSetup) -> DayAlerts:
+    """The alerts of a day folder (`toolkit alerts`, `toolkit send --readers`)."""
+    read, stories = folder_stories(day_dir)
+    return day_alerts(read, stories, setup)

@@ -23,16 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.archive.text import index_text
-from toolkit.document import DAY, Entity, story_of
-from toolkit.errors import InputError
+from toolkit.corpus import Corpus, Published
+from toolkit.document import Entity
 from toolkit.fsutil import FILE_MODE, held_temp, remove_leftovers
-from toolkit.publish.article import article_from_json
 from toolkit.state.files import set_aside
 from toolkit.state.settings import setting
 from toolkit.state.sqlite import Schema, open_db, transient
+from toolkit.stories import day_stories
 
 NAME = "archive.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: articles.lead, stories.lead
 SENTENCE_BITS = 16  # sentence id = article num << 16 | n: an FTS hit names its article
 BUSY_SETTING = "TOOLKIT_ARCHIVE_BUSY_S"  # seconds a write or a search waits for a lock
 TABLES = {"articles", "sentences", "sentences_fts", "entities", "stories", "story_members", "days"}
@@ -49,6 +49,7 @@ CREATE TABLE articles (
     headline_ar TEXT NOT NULL,
     headline_en TEXT NOT NULL,
     story TEXT NOT NULL,
+    lead INTEGER NOT NULL,         -- 1: its story's lead as the story stood that day
     entities TEXT NOT NULL         -- JSON array of the English names (Datasette's array facet)
 );
 CREATE INDEX articles_day ON articles(day, story);  -- with num: covers search's scan
@@ -79,8 +80,9 @@ CREATE TABLE stories (
     id TEXT PRIMARY KEY,
     first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL,
-    headline TEXT NOT NULL,        -- of its first article
-    reports INTEGER NOT NULL
+    headline TEXT NOT NULL,        -- of its lead
+    reports INTEGER NOT NULL,
+    lead TEXT NOT NULL             -- the lead's article id (on last_seen): toolkit.stories.Story
 );
 CREATE TABLE story_members (
     story TEXT NOT NULL REFERENCES stories(id),
@@ -109,6 +111,7 @@ class ArticleRow:
     date: str | None
     headline: tuple[str, str]  # ar, en
     story: str
+    lead: bool  # its story's lead as the story stood that day
     entities: list[Entity]
     sentences: list[tuple[str, str, list[str]]]  # ar, en, glossary names
 
@@ -131,9 +134,17 @@ def archive_path(outputs: Path) -> Path:
     return Path(outputs) / NAME
 
 
+# 1 → 2: the stories' leads; every day is written again at the next sync (a cache)
+LEADS = """
+ALTER TABLE articles ADD COLUMN lead INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stories ADD COLUMN lead TEXT NOT NULL DEFAULT '';
+DELETE FROM days;
+"""
+
 ARCHIVE = Schema(
     version=SCHEMA_VERSION,
     create=SCHEMA,
+    migrations={1: LEADS},
     tables=dict.fromkeys(sorted(TABLES)),
     probe="SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'x'",
 )
@@ -179,59 +190,34 @@ def _warn_aside(path: Path, why: str | None, aside: Path, warn: Warn | None) -> 
         warn(f"{path}: not a usable archive ({why}); set aside as {aside.name}, rebuilt")
 
 
-def day_folders(outputs: Path) -> dict[str, Path]:
-    return {
-        folder.name: folder
-        for folder in sorted(Path(outputs).iterdir())
-        if DAY.fullmatch(folder.name) and (folder / "articles").is_dir()
-    }
-
-
 def fingerprint(folder: Path) -> str:
     articles = folder / "articles"
     count = sum(name.endswith(".json") for name in os.listdir(articles))
     return f"{articles.stat().st_mtime_ns}:{count}"
 
 
-def read_day(day: str, folder: Path) -> tuple[list[ArticleRow], dict[str, str]]:
-    """The article records of a day folder, and the files that are not usable records."""
-    rows, failures = [], {}
-    for path in sorted((folder / "articles").glob("*.json")):
-        try:
-            rows.append(_row(day, json.loads(path.read_text(encoding="utf-8")), str(path)))
-        except (OSError, ValueError, InputError, KeyError, TypeError, AttributeError) as error:
-            failures[str(path)] = (
-                str(error) if isinstance(error, InputError) else f"{path}: {error}"
-            )
-    return rows, failures
+def read_day(corpus: Corpus, day: str) -> tuple[list[ArticleRow], dict[str, str]]:
+    """The article records of a day folder as rows, and the files that are not usable
+    records; each row says whether it is its story's lead (the day's Stories)."""
+    read = corpus.day(day)
+    leads = {(story.id, story.lead.id) for story in day_stories(corpus, day)}
+    return [_row(record, leads) for record in read.records], dict(read.failures)
 
 
-def _row(day: str, data: dict, where: str) -> ArticleRow:
-    article, _ = article_from_json(data, where)
-    row = ArticleRow(
+def _row(record: Published, leads: set[tuple[str, str]]) -> ArticleRow:
+    article = record.article
+    return ArticleRow(
         id=article.id,
-        day=day,
+        day=record.day,
         outlet=article.source.outlet,
         url=article.source.url,
         date=article.source.date,
         headline=(article.headline.ar, article.headline.en),
-        story=story_of(data),
+        story=record.story,
+        lead=(record.story, article.id) in leads,
         entities=list(article.brief.entities) if article.brief else [],
         sentences=[(s.ar, s.en, [term.english for term in s.terms]) for s in article.sentences],
     )
-    texts = [row.id, row.story, *row.headline]
-    texts += [text for e in row.entities for text in (e.english, e.kind)]
-    texts += [text for ar, en, terms in row.sentences for text in (ar, en, *terms)]
-    optional = [row.outlet, row.url, row.date]
-    if not all(isinstance(text, str) for text in texts) or not all(
-        isinstance(text, str | None) for text in optional
-    ):
-        raise ValueError("a text field of the record is not a string")
-    if not all(isinstance(e.count, int) for e in row.entities):
-        raise ValueError("an entity count is not a number")
-    if len(row.sentences) >= 1 << SENTENCE_BITS:
-        raise ValueError(f"more than {(1 << SENTENCE_BITS) - 1} sentences")
-    return row
 
 
 def write_day(conn: sqlite3.Connection, day: str, rows: list[ArticleRow], mark: str) -> None:
@@ -285,7 +271,8 @@ def _delete_day(conn: sqlite3.Connection, day: str) -> set[str]:
 def _insert(conn: sqlite3.Connection, row: ArticleRow) -> None:
     names = list(dict.fromkeys(entity.english for entity in row.entities))
     num = conn.execute(
-        "INSERT INTO articles VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles (key, id, day, outlet, url, date, headline_ar, headline_en, "
+        "story, lead, entities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             row.key,
             row.id,
@@ -295,6 +282,7 @@ def _insert(conn: sqlite3.Connection, row: ArticleRow) -> None:
             row.date,
             *row.headline,
             row.story,
+            int(row.lead),
             json.dumps(names, ensure_ascii=False),
         ),
     ).lastrowid
@@ -322,13 +310,16 @@ def _insert(conn: sqlite3.Connection, row: ArticleRow) -> None:
 
 
 def _refresh_stories(conn: sqlite3.Connection, stories: Iterable[str]) -> None:
-    """Story rows from their members: first and last day, reports, the first headline."""
+    """Story rows from their members: first and last day, reports, and the lead the stories
+    stage gave it on its newest day."""
+    lead = "SELECT {} FROM articles WHERE story = ?1 ORDER BY day DESC, lead DESC, key LIMIT 1"
     for story in stories:
         conn.execute("DELETE FROM stories WHERE id = ?", (story,))
         conn.execute(
-            "INSERT INTO stories SELECT story, min(day), max(day), "
-            "(SELECT headline_en FROM articles WHERE story = ?1 ORDER BY day, key LIMIT 1), "
-            "count(*) FROM articles WHERE story = ?1 GROUP BY story",
+            "INSERT INTO stories (id, first_seen, last_seen, headline, reports, lead) "
+            f"SELECT story, min(day), max(day), "
+            f"({lead.format('headline_en')}), count(*), ({lead.format('id')}) "
+            "FROM articles WHERE story = ?1 GROUP BY story",
             (story,),
         )
 
@@ -336,7 +327,8 @@ def _refresh_stories(conn: sqlite3.Connection, stories: Iterable[str]) -> None:
 def sync(conn: sqlite3.Connection, outputs: Path) -> SyncResult:
     """Bring the archive up to the day folders: changed days rewritten, vanished days dropped."""
     result = SyncResult()
-    folders = day_folders(outputs)
+    corpus = Corpus(outputs)
+    folders = {day: corpus.outputs / day for day in corpus.days()}
     known = dict(conn.execute("SELECT day, fingerprint FROM days"))
     for day in sorted(set(known) - set(folders)):
         remove_day(conn, day)
@@ -345,7 +337,7 @@ def sync(conn: sqlite3.Connection, outputs: Path) -> SyncResult:
         mark = fingerprint(folder)
         if known.get(day) == mark:
             continue
-        rows, failures = read_day(day, folder)
+        rows, failures = read_day(corpus, day)
         write_day(conn, day, rows, mark)
         result.written.append(day)
         result.failures.update(failures)

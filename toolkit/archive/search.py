@@ -211,7 +211,8 @@ def _stories(
     stories = {
         id_: StoryHits(id_, headline, first_seen, last_seen, reports)
         for id_, first_seen, last_seen, headline, reports in conn.execute(
-            "SELECT * FROM stories WHERE id IN (SELECT value FROM json_each(?))",
+            "SELECT id, first_seen, last_seen, headline, reports FROM stories "
+            "WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(chosen),),
         )
     }

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.corpus import Corpus
 from toolkit.stories import assign_day
 from toolkit.stories.features import stem, term_of
 from toolkit.stories.labelled import BCubed
@@ -128,6 +129,12 @@ class Generator:
                 "url": f"https://example.org/{article_id}",
                 "outlet": rng.choice(OUTLETS),
             },
+            "model": {
+                "name": "bench",
+                "sha256": "0" * 64,
+                "quantization": "none",
+                "synthetic": True,
+            },
             "headline": {"ar": headline, "en": ""},
             "sentences": [{"ar": s, "en": "", "paragraph": i} for i, s in enumerate(sentences)],
             "brief": {
@@ -185,9 +192,9 @@ def _assign_row(outputs: Path, day: str, size: int, truth: list, cache: str) -> 
     result = assign_day(outputs, day)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     predicted, gold = [], []
+    stories = {record.id: record.story for record in Corpus(outputs).day(day).records}
     for event, record in truth:
-        data = json.loads((outputs / day / "articles" / f"{record['id']}.json").read_text())
-        predicted.append(data["story"])
+        predicted.append(stories[record["id"]])
         gold.append(event.id)
     return {
         "measure": "stories-assign-day",

@@ -35,8 +35,8 @@ def alerts_command(
         bool,
         typer.Option(
             "--json",
-            help='[{"rule", "reader", "story", "articles", "why", "breaking"}], reader null '
-            "for a global rule.",
+            help='[{"rule", "reader", "story", "lead", "articles", "why", "breaking"}], reader '
+            "null for a global rule; lead and breaking are the story's (`toolkit stories`).",
         ),
     ] = False,
 ) -> None:
@@ -46,14 +46,14 @@ def alerts_command(
     (glossaries/topics.tsv) and quoted phrases as the expression says; `why` names them.
     A term that is neither a name nor a topic is exit 2, with the nearest names.
     """
-    from toolkit.alerts import day_alerts, watch_setup
+    from toolkit.alerts import folder_alerts, watch_setup
     from toolkit.errors import ConfigError
 
     if not (day_dir / "articles").is_dir():
         raise ConfigError(f"{day_dir}: no articles/ folder (a day folder of toolkit nightly)")
     loaded = load_glossary_option(glossary, disabled=False) if glossary else None
-    watch, names, topics = watch_setup(readers, watchlists, loaded)
-    day = day_alerts(day_dir, watch, names, topics)
+    setup = watch_setup(readers, watchlists, loaded)
+    day = folder_alerts(day_dir, setup)
     if as_json:
         typer.echo(json.dumps([a.to_json() for a in day.alerts], ensure_ascii=False, indent=2))
         return
@@ -61,11 +61,11 @@ def alerts_command(
         who = alert.reader.email if alert.reader else "watchlists"
         mark = " [BREAKING]" if alert.story.breaking else ""
         typer.echo(
-            f"{alert.rule}\t{who}\t{alert.story.id}{mark}\t{alert.story.headline}\t"
+            f"{alert.rule}\t{who}\t{alert.story.id}{mark}\t{alert.story.lead.headline}\t"
             f"why: {', '.join(alert.why)}"
         )
     typer.echo(
-        f"{len(day.alerts)} alert(s) from {len(watch.all_rules)} rule(s) "
+        f"{len(day.alerts)} alert(s) from {len(setup.watch.all_rules)} rule(s) "
         f"over {len(day.stories)} story(ies)",
         err=True,
     )

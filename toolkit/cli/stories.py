@@ -26,8 +26,9 @@ def stories_command(
         bool,
         typer.Option(
             "--json",
-            help='[{"id", "first_seen", "last_seen", "articles": [{"id", "day", "outlet", '
-            '"url"}], "headline", "entities"}], newest first.',
+            help='[{"id", "lead", "first_seen", "last_seen", "developing", "breaking", '
+            '"articles": [{"id", "day", "outlet", "url"}], "headline", "entities"}], newest '
+            "first (docs/stories.md: lead, developing, breaking).",
         ),
     ] = False,
 ) -> None:
@@ -35,7 +36,8 @@ def stories_command(
 
     Read from each articles/<id>.json `story` (the nightly sets it: a new article joins a
     story seen in the last 7 days, or starts one); ids stay the same across reruns and
-    `toolkit brief` rebuilds. An article without one is a story of its own.
+    `toolkit brief` rebuilds. An article without one is a story of its own. Each story is
+    shown as it stood after its newest report (with --day, as it stood that day).
     """
     import datetime as dt
 
@@ -57,11 +59,12 @@ def stories_command(
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         for story in stories:
-            mark = " (developing)" if day and story.first_seen < day else ""
+            mark = " (developing)" if day and story.developing else ""
+            mark += " (BREAKING)" if story.breaking else ""
             typer.echo(
-                f"{story.id}  {story.first_seen} → {story.last_seen}{mark}  {story.best.headline}"
+                f"{story.id}  {story.first_seen} → {story.last_seen}{mark}  {story.lead.headline}"
             )
-            for report in sorted(story.reports, key=lambda r: (r.day, r.id)):
+            for report in story.reports:
                 where = " · ".join(x for x in (report.outlet, report.url) if x)
                 typer.echo(f"    {report.day}  {report.id}  {where}")
         typer.echo(f"{len(stories)} stories", err=True)

@@ -68,18 +68,18 @@ class Letter:
 
 def letters(day_dir: Path, to: Path | None, readers: Path | None) -> tuple[Briefing, list[Letter]]:
     """The day's briefing, and what each recipient (plain file) or reader (readers.toml) gets."""
-    briefing = load_briefing(day_dir)
+    briefing, composed = load_briefing(day_dir)
     if readers is None:
         return briefing, [Letter(r, lambda: briefing) for r in read_recipients(to)]
-    watch, glossary, topics = watch_setup(readers=readers)
-    day = day_alerts(day_dir, watch, glossary, topics)
+    setup = watch_setup(readers=readers)
+    day = day_alerts(composed.read, composed.stories, setup)
     return briefing, [
         Letter(
             r.recipient,
-            partial(reader_briefing, day_dir, day, r, briefing.digest_sha256),
+            partial(reader_briefing, composed, day, r, briefing.digest_sha256),
             quiet=r.only_watched and not day.of(r),
         )
-        for r in watch.readers
+        for r in setup.watch.readers
     ]
 
 

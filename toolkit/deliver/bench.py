@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.alerts import day_alerts, watch_setup
+from toolkit.alerts import folder_alerts, watch_setup
 from toolkit.alerts.recipients import parse_address
 from toolkit.deliver import write_eml
 from toolkit.deliver.privacy import KEY_ENV
@@ -115,9 +115,9 @@ def _measure(scratch: Path, day_dir: Path, size: int, log) -> dict:
     readers = scratch / f"readers-{size}.toml"
     write_readers(readers, size)
     wall, cpu = time.perf_counter(), time.process_time()
-    watch, glossary, topics = watch_setup(readers=readers)
-    day = day_alerts(day_dir, watch, glossary, topics)
-    alerts = sum(len(day.of(reader)) for reader in watch.readers)
+    setup = watch_setup(readers=readers)
+    day = folder_alerts(day_dir, setup)
+    alerts = sum(len(day.of(reader)) for reader in setup.watch.readers)
     alerts_cpu_s = time.process_time() - cpu
     wall, cpu = time.perf_counter(), time.process_time()
     written = write_eml(day_dir, None, parse_address(SENDER), scratch / f"eml-{size}", readers)

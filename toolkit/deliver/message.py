@@ -1,8 +1,10 @@
 """The day's briefing as an e-mail: one multipart/alternative message per recipient.
 
-text/plain is a readable briefing (no Markdown tables); text/html is digest.md rendered by
-the same code as digest.html (escaped, no script, Arabic runs in dir="rtl" spans), with its
-CSS inlined by css-inline, since mail clients drop <style>.
+The day's briefing is composed once (toolkit.publish.briefing): text/html is that
+composition rendered by the same code as digest.html (escaped, no script, Arabic runs in
+dir="rtl" spans), with its CSS inlined by css-inline, since mail clients drop <style>;
+text/plain is the same story sections, developing marks and first-seen dates as lines a
+terminal mail reader shows well (no Markdown tables).
 """
 
 import datetime as dt
@@ -18,14 +20,13 @@ from pathlib import Path
 
 from toolkit.alerts import DayAlerts, Reader
 from toolkit.alerts.recipients import Recipient
-from toolkit.alerts.stories import day_stories
 from toolkit.deliver.links import LINK_NOTE, absolute_links, link_base, page_url
 from toolkit.errors import ConfigError
 from toolkit.fsutil import sha256_file
-from toolkit.publish import Records, day_of, read_records
 from toolkit.publish.alerts import alerts_markdown, alerts_text
 from toolkit.publish.article import SYNTHETIC_NOTICE, article_path
-from toolkit.publish.digest import digest_markdown, digest_title, entity_counts, flag_counts
+from toolkit.publish.briefing import DayBriefing, day_briefing
+from toolkit.publish.digest import day_stories, digest_title, entity_counts, flag_counts
 from toolkit.publish.html import render_html
 
 LIST_NAME = "Arabic press briefing"
@@ -61,52 +62,50 @@ class Briefing:
         return " ".join([*tags, f"{digest_title(self.date)} · {count}"])
 
 
-def load_briefing(day_dir: Path) -> Briefing:
-    """The briefing of a day folder, from its digest.md and articles/*.json."""
+def load_briefing(day_dir: Path) -> tuple[Briefing, DayBriefing]:
+    """The briefing of a day folder, from its digest.md and its composition."""
     day_dir = Path(day_dir)
     digest = day_dir / "digest.md"
     if not digest.is_file():
         raise ConfigError(
             f"{day_dir}: no digest.md to send: run `toolkit brief {day_dir}` (or nightly) first"
         )
-    date = day_of(day_dir)
-    records, _ = read_records(day_dir)  # a broken record is `toolkit brief`'s to report
-    return Briefing(
-        date=date,
+    day = day_briefing(day_dir)  # a broken record is `toolkit brief`'s to report
+    records = day.read.records
+    briefing = Briefing(
+        date=day.date,
         articles=len(records),
-        synthetic=any(model.synthetic for _, model in records),
-        text=briefing_text(records, date),
-        html=email_html(digest.read_text(encoding="utf-8"), digest_title(date), date),
+        synthetic=day.read.synthetic,
+        text=briefing_text(day),
+        html=email_html(digest.read_text(encoding="utf-8"), digest_title(day.date), day.date),
         digest_sha256=sha256_file(digest),
-        breaking=any(story.breaking for story in day_stories(day_dir)),
+        breaking=any(story.breaking for story in day.stories),
     )
+    return briefing, day
 
 
 def reader_briefing(
-    day_dir: Path, day: DayAlerts, reader: Reader, digest_sha256: str
+    composed: DayBriefing, alerts_of_day: "DayAlerts", reader: "Reader", digest_sha256: str
 ) -> Briefing | None:
-    """A reader's own briefing: their alerts first, then the day (only the stories their rules
-    matched when `only_watched`); None for an only_watched reader on a day nothing matched."""
-    alerts = day.of(reader)
-    stories = list({a.story.id: a.story for a in alerts}.values())
+    """A reader's own briefing: their alerts first, then the day's composition (only the
+    stories their rules matched when `only_watched`); None for an only_watched reader on a
+    day nothing matched."""
+    alerts = alerts_of_day.of(reader)
     if reader.only_watched and not alerts:
         return None
-    date = day_of(day_dir)
-    records, _ = read_records(day_dir)
     if reader.only_watched:
-        wanted = {article.id for story in stories for article in story.articles}
-        records = [(article, model) for article, model in records if article.id in wanted]
-    else:
-        stories = day.stories
+        composed = composed.only({a.story.id for a in alerts})
+    stories = composed.stories
     section = alerts_markdown(
         DayAlerts(stories, alerts), alerts, len(reader.rules), title="Your alerts"
     )
+    records = composed.read.records
     return Briefing(
-        date=date,
+        date=composed.date,
         articles=len(records),
-        synthetic=any(model.synthetic for _, model in records),
-        text=alerts_text(alerts, len(reader.rules)) + briefing_text(records, date),
-        html=email_html(digest_markdown(records, date, section), digest_title(date), date),
+        synthetic=composed.read.synthetic,
+        text=alerts_text(alerts, len(reader.rules)) + briefing_text(composed),
+        html=email_html(composed.markdown(section), digest_title(composed.date), composed.date),
         digest_sha256=digest_sha256,
         alert=bool(alerts),
         breaking=any(story.breaking for story in stories),
@@ -126,47 +125,64 @@ def email_html(markdown: str, title: str, date: str) -> str:
     return css_inline.inline(page, load_remote_stylesheets=False, resolve_css_variables=True)
 
 
-def briefing_text(records: Records, date: str) -> str:
-    """The plain-text part: the digest as lines a terminal mail reader shows well."""
+def briefing_text(day: DayBriefing) -> str:
+    """The plain-text part: the digest's story sections as lines a terminal mail reader
+    shows well."""
+    records, date = day.read.records, day.date
     lines = []
-    if any(model.synthetic for _, model in records):
+    if day.read.synthetic:
         lines += [f"*** {SYNTHETIC_NOTICE} ***", ""]
     lines += [digest_title(date), "=" * len(digest_title(date)), ""]
     if link_base(date) is None:
         lines += _wrap(LINK_NOTE, "", "") + [""]
     if not records:
         return "\n".join(lines + ["Nothing new today: no articles were published for this date."])
-    terms = [t for article, _ in records for s in article.all_sentences() for t in s.terms]
+    terms = [t for r in records for s in r.article.all_sentences() for t in s.terms]
+    shown = day_stories(records, day.stories)
     lines += [
-        f"{len(records)} article(s) · glossary terms respected: "
+        f"{len(records)} article(s) in {len(shown)} stories · glossary terms respected: "
         f"{sum(t.ok for t in terms)}/{len(terms)}",
     ]
-    for number, (article, _) in enumerate(records, 1):
+    for number, story in enumerate(shown, 1):
+        article = story.best
         brief = article.brief
         lines += ["", *_wrap(f"{number}. {article.headline.en}", "", "   ")]
         lines += _wrap(f"{RLI}{_flat(article.headline.ar)}{PDI}", "   ", "   ")
-        if brief is None:
-            continue
-        lines += _wrap(f"Bottom line: {brief.bluf}", "   ", "   ")
-        if brief.key_points:
-            lines.append("   Key points:")
-            for point in brief.key_points:
-                lines += _wrap(f"- {point}", "   ", "     ")
-        for figure in brief.figures:
-            lines += _wrap(f"Figure: {figure.value} ({figure.context})", "   ", "     ")
-        if brief.entities:
-            names = ", ".join(f"{e.english} ×{e.count}" for e in brief.entities)
-            lines += _wrap(f"Entities: {names}", "   ", "     ")
+        mark = "DEVELOPING · " if story.developing else ""
+        outlets = ", ".join(story.story.outlets()) or "-"
+        lines += _wrap(
+            f"{mark}{story.reports} report(s): {outlets}; first seen {story.first_seen}",
+            "   ",
+            "     ",
+        )
+        if brief is not None:
+            lines += _wrap(f"Bottom line: {brief.bluf}", "   ", "   ")
+            if brief.key_points:
+                lines.append("   Key points:")
+                for point in brief.key_points:
+                    lines += _wrap(f"- {point}", "   ", "     ")
+            for figure in brief.figures:
+                lines += _wrap(f"Figure: {figure.value} ({figure.context})", "   ", "     ")
+            if brief.entities:
+                names = ", ".join(f"{e.english} ×{e.count}" for e in brief.entities)
+                lines += _wrap(f"Entities: {names}", "   ", "     ")
         source = article.source
         where = " · ".join(x for x in (source.url or source.path, source.date or "") if x)
         lines += _wrap(f"Source: {where}", "   ", "     ")
         page = page_url(date, article_path(article.id))
         if page:
             lines += _wrap(f"Page: {page}", "   ", "     ")
+        for other in story.records:
+            if other.article is not article:
+                lines += _wrap(f"Also: {other.outlet}: {other.article.headline.en}", "   ", "     ")
+        for report in story.story.earlier:
+            lines += _wrap(
+                f"Earlier: {report.outlet}, {report.day}: {report.headline}", "   ", "     "
+            )
     entities = ", ".join(f"{name} ×{n}" for name, n in entity_counts(records)[:10])
     counts = flag_counts(records)
-    total = sum(len(article.all_sentences()) for article, _ in records)
-    flagged = sum(bool(s.flags) for article, _ in records for s in article.all_sentences())
+    total = sum(len(record.article.all_sentences()) for record in records)
+    flagged = sum(bool(s.flags) for r in records for s in r.article.all_sentences())
     lines += ["", *_wrap(f"Entities today: {entities or 'none'}", "", "  ")]
     lines += _wrap(
         f"Flagged sentences: {flagged}/{total}"
@@ -174,7 +190,7 @@ def briefing_text(records: Records, date: str) -> str:
         "",
         "  ",
     )
-    models = sorted({model for _, model in records}, key=lambda m: m.name)
+    models = sorted({record.model for record in records}, key=lambda m: m.name)
     lines += [
         "Model: "
         + "; ".join(

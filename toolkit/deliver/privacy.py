@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.alerts.recipients import ADDRESS
-from toolkit.document import DAY
+from toolkit.corpus import DAY
 from toolkit.errors import ConfigError
 from toolkit.state.settings import setting
 

@@ -203,7 +203,15 @@ def _articles(read: ReadResult, rules: DebrisRules, source: Source, stem: str) -
             articles.append(
                 Article(
                     id=f"{stem}-{len(articles) + 1}",
-                    source=replace(source, url=clean.url, date=clean.date, outlet=clean.outlet),
+                    source=replace(
+                        source,
+                        url=clean.url,
+                        date=clean.date,
+                        outlet=clean.outlet,
+                        outlets=clean.outlets,
+                        author=clean.author,
+                        language=clean.language,
+                    ),
                     headline=Sentence(
                         ar=normalize(clean.headline), paragraph=-1, original=clean.headline
                     ),

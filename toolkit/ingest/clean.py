@@ -38,6 +38,9 @@ class CleanArticle:
     url: str | None = None
     date: str | None = None
     outlet: str | None = None
+    outlets: list[str] = field(default_factory=list)
+    author: str | None = None
+    language: str | None = None
 
 
 def clean_document(document: RawDocument, rules: DebrisRules) -> list[CleanArticle]:
@@ -47,6 +50,8 @@ def clean_document(document: RawDocument, rules: DebrisRules) -> list[CleanArtic
     articles[0].dropped[:0] = document.dropped
     for article in articles:
         article.url, article.date, article.outlet = document.url, document.date, document.outlet
+        article.outlets, article.author = list(document.outlets), document.author
+        article.language = document.language
     return _fold_empty(articles)
 
 

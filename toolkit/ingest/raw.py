@@ -13,6 +13,9 @@ class RawDocument:
     url: str | None = None
     date: str | None = None
     outlet: str | None = None
+    outlets: list[str] = field(default_factory=list)  # every outlet that carried it (collect)
+    author: str | None = None
+    language: str | None = None
     may_hold_several: bool = False  # plain text can hold several articles back to back
     dropped: list[str] = field(default_factory=list)  # what the reader itself left out
     where: str = ""  # the record it came from ("feed.jsonl:3"), when there are several

@@ -82,12 +82,17 @@ def _from_object(item: object, where: str) -> RawDocument:
     title = next((item[k] for k in TITLE_KEYS if isinstance(item.get(k), str)), None)
     url, date = item.get("url"), item.get("date")
     outlet = next((item[k] for k in OUTLET_KEYS if isinstance(item.get(k), str)), None)
+    outlets = item.get("outlets")
+    author, language = item.get("author"), item.get("language")
     return RawDocument(
         lines=body.splitlines(),
         headline=title.strip() if title and title.strip() else None,
         url=url if isinstance(url, str) else None,
         date=date if isinstance(date, str) else None,
         outlet=outlet.strip() or None if outlet else None,
+        outlets=[o for o in outlets if isinstance(o, str)] if isinstance(outlets, list) else [],
+        author=author.strip() or None if isinstance(author, str) else None,
+        language=language if isinstance(language, str) else None,
         where=where,
     )
 

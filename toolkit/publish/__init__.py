@@ -9,25 +9,23 @@ whole outputs folder, index.html and the rolling feed.xml (archive.py, `toolkit 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.alerts import AlertSetup, DayAlerts, watch_setup
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.alerts import digest_section
 from toolkit.publish.archive import ArchiveResult, publish_archive
-from toolkit.publish.digest import digest_markdown, digest_title
+from toolkit.publish.briefing import DayBriefing, day_briefing
+from toolkit.publish.digest import digest_title
 from toolkit.publish.feed import atom_feed
 from toolkit.publish.html import render_html
 from toolkit.publish.page import publish_pages
-from toolkit.publish.records import DAY, Records, day_of, read_records
-from toolkit.stories import day_trends, read_past
 
 __all__ = [
-    "DAY",
     "ArchiveResult",
+    "DayBriefing",
     "DigestResult",
-    "Records",
-    "day_of",
+    "day_briefing",
     "publish_archive",
     "publish_digest",
-    "read_records",
 ]
 
 
@@ -38,34 +36,29 @@ class DigestResult:
     failures: dict[str, str] = field(default_factory=dict)  # file → one-line reason
 
 
-def story_context(out_dir: Path, date: str, records: Records) -> tuple[dict, list]:
-    """Earlier reports of the day's stories and the day's name trends, from the other day
-    folders beside a dated `out_dir` (none for any other folder)."""
-    if not DAY.fullmatch(out_dir.name):
-        return {}, []
-    past = read_past(out_dir.parent, date, {article.story or article.id for article, _ in records})
-    return past.reports, day_trends(records, past)
-
-
-def publish_digest(out_dir: Path, date: str | None = None, setup=None, alerts=None) -> DigestResult:
+def publish_digest(
+    out_dir: Path,
+    date: str | None = None,
+    setup: AlertSetup | None = None,
+    alerts: DayAlerts | None = None,
+) -> DigestResult:
     """(Re)build digest.md, digest.html, feed.xml and the article pages in `out_dir` from its
-    articles/*.json; the alerts section from `alerts`, else `setup`
-    (publish.alerts.digest_section)."""
+    articles/*.json and its Stories. The alerts section: the day's `alerts` when the night
+    found them already, else found with `setup` (the run's rules, glossary and topics; else
+    the default ones)."""
     out_dir = Path(out_dir)
-    date = day_of(out_dir, date)
-    records, failures = read_records(out_dir)
-    result = DigestResult(failures=failures)
-    earlier, trends = story_context(out_dir, date, records)
-    markdown = digest_markdown(
-        records, date, digest_section(out_dir, setup=setup, alerts=alerts), earlier, trends
-    )
+    briefing = day_briefing(out_dir, date)
+    read = briefing.read
+    result = DigestResult(failures=dict(read.failures))
+    section = digest_section(read, briefing.stories, setup or watch_setup(), alerts=alerts)
+    markdown = briefing.markdown(section)
     for name, text in (
         ("digest.md", markdown),
-        ("digest.html", render_html(markdown, digest_title(date))),
-        ("feed.xml", atom_feed(records, date)),
+        ("digest.html", render_html(markdown, digest_title(briefing.date))),
+        ("feed.xml", atom_feed(read.records, briefing.date)),
     ):
         atomic_write_text(out_dir / name, text)
         result.written.append(out_dir / name)
-    result.written += publish_pages(out_dir, records)
-    result.articles = len(records)
+    result.written += publish_pages(out_dir, read, briefing.stories)
+    result.articles = len(read.records)
     return result

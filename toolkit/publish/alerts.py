@@ -1,20 +1,22 @@
 """The alerts as readers see them: a Markdown section (digest, index, e-mail HTML) and text."""
 
 import textwrap
-from pathlib import Path
 
-from toolkit.alerts import Alert, DayAlerts, Setup, Story, day_alerts, watch_setup
+from toolkit.alerts import Alert, AlertSetup, DayAlerts, day_alerts
+from toolkit.corpus import DayArticles
 from toolkit.publish.article import article_path
 from toolkit.publish.digest import escape, shorten
+from toolkit.stories import Story
 
 WIDTH = 76
 
 
 def _story_link(story: Story, mark_breaking: bool = True) -> str:
-    first = story.articles[0]
-    more = f" (+{len(story.articles) - 1} more)" if len(story.articles) > 1 else ""
+    """The story's lead, linked, and how many more reports it had that day."""
+    today = len(story.today)
+    more = f" (+{today - 1} more)" if today > 1 else ""
     mark = "**BREAKING** " if story.breaking and mark_breaking else ""
-    return f"{mark}[{escape(shorten(story.headline))}]({article_path(first.id)}){more}"
+    return f"{mark}[{escape(shorten(story.lead.headline))}]({article_path(story.lead.id)}){more}"
 
 
 def alerts_markdown(
@@ -54,11 +56,11 @@ def alerts_text(alerts: list[Alert], rules: int) -> str:
     for alert in alerts:
         story = alert.story
         mark = "[BREAKING] " if story.breaking else ""
-        ids = ", ".join(a.id for a in story.articles)
+        ids = ", ".join(report.id for report in story.today)
         for text, rest in (
             (f"* {mark}Rule: {alert.rule}", "  "),
             (f"Story {story.id} (articles: {ids}):", "    "),
-            (story.headline, "    "),
+            (story.lead.headline, "    "),
             (f"Why: {', '.join(alert.why) or '-'}", "    "),
         ):
             lines += textwrap.wrap(
@@ -72,11 +74,13 @@ def alerts_text(alerts: list[Alert], rules: int) -> str:
 
 
 def digest_section(
-    day_dir: Path, base: str = "", setup: Setup | None = None, alerts: DayAlerts | None = None
+    read: DayArticles,
+    stories: list[Story],
+    setup: AlertSetup,
+    base: str = "",
+    alerts: DayAlerts | None = None,
 ) -> list[str]:
     """The alerts section the digest (and, with `base`, the archive index) opens with: the
-    day's `alerts` when given, else found with `setup` (the run's rules, glossary and topics;
-    else the default ones)."""
-    watch, glossary, topics = setup or watch_setup()
-    day = alerts or day_alerts(day_dir, watch, glossary, topics)
-    return alerts_markdown(day, day.alerts, len(watch.all_rules), base=base)
+    day's `alerts` when already found, else found with `setup`."""
+    day = alerts or day_alerts(read, stories, setup)
+    return alerts_markdown(day, day.alerts, len(setup.watch.all_rules), base=base)

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.alerts import AlertSetup, watch_setup
+from toolkit.corpus import Corpus, Published
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.alerts import digest_section
 from toolkit.publish.article import article_path
@@ -21,14 +23,13 @@ from toolkit.publish.digest import (
     entity_counts,
     escape,
     flag_counts,
-    outlet_of,
     shorten,
     trends_section,
 )
 from toolkit.publish.feed import FeedEntry, feed_id, render_feed, story_entry_id
 from toolkit.publish.html import render_html
-from toolkit.publish.records import DAY, Records, read_records
-from toolkit.stories import WINDOW_DAYS, day_mentions, trends
+from toolkit.stories import WINDOW_DAYS, Story, day_mentions, trends
+from toolkit.stories import day_stories as stories_of_day
 
 ROLLING_DAYS = 30
 TOP_ENTITIES = 5
@@ -39,11 +40,16 @@ INDEX_TITLE = f"{TITLE} — archive"
 @dataclass
 class Day:
     date: str
-    records: Records
+    records: list[Published]
+    stories: list[Story]
 
     @property
     def synthetic(self) -> bool:
-        return any(model.synthetic for _, model in self.records)
+        return any(record.model.synthetic for record in self.records)
+
+    def shown(self) -> list[DayStory]:
+        """Its stories as its digest numbers them."""
+        return day_stories(self.records, self.stories)
 
 
 @dataclass
@@ -56,18 +62,20 @@ class ArchiveResult:
 
 def read_days(outputs: Path) -> tuple[list[Day], dict[str, str]]:
     """Every dated folder with a digest, newest first, and the records that could not be read."""
+    corpus = Corpus(outputs)
     days, failures = [], {}
-    for folder in sorted(Path(outputs).iterdir(), reverse=True):
-        if DAY.fullmatch(folder.name) and (folder / "digest.html").is_file():
-            records, broken = read_records(folder)
-            days.append(Day(folder.name, records))
-            failures.update(broken)
+    for name in reversed(corpus.days()):
+        if (corpus.outputs / name / "digest.html").is_file():
+            read = corpus.day(name)
+            days.append(Day(name, read.records, stories_of_day(corpus, name)))
+            failures.update(read.failures)
     return days, failures
 
 
 @dataclass
 class ArchiveStory:
-    """A story over the days read: its section in each day's digest, newest day first."""
+    """A story over the days read: its section in each day's digest, newest day first; its
+    reports, outlets and first day are its Story's as it stood on the newest."""
 
     id: str
     sections: list[tuple[Day, int, DayStory]] = field(default_factory=list)
@@ -77,23 +85,26 @@ class ArchiveStory:
         return self.sections[0]
 
     @property
+    def story(self) -> Story:
+        return self.newest[2].story
+
+    @property
     def reports(self) -> int:
-        return sum(len(story.records) for _, _, story in self.sections)
+        return len(self.story.reports)
 
     @property
     def first_seen(self) -> str:
-        return self.sections[-1][0].date
+        return self.story.first_seen
 
     def outlets(self) -> list[str]:
-        names = [outlet_of(a) for *_, story in reversed(self.sections) for a, _ in story.records]
-        return list(dict.fromkeys(name for name in names if name))
+        return self.story.outlets()
 
 
 def archive_stories(days: list[Day]) -> list[ArchiveStory]:
     """Stories of these days (newest first), most recently reported first."""
     stories: dict[str, ArchiveStory] = {}
     for day in days:
-        for number, story in enumerate(day_stories(day.records), 1):
+        for number, story in enumerate(day.shown(), 1):
             stories.setdefault(story.id, ArchiveStory(story.id)).sections.append(
                 (day, number, story)
             )
@@ -148,7 +159,7 @@ def index_markdown(days: list[Day], alerts: list[str] = ()) -> str:
             flags.insert(0, "**synthetic model**")
         lines.append(
             f"| [{day.date}]({day.date}/digest.html) | {len(day.records)} "
-            f"| {len(day_stories(day.records))} | {entities or '—'} | {', '.join(flags) or '—'} |"
+            f"| {len(day.shown())} | {entities or '—'} | {', '.join(flags) or '—'} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -168,12 +179,12 @@ def stories_table(stories: list[ArchiveStory]) -> list[str]:
 
 def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry]:
     """One entry per story of the days within `size` days of the newest, newest first: its
-    fullest report of its newest day, linked to that day's section and to its page."""
+    lead, linked to its newest day's section and to its page."""
     entries = []
     for story in archive_stories(window(days, size)):
         day, number, newest = story.newest
         article = newest.best
-        model = next(model for a, model in newest.records if a is article)
+        model = next(r.model for r in newest.records if r.article is article)
         lead = f"{story.reports} report(s): {', '.join(story.outlets())}; "
         lead += f"first seen {story.first_seen}. "
         href = f"{day.date}/digest.html#article-{number}"
@@ -186,12 +197,16 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
     return entries
 
 
-def publish_archive(outputs: Path, setup=None) -> ArchiveResult:
+def publish_archive(outputs: Path, setup: AlertSetup | None = None) -> ArchiveResult:
     """(Re)build OUTPUTS/index.html and the rolling OUTPUTS/feed.xml; the newest day's alerts
-    with `setup` (publish.alerts.digest_section)."""
+    with `setup` (the run's rules, glossary and topics; else the default ones)."""
     outputs = Path(outputs)
     days, failures = read_days(outputs)
-    alerts = digest_section(outputs / days[0].date, f"{days[0].date}/", setup) if days else []
+    alerts = []
+    if days:
+        newest = Corpus(outputs).day(days[0].date)
+        base = f"{days[0].date}/"
+        alerts = digest_section(newest, days[0].stories, setup or watch_setup(), base=base)
     entries = rolling_entries(days)
     updated = days[0].date if days else dt.date.today().isoformat()
     result = ArchiveResult(days=len(days), entries=len(entries), failures=failures)

@@ -1,42 +1,16 @@
 """One translated article as JSON (articles/<id>.json), Markdown (<id>.en.md) or plain text."""
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from urllib.parse import quote
 
-from toolkit.document import (
-    Article,
-    Brief,
-    Cell,
-    Entity,
-    Figure,
-    Person,
-    Place,
-    Quote,
-    Sentence,
-    Source,
-    TermCheck,
-    story_of,
-)
-from toolkit.errors import InputError
+from toolkit.corpus import ModelRef, encode
+from toolkit.corpus.record import glossary_summary
+from toolkit.document import Article, Sentence
 from toolkit.ingest import IngestResult
 from toolkit.model.store import ModelInfo
 
 SYNTHETIC_NOTICE = "SYNTHETIC MODEL (random weights): this English is meaningless."
-
-
-@dataclass(frozen=True)
-class ModelRef:
-    """What a published article says about the model that translated it."""
-
-    name: str
-    sha256: str
-    quantization: str
-    synthetic: bool
-
-    @classmethod
-    def of(cls, info: ModelInfo) -> "ModelRef":
-        return cls(info.name, info.model_sha256, info.quantization, info.synthetic)
 
 
 def article_link(article: Article) -> str:
@@ -56,102 +30,9 @@ def article_path(article_id: str) -> str:
     return f"articles/{safe}.html"
 
 
-def model_json(info: ModelInfo) -> dict:
-    return asdict(ModelRef.of(info))
-
-
 def article_json(article: Article, info: ModelInfo) -> dict:
-    return {
-        "id": article.id,
-        "source": asdict(article.source),
-        "headline": {
-            key: value
-            for key, value in sentence_json(article.headline).items()
-            if key not in ("paragraph", "bullet", "heading", "cell")
-        },
-        "sentences": [sentence_json(sentence) for sentence in article.sentences],
-        "brief": asdict(article.brief) if article.brief else None,
-        "glossary": glossary_summary(article),
-        "model": model_json(info),
-        **({"story": article.story} if article.story not in (None, article.id) else {}),
-    }
-
-
-def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
-    """Read back an articles/<id>.json (what `toolkit brief` rebuilds the digest from)."""
-    try:
-        brief = data.get("brief")
-        source = Source(**data["source"])
-        if not all(
-            value is None or isinstance(value, str)
-            for key, value in vars(source).items()
-            if key != "pages"
-        ) or not isinstance(source.pages, int | None):
-            raise TypeError("source fields must be strings (pages a number)")
-        if not isinstance(data.get("story", ""), str):
-            raise TypeError("story must be a string")
-        article = Article(
-            id=data["id"],
-            source=source,
-            headline=sentence_from_json(data["headline"], paragraph=-1),
-            sentences=[sentence_from_json(s) for s in data["sentences"]],
-            brief=Brief(
-                bluf=brief["bluf"],
-                key_points=list(brief["key_points"]),
-                figures=[Figure(**f) for f in brief["figures"]],
-                entities=[Entity(**e) for e in brief["entities"]],
-                people=[
-                    Person(**{**p, "mentions": tuple(p["mentions"])})
-                    for p in brief.get("people", [])
-                ],
-                places=[
-                    Place(**{**p, "mentions": tuple(p["mentions"])})
-                    for p in brief.get("places", [])
-                ],
-                quotes=[Quote(**q) for q in brief.get("quotes", [])],
-            )
-            if brief
-            else None,
-            story=story_of(data),
-        )
-        return article, ModelRef(**data["model"])
-    except (KeyError, TypeError, AttributeError) as error:
-        raise InputError(
-            f"{where}: not an article record ({type(error).__name__}: {error})"
-        ) from error
-
-
-def sentence_json(sentence: Sentence) -> dict:
-    return {
-        "ar": sentence.ar,
-        "en": sentence.en,
-        "paragraph": sentence.paragraph,
-        "bullet": sentence.bullet,
-        **({"heading": sentence.heading} if sentence.heading else {}),
-        **({"cell": asdict(sentence.cell)} if sentence.cell else {}),
-        "score": sentence.score,
-        "flags": sentence.flags,
-        "terms": [asdict(term) for term in sentence.terms],
-    }
-
-
-def sentence_from_json(data: dict, paragraph: int | None = None) -> Sentence:
-    return Sentence(
-        ar=data["ar"],
-        en=data["en"],
-        paragraph=data["paragraph"] if paragraph is None else paragraph,
-        bullet=data.get("bullet", ""),
-        heading=int(data.get("heading", 0)),
-        cell=Cell(**data["cell"]) if data.get("cell") else None,
-        score=data.get("score"),
-        flags=list(data.get("flags", [])),
-        terms=[TermCheck(**term) for term in data.get("terms", [])],
-    )
-
-
-def glossary_summary(article: Article) -> dict:
-    terms = [term for sentence in article.all_sentences() for term in sentence.terms]
-    return {"matched": len(terms), "respected": sum(term.ok for term in terms)}
+    """The published record (toolkit.corpus) of an article translated with this model."""
+    return encode(article, ModelRef.of(info))
 
 
 def article_flags(article: Article) -> list[str]:

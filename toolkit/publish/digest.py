@@ -1,18 +1,20 @@
 """The day's briefing as Markdown: names in the news, overview, one section per story,
 entity index, quality.
 
-A story is the day's reports of one event (articles/*.json `story`, set by the stories
-stage); its section is the brief of its fullest report, the outlets that carried it and
-links to the other versions, today's and earlier ones. A story that began on an earlier
-day is *developing*.
+A story is a toolkit.stories Story (lead, developing, breaking decided by the stories
+stage); its section is the brief of its lead, the outlets that carried it and links to the
+other versions, today's and earlier ones. The same composition gives digest.md (and so
+digest.html) and each reader's e-mail (toolkit.deliver).
 """
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from toolkit.document import Article, outlet_name
-from toolkit.publish.article import ModelRef, article_flags, article_link, article_path
+from toolkit.corpus import Published
+from toolkit.document import Article
+from toolkit.publish.article import article_flags, article_link, article_path
+from toolkit.stories import Story
 
 MARKDOWN_SPECIAL = "\\`*_[]<>|#!~"
 SAFE_URL = re.compile(r"https?://[^\s<>\\`|]+")  # shown as a CommonMark autolink
@@ -41,66 +43,66 @@ def digest_title(date: str) -> str:
 
 @dataclass
 class DayStory:
-    """A story's reports of the day, and those of earlier days (toolkit.stories.Report)."""
+    """A Story as the day's briefing shows it: with its records of the day."""
 
-    id: str
-    records: list[tuple[Article, ModelRef]]
-    earlier: list = field(default_factory=list)
+    story: Story
+    records: list[Published]
+
+    @property
+    def id(self) -> str:
+        return self.story.id
 
     @property
     def best(self) -> Article:
-        """The fullest of the day's reports, the first of equals."""
-        return max(self.records, key=lambda record: len(record[0].sentences))[0]
+        """The story's lead (a report of its newest day, so of this day)."""
+        lead = self.story.lead
+        match = [r.article for r in self.records if r.id == lead.id and r.day == lead.day]
+        return match[0] if match else self.records[0].article
 
     @property
     def developing(self) -> bool:
-        return bool(self.earlier)
+        return self.story.developing
 
-    def first_seen(self, date: str) -> str:
-        return min([date, *(report.day for report in self.earlier)])
+    @property
+    def reports(self) -> int:
+        return len(self.story.reports)
 
-    def outlets(self) -> list[str]:
-        names = [report.outlet for report in self.earlier]
-        names += [outlet_of(article) for article, _ in self.records]
-        return list(dict.fromkeys(name for name in names if name))
-
-
-def outlet_of(article: Article) -> str:
-    source = article.source
-    return outlet_name(source.outlet, source.url, source.path)
+    @property
+    def first_seen(self) -> str:
+        return self.story.first_seen
 
 
-def day_stories(records: list[tuple[Article, ModelRef]], earlier: dict | None = None) -> list:
+def day_stories(records: list[Published], stories: list[Story]) -> list[DayStory]:
     """The day's stories, most reports of the day first, then in the order of their first
     record (the archive numbers them the same way)."""
-    grouped: dict[str, list[tuple[Article, ModelRef]]] = {}
+    grouped: dict[str, list[Published]] = {}
     for record in records:
-        grouped.setdefault(record[0].story or record[0].id, []).append(record)
-    stories = [DayStory(key, group, (earlier or {}).get(key, [])) for key, group in grouped.items()]
-    return sorted(stories, key=lambda story: -len(story.records))
+        grouped.setdefault(record.story, []).append(record)
+    shown = [DayStory(story, grouped[story.id]) for story in stories if story.id in grouped]
+    return sorted(shown, key=lambda story: -len(story.records))
 
 
 def digest_markdown(
-    records: list[tuple[Article, ModelRef]],
+    records: list[Published],
     date: str,
+    stories: list[Story],
     alerts: list[str] = (),
-    earlier: dict | None = None,
     trends: list | None = None,
 ) -> str:
-    """`alerts`: the Markdown section the briefing opens with (toolkit.alerts); `earlier`:
-    story id → its reports of earlier days; `trends`: toolkit.stories Trends."""
+    """The day's briefing. `stories`: the day's Stories (toolkit.stories); `alerts`: the
+    Markdown section it opens with (toolkit.alerts); `trends`: toolkit.stories Trends."""
     lines = [f"# {digest_title(date)}", ""]
     if not records:
         return "\n".join(
             lines + ["Nothing new today: no articles were published for this date.", ""]
         )
-    if any(model.synthetic for _, model in records):
+    if any(record.model.synthetic for record in records):
         lines += [SYNTHETIC_BANNER, ""]
     lines += alerts
-    stories = day_stories(records, earlier)
-    terms = [t for article, _ in records for s in article.all_sentences() for t in s.terms]
+    shown = day_stories(records, stories)
+    terms = [t for r in records for s in r.article.all_sentences() for t in s.terms]
     lines += [
-        f"{len(records)} article(s) in {len(stories)} stories · glossary terms respected: "
+        f"{len(records)} article(s) in {len(shown)} stories · glossary terms respected: "
         f"{sum(t.ok for t in terms)}/{len(terms)}",
         "",
         *trends_section(trends or []),
@@ -109,25 +111,24 @@ def digest_markdown(
         "| # | Story | Reports | First seen | Top entities | Flags |",
         "|---|---|---|---|---|---|",
     ]
-    for number, story in enumerate(stories, 1):
+    for number, story in enumerate(shown, 1):
         article = story.best
         entities = ", ".join(
             escape(e.english)
             for e in (article.brief.entities if article.brief else [])[:TOP_ENTITIES]
         )
-        flags = ", ".join(dict.fromkeys(f for a, _ in story.records for f in article_flags(a)))
+        flags = ", ".join(dict.fromkeys(f for r in story.records for f in article_flags(r.article)))
         headline = f"[{escape(shorten(article.headline.en))}](#article-{number})"
         mark = " *developing*" if story.developing else ""
-        reports = len(story.records) + len(story.earlier)
         lines.append(
-            f"| {number} | {headline}{mark} | {reports} | {story.first_seen(date)} "
+            f"| {number} | {headline}{mark} | {story.reports} | {story.first_seen} "
             f"| {entities or '—'} | {flags or '—'} |"
         )
-    for number, story in enumerate(stories, 1):
-        lines += ["", *story_section(number, story, date)]
+    for number, story in enumerate(shown, 1):
+        lines += ["", *story_section(number, story)]
     lines += [
         "",
-        *entity_index(stories),
+        *entity_index(shown),
         "",
         *quality_section(records),
         "",
@@ -178,23 +179,23 @@ def source_line(article: Article) -> str:
     )
 
 
-def story_section(number: int, story: DayStory, date: str) -> list[str]:
-    """The best report's section, with the story's reports and its other versions."""
+def story_section(number: int, story: DayStory) -> list[str]:
+    """The lead's section, with the story's reports and its other versions."""
     best = story.best
-    reports = len(story.records) + len(story.earlier)
-    line = f"{reports} report(s): {', '.join(map(escape, story.outlets())) or '—'}; "
-    line += f"first seen {story.first_seen(date)}"
+    line = f"{story.reports} report(s): {', '.join(map(escape, story.story.outlets())) or '—'}; "
+    line += f"first seen {story.first_seen}"
     lines = article_section(number, best)
     lines[2:2] = [("*developing* · " if story.developing else "") + line, ""]
     others = [
-        f"- {escape(outlet_of(a) or a.id)}: [{escape(shorten(a.headline.en))}]({article_link(a)})"
-        for a, _ in story.records
-        if a is not best
+        f"- {escape(r.outlet or r.id)}: [{escape(shorten(r.article.headline.en))}]"
+        f"({article_link(r.article)})"
+        for r in story.records
+        if r.article is not best
     ]
     others += [
         f"- {escape(r.outlet or r.id)}, {r.day}: [{escape(shorten(r.headline))}]"
         f"(../{r.day}/{article_path(r.id)})"
-        for r in sorted(story.earlier, key=lambda r: (r.day, r.id), reverse=True)
+        for r in story.story.earlier
     ]
     if others:
         lines += ["", "**Other versions**", "", *others]
@@ -218,8 +219,8 @@ def entity_index(stories: list[DayStory]) -> list[str]:
     for number, story in enumerate(stories, 1):
         names = {
             (entity.english, entity.kind): None
-            for article, _ in story.records
-            for entity in (article.brief.entities if article.brief else [])
+            for record in story.records
+            for entity in (record.article.brief.entities if record.article.brief else [])
         }
         for name in names:
             index[name].append(number)
@@ -233,18 +234,20 @@ def entity_index(stories: list[DayStory]) -> list[str]:
     return lines
 
 
-def quality_section(records: list[tuple[Article, ModelRef]]) -> list[str]:
+def quality_section(records: list[Published]) -> list[str]:
     lines = ["## Quality", ""]
     misses = [
         (article.id, sentence, term)
-        for article, _ in records
+        for article in articles_of(records)
         for sentence in article.all_sentences()
         for term in sentence.terms
         if not term.ok
     ]
     counts = flag_counts(records)
-    total = sum(len(article.all_sentences()) for article, _ in records)
-    flagged = sum(bool(s.flags) for article, _ in records for s in article.all_sentences())
+    total = sum(len(article.all_sentences()) for article in articles_of(records))
+    flagged = sum(
+        bool(s.flags) for article in articles_of(records) for s in article.all_sentences()
+    )
     lines.append(
         f"Flagged sentences: {flagged}/{total}"
         + (
@@ -266,27 +269,27 @@ def quality_section(records: list[tuple[Article, ModelRef]]) -> list[str]:
     return lines
 
 
-def flag_counts(records: list[tuple[Article, ModelRef]]) -> dict[str, int]:
+def flag_counts(records: list[Published]) -> dict[str, int]:
     """How many sentences carry each flag."""
     counts: dict[str, int] = defaultdict(int)
-    for article, _ in records:
+    for article in articles_of(records):
         for sentence in article.all_sentences():
             for flag in sentence.flags:
                 counts[flag] += 1
     return dict(counts)
 
 
-def entity_counts(records: list[tuple[Article, ModelRef]]) -> list[tuple[str, int]]:
+def entity_counts(records: list[Published]) -> list[tuple[str, int]]:
     """Glossary entities over all the articles, most mentioned first."""
     counts: dict[str, int] = defaultdict(int)
-    for article, _ in records:
+    for article in articles_of(records):
         for entity in article.brief.entities if article.brief else []:
             counts[entity.english] += entity.count
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def model_section(records: list[tuple[Article, ModelRef]]) -> list[str]:
-    models = sorted({model for _, model in records}, key=lambda m: m.name)
+def model_section(records: list[Published]) -> list[str]:
+    models = sorted({record.model for record in records}, key=lambda m: m.name)
     lines = ["## Model", ""]
     for model in models:
         kind = "**SYNTHETIC (random weights)**" if model.synthetic else "real"
@@ -294,3 +297,7 @@ def model_section(records: list[tuple[Article, ModelRef]]) -> list[str]:
             f"- {escape(model.name)} ({model.quantization}, sha256 `{model.sha256[:16]}`): {kind}"
         )
     return lines
+
+
+def articles_of(records: list[Published]) -> list[Article]:
+    return [record.article for record in records]

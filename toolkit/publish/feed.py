@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from toolkit.corpus import Published
 from toolkit.document import Article
 from toolkit.publish.article import ModelRef, article_link
 from toolkit.publish.digest import digest_title
@@ -43,9 +44,9 @@ def feed_id(name: str) -> str:
     return uuid.uuid5(ID_NAMESPACE, name).urn
 
 
-def atom_feed(records: list[tuple[Article, ModelRef]], date: str) -> str:
+def atom_feed(records: list[Published], date: str) -> str:
     """The day's feed: one entry per article, linked to its page."""
-    entries = [FeedEntry(article, model, date, article_link(article)) for article, model in records]
+    entries = [FeedEntry(r.article, r.model, date, article_link(r.article)) for r in records]
     return render_feed(feed_id(f"digest/{date}"), digest_title(date), date, "digest.html", entries)
 
 

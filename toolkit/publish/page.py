@@ -1,17 +1,15 @@
 """The article page, articles/<id>.html: the Arabic beside its English, paragraph by paragraph.
 
 `article_page` is a pure function of the article record and its story's other versions;
-`story_versions` is the one place that reads those versions back from the day folders, and
-`publish_pages` writes a day's pages and refreshes the earlier pages of its stories (a story
-that gains a version today shows it on every version's page).
+`publish_pages` writes a day's pages, the versions taken from the day's Stories
+(toolkit.stories), and refreshes the earlier pages of its stories (a story that gains a
+version today shows it on every version's page).
 
 Like digest.html the page is self-contained (inline CSS), declares UTF-8 before anything
 else, and lets no article text act as markup: every text is escaped, the only links are the
 toolkit's own and an http(s) source URL, and a Content-Security-Policy allows no script.
 """
 
-import datetime as dt
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,11 +17,12 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from toolkit.document import Article, Brief, Sentence, outlet_name
+from toolkit.corpus import DAY, Corpus, DayArticles, outlet_name
+from toolkit.document import Article, Brief, Sentence
 from toolkit.fsutil import atomic_write_text
 from toolkit.publish.article import SYNTHETIC_NOTICE, ModelRef, article_path
 from toolkit.publish.html import PAGE
-from toolkit.publish.records import DAY, Records, read_records
+from toolkit.stories import Report, Story
 
 CSS = "\n".join(
     (resources.files("toolkit") / "data" / name).read_text(encoding="utf-8").strip()
@@ -31,7 +30,6 @@ CSS = "\n".join(
 )
 SAFE_URL = re.compile(r"https?://[^\s<>\"'\\`]+")
 MIN_HIGHLIGHT_CHARS = 2  # a one-letter "name" would light up half the text
-STORY_DAYS = 7  # toolkit.stories.WINDOW_DAYS: how long a story takes new reports
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,10 @@ class Version:
     day: str
     outlet: str
     headline: str  # English, else Arabic
+
+    @classmethod
+    def of(cls, report: Report) -> "Version":
+        return cls(report.id, report.day, report.outlet, report.headline)
 
 
 def page_name(article_id: str) -> str:
@@ -257,69 +259,34 @@ def _own(article_id: str, suffix: str) -> str:
     return article_path(article_id).removeprefix("articles/").removesuffix(".html") + suffix
 
 
-def story_versions(outputs: Path, stories: set[str], day: str) -> dict[str, list[Version]]:
-    """Every report of these stories in the day folders of `outputs` (articles/*.json
-    `story`, else a story of its own), read back while they are alive: a story takes new
-    reports up to STORY_DAYS after its last one, so the days before `day` are read until
-    STORY_DAYS pass without one. The one place the pages read other days: a corpus reader
-    can take its place."""
-    found: dict[str, list[Version]] = {}
-    folders = sorted(Path(outputs).iterdir(), reverse=True) if Path(outputs).is_dir() else []
-    horizon = _days_before(day, STORY_DAYS)
-    for folder in folders:
-        if not DAY.fullmatch(folder.name):
-            continue
-        if folder.name < horizon:
-            break
-        for path in sorted((folder / "articles").glob("*.json")):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                story = data.get("story") or data["id"]
-                if story not in stories:
-                    continue
-                source, headline = data.get("source") or {}, data.get("headline") or {}
-                outlet = outlet_name(
-                    data.get("outlet") or source.get("outlet"),
-                    data.get("url") or source.get("url"),
-                    "",
-                )
-                title = headline.get("en") or headline.get("ar") or ""
-                version = Version(str(data["id"]), folder.name, outlet, title)
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                continue  # an unreadable record is `toolkit brief`'s to name
-            found.setdefault(story, []).append(version)
-            horizon = min(horizon, _days_before(folder.name, STORY_DAYS))
-    return found
-
-
-def _days_before(day: str, days: int) -> str:
-    return (dt.date.fromisoformat(day) - dt.timedelta(days=days)).isoformat()
-
-
 def write_page(day_dir: Path, article: Article, model: ModelRef, versions=(), day=None) -> Path:
     path = Path(day_dir) / "articles" / page_name(article.id)
     atomic_write_text(path, article_page(article, model, versions, day))
     return path
 
 
-def publish_pages(day_dir: Path, records: Records) -> list[Path]:
-    """The page of every article of the day folder, with its story's versions across days,
-    and the pages of the other days' versions of those stories (they gained one)."""
+def publish_pages(day_dir: Path, read: DayArticles, stories: list[Story]) -> list[Path]:
+    """The page of every article of the day folder, with its story's versions across days
+    (the day's Stories), and the pages of the other days' versions of those stories (they
+    gained one)."""
     day_dir = Path(day_dir)
     if not DAY.fullmatch(day_dir.name):  # a folder of its own (`toolkit batch -o`): no days
-        return [write_page(day_dir, article, model) for article, model in records]
-    outputs, date = day_dir.parent, day_dir.name
-    members = story_versions(outputs, {article.story or article.id for article, _ in records}, date)
+        return [write_page(day_dir, r.article, r.model) for r in read.records]
+    date = day_dir.name
+    members = {story.id: [Version.of(report) for report in story.reports] for story in stories}
     written = []
-    for article, model in records:
-        versions = _others(members.get(article.story or article.id, []), date, article.id)
-        written.append(write_page(day_dir, article, model, versions, date))
+    for record in read.records:
+        versions = _others(members.get(record.story, []), date, record.id)
+        written.append(write_page(day_dir, record.article, record.model, versions, date))
+    corpus = Corpus(day_dir.parent)
     for day in sorted({v.day for group in members.values() for v in group} - {date}):
-        for article, model in read_records(outputs / day)[0]:
-            group = members.get(article.story or article.id, [])
+        for record in corpus.day(day).records:
+            group = members.get(record.story, [])
             if len(group) > 1 and any(v.day == date for v in group):
-                versions = _others(group, day, article.id)
-                written.append(write_page(outputs / day, article, model, versions, day))
+                versions = _others(group, day, record.id)
+                written.append(
+                    write_page(corpus.outputs / day, record.article, record.model, versions, day)
+                )
     return written
 
 

@@ -46,6 +46,10 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
+def days_before(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=days)).isoformat()
+
+
 def story_id(day: str, article_id: str) -> str:
     return "s-" + hashlib.sha1(f"{day}/{article_id}".encode()).hexdigest()[:10]
 
@@ -172,7 +176,7 @@ class Clusterer:
         return self._vector(found)[2]
 
     def _candidates(self, doc: Doc, found: Features) -> list[Story]:
-        since = (dt.date.fromisoformat(doc.day) - dt.timedelta(days=WINDOW_DAYS)).isoformat()
+        since = days_before(doc.day, WINDOW_DAYS)
         hits: Counter = Counter()
         for key in self._keys(found):
             hits.update(self.index.get(key, ()))

@@ -22,7 +22,7 @@ from pathlib import Path
 import Stemmer
 
 from toolkit.brief.figures import extract_figures
-from toolkit.document import outlet_name, story_of
+from toolkit.corpus import Published
 from toolkit.glossary.matcher import WORD, fold
 from toolkit.ingest.normalize import normalize
 from toolkit.state.tsv import read_tsv
@@ -245,24 +245,22 @@ def content_key(doc: Doc) -> str:
     return hashlib.sha1(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
-def doc_from_json(data: dict, day: str) -> Doc:
-    """An articles/<id>.json record (raises KeyError/TypeError when it is not one)."""
-    source = data["source"]
-    brief = data.get("brief") or {}
-    if not isinstance(data.get("story", ""), str):
-        raise TypeError("story must be a string")  # as toolkit.publish reads records
+def doc_of(record: Published) -> Doc:
+    """A published article as the stories stage sees it."""
+    article = record.article
+    brief = article.brief
     return Doc(
-        id=data["id"],
-        day=day,
-        headline=data["headline"]["ar"],
-        text=" ".join(s["ar"] for s in data["sentences"]),
-        outlet=outlet_name(source.get("outlet"), source.get("url"), source.get("path")),
-        url=source.get("url") or "",
-        headline_en=data["headline"].get("en", ""),
-        entities=tuple((e["english"], e["kind"]) for e in brief.get("entities", [])),
-        figures=tuple((f["kind"], f["value"]) for f in brief.get("figures", [])),
-        story=story_of(data),
-        size=len(data["sentences"]),
+        id=article.id,
+        day=record.day,
+        headline=article.headline.ar,
+        text=" ".join(s.ar for s in article.sentences),
+        outlet=record.outlet,
+        url=article.source.url or "",
+        headline_en=article.headline.en,
+        entities=tuple((e.english, e.kind) for e in (brief.entities if brief else [])),
+        figures=tuple((f.kind, f.value) for f in (brief.figures if brief else [])),
+        story=record.story,
+        size=len(article.sentences),
     )
 
 

@@ -1,114 +1,30 @@
-"""Stories over the dated folders of an outputs folder: assign a day, read them back.
+"""Stories over the dated folders of an outputs folder: assign a day, persist its Stories,
+read them back.
 
-The day folders are the source of truth: each articles/<id>.json carries its `"story"`.
+The article records are the source of truth: each articles/<id>.json carries its `"story"`.
 A day is assigned against the 7 days before it (their articles keep their ids), so a rerun
-of the day, or of a later one, gives the same ids; `toolkit brief` only reads them.
+of the day, or of a later one, gives the same ids. The day's Stories, as they stood that
+day, are then written to OUTPUTS/<day>/stories.json; every reader of a story takes them
+from there (recomputed by the same code when the file is missing, unusable or older than
+the day's records: a cache, never fatal).
 """
 
 import contextlib
-import datetime as dt
 import json
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolkit.document import DAY
+from toolkit.corpus import DAY, Corpus, DayArticles, Published, day_of, read_folder
 from toolkit.fsutil import atomic_write_text
-from toolkit.stories.cluster import WINDOW_DAYS, cluster
-from toolkit.stories.features import Doc, Features, content_key, doc_from_json
+from toolkit.stories.cluster import WINDOW_DAYS, cluster, days_before
+from toolkit.stories.features import Doc, Features, content_key, doc_of
+from toolkit.stories.story import Report, Story
 
 CACHE = ".stories-features.json"  # per day folder: features by article, rebuilt when unusable
-
-
-@dataclass(frozen=True)
-class Report:
-    """One article of a story, as a list of versions shows it."""
-
-    id: str
-    day: str
-    outlet: str
-    url: str
-    headline: str  # English, else Arabic
-    size: int = 0
-    names: tuple[str, ...] = ()  # glossary entities
-
-    @classmethod
-    def of(cls, doc: Doc) -> "Report":
-        names = tuple(name for name, _ in doc.entities)
-        headline = doc.headline_en or doc.headline
-        return cls(doc.id, doc.day, doc.outlet, doc.url, headline, doc.size, names)
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "day": self.day, "outlet": self.outlet, "url": self.url}
-
-
-@dataclass
-class StoryRecord:
-    id: str
-    reports: list[Report] = field(default_factory=list)
-
-    @property
-    def first_seen(self) -> str:
-        return min(r.day for r in self.reports)
-
-    @property
-    def last_seen(self) -> str:
-        return max(r.day for r in self.reports)
-
-    @property
-    def best(self) -> Report:
-        return best_report(self.reports)
-
-    def names(self) -> Counter:
-        """Reports naming each glossary entity."""
-        return Counter(name for report in self.reports for name in report.names)
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "first_seen": self.first_seen,
-            "last_seen": self.last_seen,
-            "articles": [r.to_json() for r in sorted(self.reports, key=_order)],
-            "headline": self.best.headline,
-            "entities": [name for name, _ in sorted(self.names().items(), key=_by_count)],
-        }
-
-
-def _order(report: Report) -> tuple[str, str]:
-    return report.day, report.id
-
-
-def _by_count(item: tuple[str, int]) -> tuple[int, str]:
-    return -item[1], item[0]
-
-
-def best_report(reports: list[Report]) -> Report:
-    """The fullest report (most sentences), the earliest of equals."""
-    return min(reports, key=lambda r: (-r.size, r.day, r.id))
-
-
-def day_folders(outputs: Path) -> list[Path]:
-    """Dated folders, oldest first."""
-    if not Path(outputs).is_dir():
-        return []
-    return sorted(p for p in Path(outputs).iterdir() if DAY.fullmatch(p.name) and p.is_dir())
-
-
-def read_day(folder: Path) -> tuple[list[tuple[Path, dict, Doc]], dict[str, str]]:
-    """A day folder's article records, in name order, and the unreadable ones."""
-    read, failures = [], {}
-    for path in sorted((folder / "articles").glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            read.append((path, data, doc_from_json(data, folder.name)))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            failures[str(path)] = f"{path}: not an article record ({error})"
-    return read, failures
-
-
-def days_before(day: str, days: int) -> str:
-    return (dt.date.fromisoformat(day) - dt.timedelta(days=days)).isoformat()
+STORIES = "stories.json"  # per day folder: its Stories as they stood that day
+STORIES_VERSION = 1
 
 
 @dataclass
@@ -144,19 +60,20 @@ def write_cache(folder: Path, docs: list[Doc], found: dict) -> None:
 
 
 def assign_day(outputs: Path, day: str) -> Assignment:
-    """Give each article of OUTPUTS/<day> its story, against the 7 days before."""
-    outputs = Path(outputs)
+    """Give each article of OUTPUTS/<day> its story, against the 7 days before, and write
+    the day's Stories."""
+    corpus = Corpus(outputs)
     clock = time.perf_counter()
-    today, failures = read_day(outputs / day)
+    today = corpus.day(day)
     since = days_before(day, WINDOW_DAYS)
-    days = {day: [doc for _, _, doc in today]}
-    for folder in day_folders(outputs):
-        if since <= folder.name < day:
-            days[folder.name] = [doc for _, _, doc in read_day(folder)[0]]
+    days = {day: [doc_of(record) for record in today.records]}
+    for earlier in corpus.window(since, day):
+        if earlier.day != day:
+            days[earlier.day] = [doc_of(record) for record in earlier.records]
     known = {}
     for name, docs in days.items():
-        known.update(read_cache(outputs / name, docs))
-    result = Assignment(articles=len(today), failures=failures)
+        known.update(read_cache(corpus.outputs / name, docs))
+    result = Assignment(articles=len(today.records), failures=dict(today.failures))
     result.timings["read_s"] = round(time.perf_counter() - clock, 3)
     clock = time.perf_counter()
     history = [doc for name, docs in days.items() if name != day for doc in docs]
@@ -166,37 +83,71 @@ def assign_day(outputs: Path, day: str) -> Assignment:
     clock = time.perf_counter()
     for name, docs in days.items():
         if any((doc.day, doc.id) not in known for doc in docs):
-            write_cache(outputs / name, docs, clusterer.found)
+            write_cache(corpus.outputs / name, docs, clusterer.found)
     result.stories = len(set(stories.values()))
     result.new = len(set(stories.values()) - {doc.story for doc in history})
-    for path, data, doc in today:
-        if data.get("story") != stories[doc.id]:
-            data["story"] = stories[doc.id]
-            atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-            result.written += 1
+    for record in today.records:
+        result.written += corpus.set_story(record, stories[record.id])
+    write_day_stories(corpus, day)
     result.timings["write_s"] = round(time.perf_counter() - clock, 3)
     return result
 
 
-def read_stories(outputs: Path, day: str | None = None) -> tuple[list[StoryRecord], dict]:
-    """Every story of the outputs folder, newest first, and the unreadable records; with
-    `day`, the stories of that day as they stood then (their earlier reports read back while
-    they are alive)."""
-    reports: dict[str, list[Report]] = defaultdict(list)
+def compute_day_stories(corpus: Corpus, day: str) -> list[Story]:
+    """The stories with a report on `day`, as they stood that day, in the order of their
+    first report of the day (by file name)."""
+    records = corpus.day(day).records
+    earlier = read_past(corpus, day, {record.story for record in records}).reports
+    return group_stories(records, day, earlier)
+
+
+def write_day_stories(corpus: Corpus, day: str) -> list[Story]:
+    stories = compute_day_stories(corpus, day)
+    document = {
+        "version": STORIES_VERSION,
+        "day": day,
+        "articles": _members(corpus.day(day).records),
+        "stories": [story.stored() for story in stories],
+    }
+    with contextlib.suppress(OSError):  # read back by the same code when it is not there
+        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        atomic_write_text(corpus.outputs / day / STORIES, text)
+    return stories
+
+
+def _members(records: list[Published]) -> dict[str, str]:
+    return {record.id: record.story for record in records}
+
+
+def day_stories(corpus: Corpus, day: str) -> list[Story]:
+    """The day's Stories as the stories stage wrote them (computed by the same code when the
+    file is missing, unusable, or does not match the day's records)."""
+    try:
+        document = json.loads((corpus.outputs / day / STORIES).read_text(encoding="utf-8"))
+        if document["version"] != STORIES_VERSION or document["day"] != day:
+            raise ValueError("another version or day")
+        if document["articles"] != _members(corpus.day(day).records):
+            raise ValueError("older than the day's records")
+        return [Story.from_stored(story, day) for story in document["stories"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return compute_day_stories(corpus, day)
+
+
+def read_stories(outputs: Path, day: str | None = None) -> tuple[list[Story], dict]:
+    """Every story of the outputs folder as it stands after its newest report, newest first,
+    and the unreadable records; with `day`, the stories of that day as they stood then."""
+    corpus = Corpus(outputs)
+    days = [day] if day is not None else corpus.days()
+    found: dict[str, Story] = {}
     failures: dict[str, str] = {}
-    for folder in day_folders(outputs):
-        if day is None or folder.name == day:
-            read, broken = read_day(folder)
-            failures.update(broken)
-            for _, _, doc in read:
-                reports[doc.story].append(Report.of(doc))
+    for name in reversed(days):
+        failures.update(corpus.day(name).failures)
+        for story in day_stories(corpus, name):
+            found.setdefault(story.id, story)
     if day is not None:
-        past = read_past(outputs, day, set(reports))
-        failures.update(past.failures)
-        for story, earlier in past.reports.items():
-            reports[story] += earlier
-    stories = [StoryRecord(story, found) for story, found in reports.items()]
-    return sorted(stories, key=lambda s: (s.last_seen, s.first_seen, s.id), reverse=True), failures
+        failures.update(read_past(corpus, day, set(found)).failures)
+    stories = sorted(found.values(), key=lambda s: (s.last_seen, s.first_seen, s.id), reverse=True)
+    return stories, failures
 
 
 @dataclass
@@ -208,25 +159,47 @@ class Past:
     failures: dict[str, str] = field(default_factory=dict)  # unreadable records read back
 
 
-def read_past(outputs: Path, day: str, stories: set[str]) -> Past:
+def read_past(corpus: Corpus, day: str, stories: set[str]) -> Past:
     """Earlier reports of these stories, read back while they are alive (a story takes new
     reports up to 7 days after its last one), and the names mentioned on the 7 days before."""
     past = Past(defaultdict(list))
     horizon = days_before(day, WINDOW_DAYS)
-    for folder in reversed(day_folders(outputs)):
-        if folder.name >= day:
+    for name in reversed(corpus.days()):
+        if name >= day:
             continue
-        if folder.name < horizon:
+        if name < horizon:
             break
         mentions: Counter = Counter()
-        read, broken = read_day(folder)
-        past.failures.update(broken)
-        for _, _, doc in read:
-            if doc.story in stories:
-                past.reports[doc.story].append(Report.of(doc))
-                horizon = min(horizon, days_before(folder.name, WINDOW_DAYS))
-            mentions.update({name for name, _ in doc.entities})
-        if folder.name >= days_before(day, WINDOW_DAYS):
-            past.mentions[folder.name] = mentions
+        read = corpus.day(name)
+        past.failures.update(read.failures)
+        for record in read.records:
+            if record.story in stories:
+                past.reports[record.story].append(Report.of(record))
+                horizon = min(horizon, days_before(name, WINDOW_DAYS))
+            brief = record.article.brief
+            mentions.update({e.english for e in (brief.entities if brief else [])})
+        if name >= days_before(day, WINDOW_DAYS):
+            past.mentions[name] = mentions
     past.reports = dict(past.reports)
     return past
+
+
+def group_stories(records: list[Published], day: str, earlier: dict | None = None) -> list[Story]:
+    """Stories of these records of `day` (with their `earlier` reports, by story id), in the
+    order of their first record."""
+    today: dict[str, list[Report]] = {}
+    for record in records:
+        today.setdefault(record.story, []).append(Report.of(record))
+    earlier = earlier or {}
+    return [Story.of(sid, reports + earlier.get(sid, []), day) for sid, reports in today.items()]
+
+
+def folder_stories(folder: Path, date: str | None = None) -> tuple[DayArticles, list[Story]]:
+    """A folder's articles and Stories: a dated folder of an outputs folder as the stories
+    stage left it; any other folder (`toolkit batch`'s) on its own, without a past."""
+    folder = Path(folder)
+    if DAY.fullmatch(folder.name):
+        corpus = Corpus(folder.parent)
+        return corpus.day(folder.name), day_stories(corpus, folder.name)
+    read = read_folder(folder, day_of(folder, date))
+    return read, group_stories(read.records, read.day)
