@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from toolkit.errors import ConfigError
-from toolkit.glossary.entries import ARABIC
+from toolkit.text.arabic import SCRIPT_CHARACTER
 
 OPERATORS = ("AND", "OR", "NOT")
 TOKEN = re.compile(
@@ -73,7 +73,7 @@ class Vocabulary:
     topics: frozenset[str]
 
     def term(self, text: str, where: str) -> Term:
-        if ARABIC.search(text):
+        if SCRIPT_CHARACTER.search(text):
             return Term(text, phrase=" ".join(text.split()))
         name = next((n for n in self.names if n.casefold() == text.casefold()), None)
         topic = next((t for t in self.topics if t.casefold() == text.casefold()), None)
