@@ -24,22 +24,16 @@ from toolkit.text.arabic import (
     FUNCTION_WORDS,
     MIN_STEM,
     NEWS_WORDS,
-    WORD,
+    TITLES,
     fold,
     normalize,
     readings,
     stem,
     without_article,
+    words,
 )
 
-TITLE_WORDS = """
-    المدعو المدعوة السيد السيدة الوزير الوزيرة القاضي القاضية العميد اللواء العقيد
-    المقدم الرائد المحامي المحامية الناشط الناشطة الصحفي الصحفية المتهم المتهمة
-    المشتبه النائب المدعي المتحدث المتحدثة الدكتور الشيخ الرئيس المواطن المواطنة
-    الطبيب المهندس رجل
-"""
 STOPWORDS = FUNCTION_WORDS | NEWS_WORDS
-TITLES = frozenset(map(fold, TITLE_WORDS.split()))
 OPERATION = re.compile(r"(?:عمليه|اسم|حمله)\s+(?:\S+\s+){0,2}?[«\"“]([^»\"”]{2,40})[»\"”]")
 MONEY_AND_COUNTS = ("money", "count", "percent")
 HEADLINE_WEIGHT = 2
@@ -198,8 +192,8 @@ def people_in(tokens: list[str]) -> set[str]:
 
 def features(doc: Doc) -> Features:
     folded = fold(normalize(f"{doc.headline} . {doc.text}"))
-    tokens = WORD.findall(folded)
-    headline = len(WORD.findall(fold(normalize(doc.headline))))
+    tokens = words(f"{doc.headline} . {doc.text}")
+    headline = len(words(doc.headline))
     places = places_in(tokens) + Counter(e for e, kind in doc.entities if kind == "place")
     most = max(places.values(), default=0)
     return Features(

@@ -17,9 +17,10 @@ pairs (وب, فل …), the article ال and each of them before it (وال, ب�
 gives the (proclitic, stem) readings of a folded word; ل before the article drops its alef
 (للإنتربول is ل + الإنتربول), so a word behind لل also reads with ال restored.
 
-Stop words: `FUNCTION_WORDS` (prepositions, pronouns, particles: what carries no topic) and
-`NEWS_WORDS` (reporting verbs, days, "last year"…: what carries no event). Stemming:
-Snowball's Arabic stemmer (PyStemmer).
+Word lists (folded): `FUNCTION_WORDS` (prepositions, pronouns, particles: what carries no
+topic; key points drop them), `NEWS_WORDS` (reporting verbs, days, "last year"…: what
+carries no event; stories drop them too), `TITLES` (المدعو, الوزير …: a person's name
+follows). Stemming: Snowball's Arabic stemmer (PyStemmer).
 """
 
 import re
@@ -101,8 +102,8 @@ def arabic_share(text: str) -> float:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text, in order (normalized first)."""
-    return [fold(match.group()) for match in WORD.finditer(normalize(text))]
+    """The folded words of a text, in order (normalized first; a lone diacritic is no word)."""
+    return [word for match in WORD.finditer(normalize(text)) if (word := fold(match.group()))]
 
 
 # --- proclitics -----------------------------------------------------------------------------
@@ -180,6 +181,13 @@ _NEWS_WORDS = """
 """
 FUNCTION_WORDS = frozenset(map(fold, _FUNCTION_WORDS.split()))  # folded
 NEWS_WORDS = frozenset(map(fold, _NEWS_WORDS.split()))  # folded
+_TITLES = """
+    المدعو المدعوة السيد السيدة الوزير الوزيرة القاضي القاضية العميد اللواء العقيد
+    المقدم الرائد المحامي المحامية الناشط الناشطة الصحفي الصحفية المتهم المتهمة
+    المشتبه النائب المدعي المتحدث المتحدثة الدكتور الشيخ الرئيس المواطن المواطنة
+    الطبيب المهندس رجل
+"""
+TITLES = frozenset(map(fold, _TITLES.split()))  # folded: the words before a person's name
 
 # --- stemming -----------------------------------------------------------------------------
 _stemmer = Stemmer.Stemmer("arabic")
