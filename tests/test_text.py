@@ -176,3 +176,16 @@ def test_arabic_ranges_are_written_in_toolkit_text_only():
         and ARABIC_RANGE.search(path.read_text(encoding="utf-8"))
     )
     assert outside == []
+
+
+def test_a_lone_diacritic_is_no_word():
+    assert words("قال َ الوزير") == ["قال", "الوزير"]
+
+
+def test_stories_read_places_behind_every_proclitic_of_the_list():
+    """The stories stage once had its own shorter list: وبمصر and ولليبيا named no place."""
+    from toolkit.stories.features import places_in
+
+    assert "Egypt" in places_in(words("وبمصر"))
+    assert "Libya" in places_in(words("ولليبيا"))
+    assert {"Riyadh", "Saudi Arabia"} <= set(places_in(words("فبالرياض")))
