@@ -4,8 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 TOOLKIT := $(BIN)/toolkit
 # The default model: mirrors DEFAULT_REPO in toolkit/model/store.py (tests/test_model.py checks
-# they agree). MODEL_REPO=Helsinki-NLP/opus-mt-tc-big-ar-en picks another (its folder follows).
-DEFAULT_REPO := Helsinki-NLP/opus-mt-ar-en
+# they agree). MODEL_REPO=Helsinki-NLP/opus-mt-ar-en picks the small one (its folder follows):
+# about 3x faster and half the memory, for small machines (docs/choosing-a-model.md).
+DEFAULT_REPO := Helsinki-NLP/opus-mt-tc-big-ar-en
 MODEL_REPO ?= $(DEFAULT_REPO)
 MODEL ?= models/$(notdir $(MODEL_REPO))
 DEMO_MODEL ?= models/synthetic-opus-mt-ar-en
@@ -23,7 +24,10 @@ RECIPIENTS ?=
 READERS ?=
 SMTP ?=
 SEND_OPTS ?=
-SEND = $(TOOLKIT) send $(OUTPUTS)/$(DATE) $(if $(READERS),--readers "$(READERS)",--to "$(RECIPIENTS)") $(if $(SMTP),--smtp "$(SMTP)") $(SEND_OPTS)
+# PUBLIC_URL=https://host/outputs/ (else $TOOLKIT_PUBLIC_URL): where outputs/ is served; the
+# e-mail's links to the article pages are absolute under it (without it, it has none).
+PUBLIC_URL ?=
+SEND = $(if $(PUBLIC_URL),TOOLKIT_PUBLIC_URL="$(PUBLIC_URL)") $(TOOLKIT) send $(OUTPUTS)/$(DATE) $(if $(READERS),--readers "$(READERS)",--to "$(RECIPIENTS)") $(if $(SMTP),--smtp "$(SMTP)") $(SEND_OPTS)
 # Scale out: WORKERS=N local Dask worker processes, or SCHEDULER=tcp://host:8786 (an existing cluster)
 WORKERS ?=
 SCHEDULER ?=
@@ -37,26 +41,29 @@ help:
 	@echo "                       RECIPIENTS=file: e-mail the briefing too; READERS=readers.toml: each"
 	@echo "                       reader their own briefing, their alerts first;"
 	@echo "                       WORKERS=N: N local Dask worker processes; SCHEDULER=ADDR: a Dask cluster"
-	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port]  e-mail outputs/<date>/ (once per recipient)"
+	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port] [PUBLIC_URL=url]  e-mail outputs/<date>/"
+	@echo "                       (once per recipient; PUBLIC_URL: where outputs/ is served, for links)"
 	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
 	@echo "make docs              regenerate docs/cli.md from every command's --help"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
 	@echo "make model             download + convert $(MODEL_REPO) into $(MODEL) (needs the hub);"
-	@echo "                       MODEL_REPO=Helsinki-NLP/opus-mt-tc-big-ar-en: the bigger, better one"
+	@echo "                       MODEL_REPO=Helsinki-NLP/opus-mt-ar-en: the small one, for small machines"
 	@echo "make bench [SHAPE=s]   CTranslate2 int8/fp32 vs transformers on a synthetic model of that"
 	@echo "                       shape (opus-mt-ar-en, the default, or opus-mt-tc-big-ar-en)"
 	@echo "make eval              every model under models/ side by side on the development set:"
 	@echo "                       BLEU, chrF, term accuracy, flag rate, tokens/s, peak RSS"
 	@echo "make browse            the archive (outputs/archive.sqlite) in Datasette on 127.0.0.1:PORT (8001)"
 
-# Re-run only when the pinned dependencies change.
+# Re-run only when the pinned dependencies change; it reports on stderr, so that stdout stays
+# the command's own (`make translate FILE=x > out.txt` on a fresh clone).
 $(STAMP): pyproject.toml requirements/constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c requirements/constraints.txt -e '.[convert,dev]'
-	touch $@
+	@echo "building the project venv in $(VENV) from pinned versions" >&2
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c requirements/constraints.txt -e '.[convert,dev]' >&2
+	@touch $@
 
 setup: $(STAMP)
 
@@ -64,13 +71,17 @@ lint: setup
 	$(BIN)/ruff check toolkit tests
 	$(BIN)/ruff format --check toolkit tests
 
-# The HTML test drives Debian's chromium; install it when we can (root + apt), else it skips.
+# The HTML test drives Debian's chromium, the document tests print Arabic PDFs with it (a
+# Naskh font) and OCR a scan with tesseract; install them when we can (root + apt), else
+# those tests skip.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v tesseract && fc-list :lang=ar | grep -q .; } \
+		>/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "installing Debian's chromium for the browser test"; \
+			echo "installing Debian's chromium, an Arabic font and tesseract for the tests"; \
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				--no-install-recommends chromium) >/dev/null 2>&1 \
+				--no-install-recommends chromium fonts-noto-core tesseract-ocr \
+				tesseract-ocr-ara) >/dev/null 2>&1 \
 			|| echo "chromium could not be installed: the browser test will skip"; \
 		else echo "chromium missing and no root apt: the browser test will skip"; fi; }
 
@@ -109,7 +120,7 @@ nightly: model
 
 # E-mail one day's briefing; a recipient already sent to is skipped (SEND_OPTS=--resend).
 send: setup
-	@test -n "$(RECIPIENTS)$(READERS)" || { echo "usage: make send DATE=YYYY-MM-DD RECIPIENTS=file|READERS=readers.toml [SMTP=host:port]" >&2; exit 2; }
+	@test -n "$(RECIPIENTS)$(READERS)" || { echo "usage: make send DATE=YYYY-MM-DD RECIPIENTS=file|READERS=readers.toml [SMTP=host:port] [PUBLIC_URL=url]" >&2; exit 2; }
 	$(SEND)
 
 # Rebuild outputs/index.html and the rolling outputs/feed.xml (nightly does it after each run).
@@ -125,11 +136,16 @@ browse: setup
 		--host 127.0.0.1 --port $(PORT)
 
 demo: demo-model
-	$(MAKE) nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo RECIPIENTS= READERS=
+	@$(MAKE) --no-print-directory nightly MODEL=$(DEMO_MODEL) OUTPUTS=$(OUTPUTS)/demo RECIPIENTS= READERS=
+	@echo "The demo archive is $(OUTPUTS)/demo (synthetic English). To look at it:"
+	@echo "  browse:  open $(OUTPUTS)/demo/index.html (days, stories, digests, article pages)"
+	@echo "  search:  $(TOOLKIT) search QUERY --outputs $(OUTPUTS)/demo"
+	@echo "  query:   make browse OUTPUTS=$(OUTPUTS)/demo (Datasette on 127.0.0.1)"
 
+# Only the translation on stdout (`make translate FILE=x > out.txt`): the command is not echoed.
 translate: setup
 	@test -n "$(FILE)" || { echo "usage: make translate FILE=path/to/article.txt" >&2; exit 2; }
-	$(TOOLKIT) translate "$(FILE)" --model $(MODEL)
+	@$(TOOLKIT) translate "$(FILE)" --model $(MODEL)
 
 # CTranslate2 int8/fp32 vs transformers fp32 (builds models/bench-<shape> if missing).
 SHAPE ?=

@@ -8,13 +8,18 @@ reader comments, newsletter box, footer, scripts). `sentences` of an article are
 sentences a collector must keep; everything else on the page is furniture.
 
 Outlets: "al-ain" (RSS 2.0 at /al-ain/rss.xml) and "sky" (Atom at /sky/atom.xml), plus
-"broken" (a feed cut off mid-entry) and "dead" (its feed answers 500).
+"broken" (a feed cut off mid-entry) and "dead" (its feed answers 500). The hostile outlet of
+issue 28 (Site.add_hostile) aims its links and redirects at bad URLs, at another port of
+127.0.0.1 and at private addresses; /charsets/ serves a page in ISO-8859-6, /dated/ pages
+that carry their own dates under a feed that dates them all the same day, and
+/modified/rss.xml a feed with Last-Modified only.
 """
 
 import contextlib
 import functools
 import gzip
 import hashlib
+import json
 import threading
 from dataclasses import dataclass, field
 from email.utils import format_datetime
@@ -98,6 +103,19 @@ FICTIONAL = [
         ],
     ),
 ]
+
+# Only letters ISO-8859-6 has (no «», no Persian letters): served in that charset too.
+PARK = (
+    "بلدية الميناء تفتتح حديقة عامة جديدة على الواجهة البحرية",
+    [
+        "افتتحت بلدية مدينة الميناء، صباح الخميس، حديقة عامة جديدة على الواجهة البحرية بمساحة "
+        "تبلغ عشرين ألف متر مربع.",
+        "وتضم الحديقة ملاعب للأطفال ومسارا للدراجات وممشى بطول ثلاثة كيلومترات.",
+        "وقال رئيس البلدية كمال النجار إن المشروع استغرق عامين، وإن الحديقة ستفتح أبوابها مجانا "
+        "طوال أيام الأسبوع.",
+        "وزرعت البلدية أكثر من ألف شجرة محلية تتحمل الحرارة والملوحة.",
+    ],
+)
 
 NAV = ["الرئيسية", "سياسة", "اقتصاد", "رياضة", "العالم", "تكنولوجيا", "منوعات"]
 COOKIE = (
@@ -472,6 +490,105 @@ feed = "{base}/dead/rss.xml"
 delay = 0
 """
 
+    # -- issue 28: hostile links, charsets, dates, Last-Modified ------------------------------
+    def add_hostile(self, internal: str) -> str:
+        """The hostile outlet's routes; its [[source]] table. `internal` is another server on
+        127.0.0.1 (another port) that must never be asked."""
+        base = self.base
+        park = SiteArticle("park", PARK[0], PARK[1], "2026-11-15")
+        self.routes["/hostile/park.html"] = self._html(article_page(park, "معادية"))
+        redirects = {
+            "/hostile/to-internal.html": f"{internal}/al-ain/story-2.html",
+            "/hostile/to-private.html": "http://10.1.2.3/admin",
+            "/hostile/to-metadata.html": "http://169.254.169.254/latest/meta-data/",
+            "/hostile/to-bad.html": "http://[::1/x",
+        }
+        for path, location in redirects.items():
+            self.routes[path] = Response(302, headers={"Location": location})
+        links = [
+            f"{base}/hostile/park.html",
+            "http://[::1/x",
+            "http://127.0.0.1:abc/x",
+            "http://a..b/x",
+            f"{base}/outlet-a/../private/secret.html",
+            f"{internal}/al-ain/story-2.html",
+            "http://192.168.1.20/intranet.html",
+            "http://localhost:1/x",
+            *(base + path for path in redirects),
+        ]
+        items = "".join(
+            f"<item><title>t{n}</title><link>{escape(link)}</link>"
+            "<pubDate>Sun, 15 Nov 2026 05:30:00 +0000</pubDate></item>"
+            for n, link in enumerate(links)
+        )
+        self.routes["/hostile/rss.xml"] = self._feed(
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>hostile</title>{items}</channel></rss>",
+            "application/rss+xml",
+        )
+        return f'[[source]]\nname = "hostile"\nfeed = "{base}/hostile/rss.xml"\ndelay = 0\n'
+
+    def add_charsets(self) -> SiteArticle:
+        """The same article in ISO-8859-6 twice: declared by the HTTP header only, and by the
+        page's <meta http-equiv> only."""
+        park = SiteArticle("park", PARK[0], PARK[1], "2026-11-15")
+        page = article_page(park, "الميناء")
+        by_header = page.replace('<meta charset="utf-8">', "")
+        by_meta = page.replace(
+            '<meta charset="utf-8">',
+            '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-6">',
+        )
+        self.routes["/charsets/header.html"] = Response(
+            body=by_header.encode("iso-8859-6", errors="xmlcharrefreplace"),
+            headers={"Content-Type": "text/html; charset=ISO-8859-6"},
+        )
+        self.routes["/charsets/meta.html"] = Response(
+            body=by_meta.encode("iso-8859-6", errors="xmlcharrefreplace"),
+            headers={"Content-Type": "text/html"},
+        )
+        return park
+
+    def add_dated(self) -> dict[str, str]:
+        """Four pages that give their own dates four ways (meta, <time>, JSON-LD, and an
+        impossible meta date before a good <time>) in a feed that dates them all 2026-11-20.
+        Slug → the page's own date."""
+        ways = {}
+        for number, article in enumerate(self.articles[:4]):
+            day = f"2026-11-0{number + 1}"
+            page = article_page(article, "مؤرخ").replace(article.date, day)
+            meta = f'<meta property="article:published_time" content="{day}T08:30:00+04:00">'
+            time_tag = f'<time datetime="{day}T08:30:00+04:00">'
+            if number == 1:
+                page = page.replace(meta, "")
+            elif number == 2:
+                ld = json.dumps({"@type": "NewsArticle", "datePublished": f"{day}T08:30:00+04:00"})
+                page = page.replace(meta, f'<script type="application/ld+json">{ld}</script>')
+                page = page.replace(time_tag, "<time>")
+            elif number == 3:
+                page = page.replace(
+                    meta, meta.replace(f"{day}T08:30:00+04:00", "0001-01-01T00:00:00+01:00")
+                )
+            self.routes[f"/dated/{article.slug}.html"] = self._html(page)
+            ways[article.slug] = day
+        items = [
+            (a.title, f"{self.base}/dated/{a.slug}.html", "2026-11-20") for a in self.articles[:4]
+        ]
+        self.routes["/dated/rss.xml"] = self._feed(
+            rss_feed(self.base, items), "application/rss+xml"
+        )
+        return ways
+
+    def add_last_modified(self) -> None:
+        """/modified/rss.xml: sky's feed with a Last-Modified and no ETag."""
+        feed = self.routes["/sky/atom.xml"]
+        self.routes["/modified/rss.xml"] = Response(
+            body=feed.body,
+            headers={
+                "Content-Type": "application/atom+xml",
+                "Last-Modified": "Fri, 20 Nov 2026 05:30:00 GMT",
+            },
+        )
+
     def _feed(self, text: str, kind: str) -> Response:
         body = text.encode()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -487,9 +604,12 @@ delay = 0
             self._asked.add(path)
         if response.retry_once and first_time:
             status, headers, body = 429, {"Retry-After": "1"}, b"slow down"
-        etag = headers.get("ETag")
-        if etag and handler.headers.get("If-None-Match") == etag:
+        etag, modified = headers.get("ETag"), headers.get("Last-Modified")
+        if (etag and handler.headers.get("If-None-Match") == etag) or (
+            not etag and modified and handler.headers.get("If-Modified-Since") == modified
+        ):  # a 304 repeats the ETag, and not Last-Modified (RFC 9110 15.4.5 does not ask it)
             status, body = 304, b""
+            headers = {name: value for name, value in headers.items() if name == "ETag"}
         with self._lock:
             self.requests.append(("GET", handler.path, status))
             self.agents.add(handler.headers.get("User-Agent", ""))

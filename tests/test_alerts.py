@@ -159,7 +159,7 @@ def test_breaking_by_reports_today_or_doubling(config, tmp_path):
     digest = (day / "digest.md").read_text(encoding="utf-8")
     (breaking,) = [line for line in digest.splitlines() if line.startswith("**Breaking:**")]
     assert digest.index("## Alerts") < digest.index(breaking) < digest.index("## Overview")
-    assert "(articles/h1.en.md)" in breaking and "(articles/t1.en.md) (+2 more)" in breaking
+    assert "(articles/h1.html)" in breaking and "(articles/t1.html) (+2 more)" in breaking
     assert "b1" not in breaking
 
 
@@ -172,12 +172,12 @@ def test_the_digest_and_the_index_open_with_the_alerts(config, day, monkeypatch)
     headings = [line for line in digest.splitlines() if line.startswith("## ")]
     assert headings[:2] == ["## Alerts", "## Overview"]
     section = digest[digest.index("## Alerts") : digest.index("## Overview")]
-    assert "Telegram AND recruitment | Ana | [headline of a1](articles/a1.en.md)" in section
+    assert "Telegram AND recruitment | Ana | [headline of a1](articles/a1.html)" in section
     assert "@example" not in digest  # readers' addresses are not published
     publish_archive(day.parent)
     index = (day.parent / "index.html").read_text(encoding="utf-8")
     assert index.index("Alerts") < index.index(DATE)
-    assert f'href="{DATE}/articles/a1.en.md"' in index
+    assert f'href="{DATE}/articles/a1.html"' in index
 
 
 def send(day: Path, address: str, readers: Path, *extra):

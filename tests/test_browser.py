@@ -1,12 +1,15 @@
 """digest.html, the archive (index.html, feed.xml) and the e-mail HTML in a real headless
 Chromium (Debian's package; `make test` installs it as root)."""
 
+import json
 import re
 import shutil
 import subprocess
 
 import pytest
+from test_page import fetch, serve_folder, three_nights  # noqa: F401 (a fixture)
 from test_publish import HOSTILE, make_article, write_day
+from test_stories import DAYS
 
 from toolkit.publish import publish_archive, publish_digest
 
@@ -107,3 +110,30 @@ def test_email_html_in_chromium(day, tmp_path):
     assert "data-pwned" not in dom and "<script" not in body
     assert re.search(r'<span dir="rtl" lang="ar" style="[^"]*">الشرطة تعتقل', dom)
     assert "<style" not in dom
+
+
+def test_a_served_article_page_shows_its_arabic(three_nights, tmp_path):  # noqa: F811
+    """Served by a plain web server (text/html, no charset), the page still reads as UTF-8."""
+    record = three_nights / DAYS[0] / "articles" / "valencia-1-1.json"
+    headline = json.loads(record.read_text(encoding="utf-8"))["headline"]["ar"]
+    with serve_folder(three_nights) as root:
+        url = f"{root}{DAYS[0]}/articles/valencia-1-1.html"
+        content_type, _ = fetch(url)
+        assert content_type.startswith("text/html")
+        dom = chromium(tmp_path, "--dump-dom", url)
+    shown = re.sub(r"<[^>]+>", "", dom.split("<body", 1)[1])
+    assert headline in shown  # not mojibake
+    assert re.search(r'<p class="ar headline" dir="rtl" lang="ar">', dom)
+    assert dom.count('<div class="pair">') >= 1
+    assert f"../../{DAYS[2]}/articles/valencia-4-1.html" in dom  # its story, two days later
+    assert "<script" not in dom.split("<body", 1)[1]
+
+
+def test_an_article_page_on_a_phone_and_in_print(three_nights, tmp_path):  # noqa: F811
+    page = (three_nights / DAYS[0] / "articles" / "valencia-1-1.html").as_uri()
+    shot = tmp_path / "phone.png"
+    chromium(tmp_path, "--window-size=390,1600", f"--screenshot={shot}", page)
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
+    pdf = tmp_path / "page.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000

@@ -12,8 +12,8 @@ import pytest
 from collect_site import ENGLISH_PAGE, Site, article_page
 from conftest import fresh_clone, invoke
 
-from toolkit.collect.http import canonical
 from toolkit.collect.sources import load_sources
+from toolkit.collect.urls import checked_url as canonical
 from toolkit.errors import ConfigError
 from toolkit.ingest import ingest_file
 
@@ -205,7 +205,7 @@ def test_a_corrupt_state_is_set_aside_and_collecting_goes_on(tmp_path):
 
 def test_a_bad_sources_file_is_a_usage_error_naming_it(tmp_path):
     bad = tmp_path / "sources.toml"
-    bad.write_text('user_agent = "t/1"\n[[source]]\nname = "x"\nfeed = "ftp://x/feed"\n')
+    bad.write_text('user_agent = "t/1"\n[[source]]\nname = "x"\nfeed = 3\n')
     result = invoke("collect", "--sources", bad, "--inbox", tmp_path / "in")
     assert result.exit_code == 2
     assert f"{bad}: source 1 (x): feed must be http(s) URL(s)" in result.stderr
@@ -356,15 +356,17 @@ def test_max_per_source_leaves_the_rest_for_the_next_run(tmp_path):
 
 
 def test_the_host_delay_is_kept_between_requests(tmp_path):
+    from toolkit.collect.destinations import Destinations
     from toolkit.collect.http import PoliteClient
     from toolkit.collect.limits import CollectLimits
 
     waits: list[float] = []
     with Site() as site, PoliteClient("t/1", CollectLimits(), sleep=waits.append) as client:
         page = f"{site.base}{site.page_path(site.articles[0])}"
-        delay = client.host_delay(page, 5.0)  # reads robots.txt: the first request
-        client.get(page, delay)
-        client.get(page, delay)
+        policy = Destinations.of([page])
+        delay = client.host_delay(page, 5.0, policy)  # reads robots.txt: the first request
+        client.get(page, delay, policy)
+        client.get(page, delay, policy)
     assert delay == 5.0 and len(waits) == 2 and all(4.0 < wait <= 5.0 for wait in waits)
 
 

@@ -80,3 +80,54 @@ def test_every_hard_limit_is_in_the_limits_table_with_its_value():
     for name, value in limits.items():
         values = [row[1] for row in rows if f"`{name}`" in row[0]]
         assert values == [f"{value:,}"], f"docs/limits.md: {name} is {value:,} in the code"
+
+
+def flat(name: str) -> str:
+    return " ".join((ROOT / "docs" / name).read_text(encoding="utf-8").split())
+
+
+def test_delivery_md_names_the_entry_of_each_feed_as_the_code_makes_it(tmp_path):
+    from dataclasses import replace
+
+    from test_publish import make_article, write_day
+
+    from toolkit.publish import publish_archive, publish_digest
+
+    day = tmp_path / "2026-11-23"
+    write_day(day, [replace(make_article(n), story="s-0000000001") for n in (1, 2)])
+    publish_digest(day)
+    publish_archive(tmp_path)
+    day_feed = (day / "feed.xml").read_text(encoding="utf-8").count("<entry>")
+    rolling = (tmp_path / "feed.xml").read_text(encoding="utf-8").count("<entry>")
+    assert (day_feed, rolling) == (2, 1)  # the day's feed: per article; the rolling one: per story
+    page = flat("delivery.md")
+    assert "`feed.xml` is Atom, one entry per article" in page
+    assert "one Atom feed over the last days" in page
+    rolling_text = page.split("`outputs/feed.xml` is one Atom feed", 1)[1][:200]
+    assert "one entry per story" in rolling_text and "per article" not in rolling_text
+    digest = (day / "digest.md").read_text(encoding="utf-8")
+    assert digest.count("\n## 1. ") == 1 and "\n## 2. " not in digest  # one section per story
+    assert "one section per story" in page and "one section per article" not in page
+
+
+def test_glossaries_md_counts_the_shipped_glossary():
+    from toolkit.glossary import load_glossary
+
+    shipped = load_glossary([ROOT / "glossaries" / "ar-en-security.tsv"])
+    count = re.search(
+        r"ar-en-security\.tsv` ships with the repo: (\d+) names", flat("glossaries.md")
+    )
+    assert count and int(count.group(1)) == len(shipped.entries)
+
+
+def test_no_page_cites_our_issue_tracker():
+    """Pages are read by users, who cannot see the project's issues: say it, cite the source."""
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert not re.search(r"\bissue #\d+", flat(page.name), re.IGNORECASE), page.name
+
+
+def test_the_default_model_is_the_one_the_docs_name():
+    from toolkit.model.store import DEFAULT_REPO
+
+    assert f"{DEFAULT_REPO} (2022, transformer-big, **the default**)" in flat("choosing-a-model.md")
+    assert f"by default {DEFAULT_REPO}" in flat("models.md")

@@ -91,7 +91,7 @@ def hub(opus_layout, tc_big_files, monkeypatch, tmp_path):
 
 def fetch(tmp_path: Path, *args):
     output = tmp_path / "models" / "opus-mt-ar-en"
-    return invoke("model", "fetch", "-o", output, *args), output
+    return invoke("model", "fetch", "--repo", REPO_ID, "-o", output, *args), output
 
 
 def manifest(model: Path) -> dict:
@@ -133,7 +133,8 @@ def test_fetch_downloads_only_what_conversion_needs_and_records_the_commit(hub, 
 
 def test_tc_big_is_fetched_in_its_own_layout_converted_and_translates(hub, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = invoke("model", "fetch", "--repo", TC_BIG_REPO)  # no -o: models/<repo name>
+    assert DEFAULT_REPO == TC_BIG_REPO  # the default: no --repo, no -o (models/<repo name>)
+    result = invoke("model", "fetch")
     assert result.exit_code == 0, result.output
     model = tmp_path / "models" / "opus-mt-tc-big-ar-en"
     info = manifest(model)

@@ -91,7 +91,7 @@ def test_fetch_offline_fails_in_one_line_without_traceback(tmp_path):
     )
     assert process.returncode == 2
     assert process.stderr.count("\n") == 1, process.stderr
-    assert "Helsinki-NLP/opus-mt-ar-en" in process.stderr and "Traceback" not in process.stderr
+    assert DEFAULT_REPO in process.stderr and "Traceback" not in process.stderr
     assert not (tmp_path / "m").exists()
 
 
@@ -109,6 +109,7 @@ def test_missing_and_broken_models_exit_2_with_one_line(tmp_path, monkeypatch):
     result = invoke("translate", article, "--model", tmp_path / "nowhere")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "make model" in result.stderr
+    assert "MODEL=DIR" in result.stderr and "--model DIR" in result.stderr  # make and toolkit
 
     broken = tmp_path / "broken"
     broken.mkdir()

@@ -134,7 +134,7 @@ def test_digest_has_every_part(tmp_path):
     assert "| 5 | people | خمسة أشخاص |" in digest
     assert "| ISIS | organization | [1](#article-1), [2](#article-2) |" in digest
     assert "Glossary misses (2)" in digest and "**Western Union** missing" in digest
-    assert "[full translation](articles/story-1.en.md)" in digest
+    assert "[full translation](articles/story-1.html)" in digest
 
 
 def test_synthetic_records_get_a_banner(tmp_path):

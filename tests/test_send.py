@@ -18,13 +18,17 @@ import subprocess
 import sys
 import threading
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from email import policy
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from conftest import REPO, invoke
+from test_page import fetch, serve_folder
 from test_publish import HOSTILE, FakeInfo, make_article, write_day
 
 from toolkit.deliver import SmtpSettings, parse_address, send_briefing
@@ -583,3 +587,75 @@ def test_each_delivery_is_appended_to_the_journal_and_sent_json_written_once(ser
     assert not any(written for _, _, written in seen)  # sent.json: once, at the end
     assert [d["recipient"] for d in record(day)["deliveries"]] == addresses
     assert not journal.exists()
+
+
+class Links(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__()
+        self.links: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+
+
+def dry_run_message(day: Path, recipients: Path, out: Path, env=None):
+    result = send(day, recipients, f"127.0.0.1:{free_port()}", "--dry-run", "-o", out, env=env)
+    assert result.exit_code == 0, result.output
+    first = sorted(out.glob("*.eml"))[0]
+    message = email.message_from_bytes(first.read_bytes(), policy=policy.default)
+    html = message.get_body(("html",)).get_content()
+    return Links(html).links, html, message.get_body(("plain",)).get_content()
+
+
+def test_with_a_public_url_every_link_of_the_email_is_absolute_and_opens(day, recipients, tmp_path):
+    earlier = write_day(day.parent / "2026-11-20", [replace(make_article(3), story="story-1")])
+    publish_digest(earlier)
+    (day / "articles" / "story-1.json").write_text(
+        (day / "articles" / "story-1.json").read_text(encoding="utf-8")[:-1]
+        + ', "story": "story-1"}',
+        encoding="utf-8",
+    )
+    publish_digest(day)  # story-1 now has an earlier version, linked as ../2026-11-20/…
+    with serve_folder(day.parent) as root:
+        env = {"TOOLKIT_PUBLIC_URL": root.rstrip("/")}
+        links, _, text = dry_run_message(day, recipients, tmp_path / "eml", env)
+        assert links and all(urlsplit(link).scheme in ("http", "https") for link in links)
+        ours = [link for link in links if link.startswith(root)]
+        pages = {link for link in ours if "/articles/" in link}
+        assert pages == {
+            f"{root}{DATE}/articles/story-1.html",
+            f"{root}{DATE}/articles/story-2.html",
+            f"{root}2026-11-20/articles/story-3.html",
+        }
+        assert f"{root}{DATE}/digest.html#article-1" in ours  # the overview's own anchors
+        for link in ours:
+            content_type, body = fetch(link)
+            assert content_type.startswith("text/html"), link
+            if link in pages:
+                shown = re.sub(r"<[^>]+>", "", body.decode("utf-8"))  # UTF-8: the page says so
+                assert ARABIC_HEADLINE in shown
+        assert f"Page: {root}{DATE}/articles/story-1.html" in text
+        assert "TOOLKIT_PUBLIC_URL" not in text
+
+
+def test_without_a_public_url_the_email_has_no_link_that_cannot_open(day, recipients, tmp_path):
+    links, html, text = dry_run_message(day, recipients, tmp_path / "eml")
+    assert links  # the sources' own addresses
+    assert all(urlsplit(link).scheme in ("http", "https") for link in links), links
+    assert html.count("TOOLKIT_PUBLIC_URL") == 1 and text.count("TOOLKIT_PUBLIC_URL") == 1
+    assert "Page:" not in text
+
+
+def test_a_public_url_that_is_not_http_is_exit_2(day, recipients, tmp_path):
+    result = send(
+        day,
+        recipients,
+        "127.0.0.1:1",
+        "--dry-run",
+        "-o",
+        tmp_path / "eml",
+        env={"TOOLKIT_PUBLIC_URL": "outputs/"},
+    )
+    assert result.exit_code == 2 and "TOOLKIT_PUBLIC_URL" in result.stderr

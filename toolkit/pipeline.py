@@ -10,7 +10,9 @@ from toolkit.document import Article, Problem
 from toolkit.fsutil import atomic_write_text
 from toolkit.glossary import Glossary, Matcher, annotate_articles
 from toolkit.glossary.enforce import DEFAULT_STRATEGY, STRATEGIES, Enforcement
-from toolkit.publish.article import article_json, article_markdown
+from toolkit.names import NameFinder
+from toolkit.publish.article import ModelRef, article_json, article_markdown
+from toolkit.publish.page import write_page
 from toolkit.translate import (
     DecodingOptions,
     Engine,
@@ -29,6 +31,7 @@ class Pipeline:
     glossary: Glossary | None = None
     strategy: Enforcement = STRATEGIES[DEFAULT_STRATEGY]
 
+    names: NameFinder | None = None  # people and places, their spellings put into the English
     memory: TranslationMemory | None = None
     executor: Executor | None = None  # who decodes: the engine's own translator by default
 
@@ -53,6 +56,9 @@ class Pipeline:
             matcher = Matcher(self.glossary)
             for articles in groups:
                 annotate_articles(articles, matcher)
+        if self.names is not None:
+            for articles in groups:
+                self.names.annotate(articles)
         return translate_groups(
             groups,
             self.engine,
@@ -101,8 +107,10 @@ def skipped_sentences(articles: list[Article]) -> list[Problem]:
 
 
 def write_article(out_dir: Path, article: Article, info) -> None:
-    """articles/<id>.json and <id>.en.md, each replaced atomically."""
+    """articles/<id>.json, <id>.en.md and its page <id>.html, each replaced atomically (the
+    page gains its story's other versions when the day is published: publish_pages)."""
     folder = out_dir / "articles"
     document = json.dumps(article_json(article, info), ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(folder / f"{article.id}.json", document)
     atomic_write_text(folder / f"{article.id}.en.md", article_markdown(article, info))
+    write_page(out_dir, article, ModelRef.of(info))

@@ -325,9 +325,8 @@ def run_folder(
     counting.run([articles for _, articles in pending], progress, publish)
     report.batches = dict(sorted(per_worker.items()))
     report.timings["translate_s"] = round(time.monotonic() - translate_started, 3)
-    for record in report.files:  # failures are named once, by the command at the end
-        if record.status == "published-earlier":
-            log(f"{record.file}: {record.status}: {record.reason}")
+    # Files published on earlier days are not named, night after night: the command's summary
+    # line counts them (the manifest lists each), so cron logs do not grow with the inbox.
     return report
 
 
@@ -358,7 +357,7 @@ def _outputs_by_file(previous: dict | None) -> dict[str, list[str]]:
 
 def _remove_stale(out_dir: Path, old_ids: list[str], new_ids: set[str]) -> None:
     for article_id in set(old_ids) - new_ids:
-        for suffix in (".json", ".en.md"):
+        for suffix in (".json", ".en.md", ".html"):
             (out_dir / "articles" / f"{article_id}{suffix}").unlink(missing_ok=True)
 
 

@@ -7,8 +7,10 @@ from collections import Counter
 from dataclasses import replace
 
 from toolkit.brief.figures import extract_figures
+from toolkit.brief.quotes import find_quotes
 from toolkit.brief.select import lead_index, select_points
 from toolkit.document import Article, Brief, Entity
+from toolkit.names import NAMES_SOURCE
 
 SHORT_BLUF_WORDS = 12  # a lead this short gets the next sentence too
 CONTEXT_WORDS = 10
@@ -36,6 +38,9 @@ def build_brief(article: Article) -> Brief:
             for figure in extract_figures(sentence.ar)
         ],
         entities=entities(article),
+        people=list(article.people),
+        places=list(article.places),
+        quotes=find_quotes(article),
     )
 
 
@@ -44,6 +49,8 @@ def entities(article: Article) -> list[Entity]:
     kinds: dict[str, str] = {}
     for sentence in article.all_sentences():
         for match in sentence.matches:
+            if match.entry.where == NAMES_SOURCE:  # a person's spelling: in Brief.people
+                continue
             counts[match.entry.english] += 1
             kinds[match.entry.english] = match.entry.kind
     return [

@@ -15,7 +15,8 @@ from toolkit.model.store import DEFAULT_MODEL_DIR
 # Plain click help (rich_markup_mode=None): paragraphs are re-filled to the terminal width,
 # `\b` keeps a block as written, and "[default: …]" in help text is shown, not read as markup.
 app = typer.Typer(
-    help="Offline Arabic→English translation and briefing (opus-mt-ar-en on CTranslate2).\n\n"
+    help="Offline Arabic→English translation and briefing (OPUS-MT Marian models on "
+    "CTranslate2; opus-mt-tc-big-ar-en by default).\n\n"
     "Stages: ingest → glossary → translate → brief → publish. Results go to stdout or files; "
     "progress and warnings go to stderr. Exit codes: 0 done, 1 some inputs failed, "
     "2 usage or configuration error.",
@@ -159,8 +160,10 @@ def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
     """Check everything that can be wrong in the set-up before loading the model."""
     from toolkit.errors import ConfigError
     from toolkit.glossary.enforce import STRATEGIES
+    from toolkit.glossary.entries import default_glossary_folder
     from toolkit.model import resolve_model_dir
     from toolkit.model.vmap import vmap_sha256
+    from toolkit.names import NameFinder
     from toolkit.pipeline import Pipeline
     from toolkit.translate import DecodingOptions
 
@@ -169,7 +172,8 @@ def make_pipeline(model, beam, glossary, no_glossary, enforce, vmap=False):
     model = resolve_model_dir(model)
     options = DecodingOptions(beam_size=beam, vmap=vmap_sha256(model) if vmap else None)
     loaded = load_glossary_option(glossary, no_glossary)
-    return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce])
+    names = NameFinder.from_folder(default_glossary_folder())
+    return Pipeline(load_engine(model), options, loaded, STRATEGIES[enforce], names=names)
 
 
 def open_memory(path: Path):

@@ -245,6 +245,14 @@ def bench_command(
             "--sizes articles: median and p95 ms.",
         ),
     ] = False,
+    names: Annotated[
+        bool,
+        typer.Option(
+            "--names",
+            help="Instead: what people, places and quotes add to the brief, in ms per "
+            "article, over inbox/ and ../shared/articles (the fastest of --repeat runs).",
+        ),
+    ] = False,
 ) -> None:
     """The toolkit's own engine path against raw CTranslate2 and transformers, same work.
 
@@ -261,6 +269,12 @@ def bench_command(
     """
     if stories:
         bench_stories(archive_sizes(sizes), day_articles, as_json)
+        return
+    if names:
+        from toolkit.bench.names import names_bench_text, run_names_bench
+
+        report = run_names_bench(max(repeat, 3))
+        typer.echo(json.dumps(report, indent=2) if as_json else names_bench_text(report))
         return
     if search:
         from toolkit.archive.bench import measure_search, search_bench_text

@@ -64,7 +64,11 @@ def model_fetch(
     ] = None,
     quantization: QuantizationOption = "int8",
 ) -> None:
-    """Download a Marian model from the hub and convert it (the only networked command)."""
+    """Download a Marian model from the hub and convert it.
+
+    Networked commands: model fetch (the hub), collect (the outlets; also nightly --sources)
+    and send (the SMTP server); every other command works offline.
+    """
     from toolkit.model.fetch import fetch_model
 
     output = output or model_folder(repo)

@@ -37,6 +37,7 @@ class OutputFormat(StrEnum):
     md = "md"
     txt = "txt"
     json = "json"
+    docx = "docx"
 
 
 @command(app, "translate")
@@ -63,8 +64,9 @@ def translate_command(
         OutputFormat | None,
         typer.Option(
             "--to",
-            help="md (front matter + Markdown), txt (plain English) or json (sentence pairs with "
-            "scores and flags). [default: from the -o suffix, else txt]",
+            help="md (front matter + Markdown), txt (plain English), json (sentence pairs with "
+            "scores and flags) or docx (Word: headings, paragraphs and tables as in the source; "
+            "needs -o). [default: from the -o suffix, else txt]",
             show_default=False,
         ),
     ] = None,
@@ -85,10 +87,11 @@ def translate_command(
     An input of one line (`echo مرحبا | toolkit translate -`) or --text is plain text: no
     headline or page-furniture rules, just its sentences. A bad record (a JSONL line that is
     not JSON) or a part past the size limits is named on stderr and the rest is translated
-    (exit 1).
+    (exit 1). A .pdf or .docx is one article; `-o OUT.docx` writes the English as Word with
+    the same headings, paragraphs and tables.
     """
     from toolkit.errors import ConfigError
-    from toolkit.fsutil import atomic_write_text
+    from toolkit.fsutil import atomic_write_bytes, atomic_write_text
     from toolkit.ingest import ingest_file, ingest_plain
     from toolkit.pipeline import skipped_sentences
     from toolkit.publish.article import article_json, article_markdown, article_text
@@ -98,6 +101,8 @@ def translate_command(
     if output is not None and output.is_dir():
         raise ConfigError(f"-o {output}: is a folder; give a file name (e.g. {output}/out.md)")
     fmt = to or _format_from_suffix(output)
+    if fmt is OutputFormat.docx and output is None:
+        raise ConfigError("--to docx writes a file: give -o OUT.docx")
     ingested = ingest_plain(text) if text is not None else ingest_file(file, one_line_as_text=True)
     for message in ingested.warnings:
         warn(message)
@@ -108,6 +113,12 @@ def translate_command(
     articles = ingested.articles
     with progress_bar("translating", quiet) as update:
         pipeline.run([articles], update)
+    if fmt is OutputFormat.docx:
+        from toolkit.publish.docx import articles_docx
+
+        atomic_write_bytes(output, articles_docx(articles, engine.info))
+        exit_on_problems([*ingested.problems, *skipped_sentences(articles)])
+        return
     if fmt is OutputFormat.json:
         document = {
             "source": ingested.source,
@@ -132,7 +143,9 @@ def ingest_command(
 ) -> None:
     """Show what ingest sees: articles, headline, paragraphs → sentences, dropped lines.
 
-    Formats: .txt (first headline-like line is the headline), .md, .html, .json, .jsonl.
+    Formats: .txt (first headline-like line is the headline), .md, .html, .json, .jsonl,
+    .pdf and .docx (one document, one article: headings, paragraphs, table cells; a PDF page
+    without text is OCR'd when tesseract is installed).
     Encodings: UTF-8 (BOM or not), UTF-16 (BOM or not), Windows-1256. Page furniture rules
     (widgets, bylines, photo credits, abbreviations) live in toolkit/data/debris.tsv.
     Bad records and articles past the size limit are named on stderr (exit 1).

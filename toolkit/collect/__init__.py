@@ -11,7 +11,9 @@ article is written to the inbox as <date>-<source>-<8 hex>.json (temp file, then
 The same text under another URL, or from another outlet, is not written again: the outlet is
 added to the article's `outlets` (in its file when it was written in this run, else in the
 state only: an earlier file may already be published). A source that fails (its listing
-cannot be had) is named and the others go on; a page that fails is named and counted.
+cannot be had) is named and the others go on; a page that fails, or a link that is not a
+valid URL (toolkit.collect.urls) or leads where the source may not go
+(toolkit.collect.destinations), is named and counted, and the rest go on.
 """
 
 import datetime as dt
@@ -22,9 +24,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from toolkit.collect.charset import decode_page
 from toolkit.collect.extract import extract_page
 from toolkit.collect.feeds import Entry, Listing, parse_feed, parse_sitemap
-from toolkit.collect.http import Answer, FetchError, PoliteClient, canonical
+from toolkit.collect.http import Answer, FetchError, PoliteClient
 from toolkit.collect.limits import CollectLimits, env_name
 from toolkit.collect.sources import Source, Sources
 from toolkit.collect.state import CollectState
@@ -32,13 +35,14 @@ from toolkit.errors import InputError
 from toolkit.fsutil import atomic_write_text
 from toolkit.ingest.clean import clean_document
 from toolkit.ingest.debris import default_rules
-from toolkit.ingest.decode import arabic_share, decode_bytes
+from toolkit.ingest.decode import arabic_share
 from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import RawDocument
 
 DEFAULT_STATE = Path("outputs/collect.sqlite")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 NOT_WORD = re.compile(r"[\W_]+")
+MAX_VALIDATOR = 1024  # characters of an ETag or Last-Modified kept for the next night
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,9 @@ class Page:
 
     title: str
     paragraphs: list[str]
-    date: str | None
+    date: str | None  # the page's own published date, else trafilatura's guess
     author: str | None
+    published: str | None  # the page's own published date, declared in its markup
 
 
 @dataclass
@@ -166,7 +171,12 @@ class _Run:
     written: dict[str, tuple[Path, dict]] = field(default_factory=dict)  # fingerprint → file
 
     def collect(self, source: Source, report: SourceReport) -> None:
-        delay = self.client.host_delay(source.urls[0], source.delay)
+        if source.bad and not source.urls:
+            report.error = "; ".join(source.bad)
+            return
+        report.failed += len(source.bad)
+        report.failures += source.bad
+        delay = self.client.host_delay(source.urls[0], source.delay, source.destinations)
         listed: list[tuple[str, Answer]] = []
         if source.kind == "pages":
             entries = [Entry(url) for url in source.urls]
@@ -180,8 +190,13 @@ class _Run:
             self.progress(self.done, self.total)
         if len(pending) <= self.most:  # all handled: an unchanged listing may answer 304 next
             for url, answer in listed:
+                # a 304 need not repeat the validators: what it leaves out is kept
+                before = self.state.validators(url) if answer.status == 304 else {}
                 self.state.record_validators(
-                    url, answer.headers.get("etag"), answer.headers.get("last-modified")
+                    url,
+                    _validator(answer.headers.get("etag")) or before.get("If-None-Match"),
+                    _validator(answer.headers.get("last-modified"))
+                    or before.get("If-Modified-Since"),
                 )
 
     def _listing(
@@ -191,7 +206,7 @@ class _Run:
         urls, entries = [source.urls[0]], []
         while urls and len(listed) <= self.limits.max_sitemaps:
             url = urls.pop(0)
-            answer = self.client.get(url, delay, self.state.validators(url))
+            answer = self.client.get(url, delay, source.destinations, self.state.validators(url))
             listed.append((url, answer))
             report.listing = "not modified" if answer.status == 304 else "new"
             if answer.status == 304:
@@ -199,12 +214,14 @@ class _Run:
             listing: Listing = parse(answer.body, url)
             if listing.warning:
                 report.warnings.append(listing.warning)
+            report.failed += len(listing.bad)
+            report.failures += [f"{url}: {bad}" for bad in listing.bad]
             entries += listing.entries
             urls += listing.children
         return entries
 
     def _is_new(self, entry: Entry, report: SourceReport) -> bool:
-        url = canonical(entry.url)
+        url = entry.url
         if url in self.handled:
             report.seen += 1
             return False
@@ -222,9 +239,9 @@ class _Run:
         return True
 
     def _page(self, entry: Entry, source: Source, delay: float, report: SourceReport) -> None:
-        url = canonical(entry.url)
+        url = entry.url
         try:
-            answer = self.client.get(url, delay)
+            answer = self.client.get(url, delay, source.destinations)
             if answer.url != url and self.state.page(answer.url) is not None:
                 report.seen += 1  # redirected to a page handled before
                 self.state.record_page(url, source.name, "seen", f"same as {answer.url}")
@@ -285,7 +302,7 @@ class _Run:
             "title": page.title or entry.title or "",
             "text": "\n".join(page.paragraphs),
             "url": url,
-            "date": entry.date or page.date or fetched.date().isoformat(),
+            "date": page.published or entry.date or page.date or fetched.date().isoformat(),
             "source": source.name,
             "outlets": [source.name],
             "fetched": fetched.isoformat(timespec="seconds"),
@@ -304,7 +321,7 @@ class _Run:
         if kind not in HTML_TYPES:
             raise FetchError(f"{answer.url}: not an HTML page ({kind})", lasting=True)
         try:
-            html = decode_bytes(answer.body, answer.url).text
+            html = decode_page(answer.body, answer.headers.get("content-type", ""), answer.url).text
         except InputError as error:
             raise FetchError(str(error), lasting=True) from error
         pages = extract_page(html)
@@ -315,7 +332,15 @@ class _Run:
         cleaned = clean_document(document, default_rules())[0]
         if not cleaned.paragraphs:
             raise FetchError(f"{answer.url}: no article text (all page furniture)", lasting=True)
-        return Page(cleaned.headline, cleaned.paragraphs, page.date, page.author)
+        return Page(cleaned.headline, cleaned.paragraphs, page.date, page.author, page.published)
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth sending back: printable ASCII (a header of other bytes
+    could not be sent again, and would fail the feed every night), else None."""
+    if value and value.isascii() and value.isprintable() and len(value) <= MAX_VALIDATOR:
+        return value
+    return None
 
 
 def _now() -> str:

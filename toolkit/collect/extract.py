@@ -11,27 +11,45 @@ three words or more, Arabic, ending like a sentence, and not furniture by our de
 (toolkit/data/debris.tsv). The figures behind this choice are in docs/collect.md.
 
 A page with several top-level <article> elements (a listing) gives one article each.
+
+The page's own publication date is read from what the page declares (published_day): a
+meta article:published_time (or datePublished, pubdate, dc.date.issued), JSON-LD
+datePublished, else the first <time datetime> of the article. trafilatura's date (htmldate,
+which may also guess from the URL or the text) is only the fallback.
 """
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from toolkit.collect.dates import day_of
 from toolkit.ingest.debris import default_rules, ends_like_sentence, line_debris
 from toolkit.ingest.readers import ArticleHTML
 from toolkit.text.arabic import LETTER, normalize
 
 MIN_RECOVERED_WORDS = 3
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date.issued",
+    "dcterms.issued",
+)
 
 
 @dataclass
 class Extracted:
     title: str | None
     paragraphs: list[str]
-    date: str | None = None  # YYYY-MM-DD
+    date: str | None = None  # YYYY-MM-DD: the page's own published date, else trafilatura's
     author: str | None = None
     recovered: int = 0  # paragraphs put back after trafilatura
+    published: str | None = None  # YYYY-MM-DD (UTC), declared by the page itself
 
 
 def extract_page(html: str | bytes) -> list[Extracted]:
@@ -46,18 +64,54 @@ def extract_page(html: str | bytes) -> list[Extracted]:
         return []
     articles = [a for a in tree.iter("article") if not _inside_article(a)]
     if len(articles) >= 2:
-        return [_extract(lxml.html.tostring(a, encoding="unicode"), a) for a in articles]
+        return [
+            _extract(lxml.html.tostring(a, encoding="unicode"), a, published_day(a, a))
+            for a in articles
+        ]
     container = articles[0] if articles else next(tree.iter("main"), None)
     if container is None:
         container = tree.find("body") if tree.find("body") is not None else tree
-    return [_extract(html, container)]
+    return [_extract(html, container, published_day(tree, container))]
+
+
+def published_day(tree, container) -> str | None:
+    """The publication day the page declares: its meta tags and JSON-LD (anywhere in
+    `tree`), else the first <time datetime> in `container`. Impossible dates are passed over."""
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in PUBLISHED_META and (day := day_of(meta.get("content"))):
+            return day
+    for script in tree.iter("script"):
+        kind = (script.get("type") or "").strip().lower()
+        if kind == "application/ld+json" and (day := _json_ld_day(script.text or "")):
+            return day
+    times = [t for t in container.iter("time") if t.get("datetime")]
+    times.sort(key=lambda t: (t.get("itemprop") or "").lower() != "datepublished")
+    return next((day for t in times if (day := day_of(t.get("datetime")))), None)
+
+
+def _json_ld_day(text: str) -> str | None:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    pending = [data]
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, list):
+            pending += item
+        elif isinstance(item, dict):
+            if day := day_of(item.get("datePublished")):
+                return day
+            pending += [value for value in item.values() if isinstance(value, list | dict)]
+    return None
 
 
 def _inside_article(element) -> bool:
     return any(parent.tag == "article" for parent in element.iterancestors())
 
 
-def _extract(html: str | bytes, container) -> Extracted:
+def _extract(html: str | bytes, container, published: str | None) -> Extracted:
     import lxml.html
     import trafilatura
 
@@ -74,15 +128,16 @@ def _extract(html: str | bytes, container) -> Extracted:
     ours = [line for part in reader.articles for line in part.lines]
     headline = next((part.headline for part in reader.articles if part.headline), None)
     if document is None or not (document.text or "").strip():
-        return Extracted(headline or reader.title, ours)
+        return Extracted(headline or reader.title, ours, published, published=published)
     found = [line for line in document.text.splitlines() if line.strip()]
     merged, recovered = merge(found, ours)
     return Extracted(
         title=document.title or headline or reader.title,
         paragraphs=merged,
-        date=document.date,
+        date=published or day_of(document.date),
         author=document.author,
         recovered=recovered,
+        published=published,
     )
 
 

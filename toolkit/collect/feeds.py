@@ -1,16 +1,17 @@
-"""Feeds and sitemaps → entries (link, title, date). Malformed ones are read as far as they go."""
+"""Feeds and sitemaps → entries (link, title, date). Malformed ones are read as far as they go;
+a link that does not pass toolkit.collect.urls is named in `bad` and the rest are read."""
 
-import calendar
-import datetime as dt
-from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from dataclasses import dataclass, field
+
+from toolkit.collect.dates import day_of
+from toolkit.collect.urls import BadURL, checked_url
 
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 
 
 @dataclass(frozen=True)
 class Entry:
-    url: str
+    url: str  # checked and canonical
     title: str | None = None
     date: str | None = None  # YYYY-MM-DD (UTC) when the feed gives it
 
@@ -20,23 +21,28 @@ class Listing:
     entries: list[Entry]
     children: list[str]  # a sitemap index's sitemaps
     warning: str | None = None  # malformed: what was wrong, and that the rest was read
+    bad: list[str] = field(default_factory=list)  # each item whose link is not a valid URL
 
 
 def parse_feed(data: bytes, url: str) -> Listing:
     import feedparser
 
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
-    entries = []
-    for item in parsed.entries:
+    entries, bad = [], []
+    for number, item in enumerate(parsed.entries, 1):
         link = item.get("link") or next(
             (link.get("href") for link in item.get("links", []) if link.get("href")), None
         )
-        link = _absolute(link, url)
+        title = (item.get("title") or "").strip() or None
         if not link:
             continue
-        when = item.get("published_parsed") or item.get("updated_parsed")
-        day = _day(when) if when else None
-        entries.append(Entry(link, (item.get("title") or "").strip() or None, day))
+        try:
+            link = checked_url(link, url)
+        except BadURL as error:
+            bad.append(f"item {number}{f' ({title})' if title else ''}: bad link: {error}")
+            continue
+        day = day_of(item.get("published_parsed")) or day_of(item.get("updated_parsed"))
+        entries.append(Entry(link, title, day))
     warning = None
     if parsed.get("bozo"):
         error = parsed.get("bozo_exception")
@@ -44,7 +50,7 @@ def parse_feed(data: bytes, url: str) -> Listing:
             f"{url}: malformed feed ({type(error).__name__}: {error}); "
             f"read as far as it goes: {len(entries)} entries"
         )
-    return Listing(entries, [], warning)
+    return Listing(entries, [], warning, bad)
 
 
 def parse_sitemap(data: bytes, url: str) -> Listing:
@@ -56,51 +62,31 @@ def parse_sitemap(data: bytes, url: str) -> Listing:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException) as error:
         return Listing([], [], f"{url}: not a readable sitemap ({error}); nothing read")
-    entries, children = [], []
-    for element in root:
-        name = element.tag.rsplit("}", 1)[-1]
-        loc = _absolute(_child_text(element, "loc"), url)
-        if not loc:
+    entries, children, bad = [], [], []
+    for number, element in enumerate(root, 1):
+        name = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        loc = _child_text(element, "loc")
+        if name not in ("sitemap", "url") or not loc:
+            continue
+        try:
+            loc = checked_url(loc, url)
+        except BadURL as error:
+            bad.append(f"{name} {number}: bad <loc>: {error}")
             continue
         if name == "sitemap":
             children.append(loc)
         elif name == "url":
             news = next((e for e in element if e.tag == f"{NEWS}news"), None)
             title = _child_text(news, "title") if news is not None else None
-            when = (_child_text(news, "publication_date") if news is not None else None) or (
-                _child_text(element, "lastmod")
-            )
-            entries.append(Entry(loc, title, _iso_day(when)))
-    return Listing(entries, children)
-
-
-def _absolute(link: str | None, base: str) -> str | None:
-    """The link resolved against the listing's URL; None unless it is http(s)."""
-    if not link:
-        return None
-    resolved = urljoin(base, link.strip())
-    return resolved if urlsplit(resolved).scheme in ("http", "https") else None
+            published = _child_text(news, "publication_date") if news is not None else None
+            day = day_of(published) or day_of(_child_text(element, "lastmod"))
+            entries.append(Entry(loc, title, day))
+    return Listing(entries, children, None, bad)
 
 
 def _child_text(element, name: str) -> str | None:
     for child in element:
-        if child.tag.rsplit("}", 1)[-1] == name and child.text and child.text.strip():
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag.rsplit("}", 1)[-1] == name and child.text and child.text.strip():
             return child.text.strip()
     return None
-
-
-def _day(when) -> str:
-    """feedparser's UTC struct_time → YYYY-MM-DD."""
-    return dt.datetime.fromtimestamp(calendar.timegm(when), dt.UTC).date().isoformat()
-
-
-def _iso_day(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
-    return moment.date().isoformat()

@@ -1,27 +1,29 @@
-"""A polite, bounded HTTP client: robots.txt, per-host delay, User-Agent, hard limits.
+"""A polite, bounded HTTP client: robots.txt, per-host delay, User-Agent, hard limits, and
+the destination policy (toolkit.collect.destinations) on every hop.
 
 Every answer is streamed and counted: bytes on the wire against max_bytes, bytes after
 gzip/deflate (decompressed here, in 64 KB steps) against max_decoded_bytes, and the whole
-answer against page_seconds. Redirects are followed here, at most max_redirects, each hop
-checked against robots.txt. 429 and 503 are retried after their Retry-After when it is
-within retry_after_cap, at most `retries` times.
+answer against page_seconds. Redirects are followed here, at most max_redirects; each hop's
+Location is checked (toolkit.collect.urls), then its destination, then robots.txt, and only
+then is it requested. 429 and 503 are retried after their Retry-After when it is within
+retry_after_cap, at most `retries` times.
 """
 
 import email.utils
 import time
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from toolkit.collect.destinations import Checker, Destinations, Refused, checked_backend
 from toolkit.collect.limits import CollectLimits, env_name
+from toolkit.collect.urls import BadURL, checked_url, origin
 
-DROPPED_PARAMS = ("fbclid", "gclid", "mc_cid", "mc_eid")
 STEP = 1 << 16
 
 
 class FetchError(Exception):
-    """A URL could not be fetched. `kind`: failed | too-big | robots; `lasting`: not worth
-    trying again on a later run (404, too big, a redirect loop)."""
+    """A URL could not be fetched. `kind`: failed | too-big | robots | refused; `lasting`: not
+    worth trying again on a later run (404, too big, a redirect loop, a refused address)."""
 
     def __init__(self, message: str, kind: str = "failed", lasting: bool = False):
         super().__init__(message)
@@ -30,36 +32,22 @@ class FetchError(Exception):
 
 @dataclass
 class Answer:
-    url: str  # canonical, after redirects
+    url: str  # checked and canonical, after redirects
     status: int  # 200, or 304 for a conditional GET
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
 
-def canonical(url: str) -> str:
-    """No fragment, no utm_*/click ids, lower-case scheme and host, a path of at least /."""
-    parts = urlsplit(url.strip())
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not key.lower().startswith("utm_") and key.lower() not in DROPPED_PARAMS
-    ]
-    return urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), "")
-    )
-
-
-def host_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
 class PoliteClient:
-    def __init__(self, user_agent: str, limits: CollectLimits, sleep=time.sleep):
+    """Fetches checked URLs (toolkit.collect.urls) for one source at a time: each call names
+    the source's Destinations."""
+
+    def __init__(self, user_agent: str, limits: CollectLimits, sleep=time.sleep, checker=None):
         import httpx2
 
         self.user_agent, self.limits, self.sleep = user_agent, limits, sleep
         self.requests = 0
+        self.checker = checker or Checker()
         self._last: dict[str, float] = {}  # host → when its last request was sent
         self._robots: dict[str, object] = {}  # host → Protego, or None (allow all)
         self._client = httpx2.Client(
@@ -67,6 +55,7 @@ class PoliteClient:
             follow_redirects=False,
             trust_env=True,
         )
+        _connect_only_checked(self._client, checked_backend(self.checker))
 
     def close(self) -> None:
         self._client.close()
@@ -78,19 +67,20 @@ class PoliteClient:
         self.close()
 
     # -- robots.txt ---------------------------------------------------------------------------
-    def allowed(self, url: str, delay: float) -> bool:
-        rules = self._rules(url, delay)
+    def allowed(self, url: str, delay: float, policy: Destinations) -> bool:
+        rules = self._rules(url, delay, policy)
         return rules is None or rules.can_fetch(url, self.user_agent)
 
-    def _rules(self, url: str, delay: float):
+    def _rules(self, url: str, delay: float, policy: Destinations):
         """The host's robots.txt, read once per run (RFC 9309): missing (4xx) allows all;
-        unreachable (5xx, no answer) fails every page of the host this run."""
-        host = host_of(url)
+        unreachable (5xx, no answer) fails every page of the host this run. Only asked
+        once the host passed the destination check, so a refusal is never remembered here."""
+        host = origin(url)
         if host not in self._robots:
             from protego import Protego
 
             try:
-                answer = self._get(host + "/robots.txt", delay, {}, robots=False)
+                answer = self._get(host + "/robots.txt", delay, {}, policy, robots=False)
                 if answer.status >= 500:
                     raise FetchError(f"{host}/robots.txt: HTTP {answer.status}")
                 rules = None if answer.status >= 400 else Protego.parse(_text(answer.body))
@@ -101,29 +91,58 @@ class PoliteClient:
             raise self._robots[host]
         return self._robots[host]
 
-    def host_delay(self, url: str, delay: float | None) -> float:
+    def host_delay(self, url: str, delay: float | None, policy: Destinations) -> float:
         """The source's delay (or the default), or a longer robots.txt Crawl-delay (capped)."""
         chosen = self.limits.delay if delay is None else delay
-        rules = self._rules(url, chosen)
+        self._check(url, policy)
+        rules = self._rules(url, chosen, policy)
         crawl = rules.crawl_delay(self.user_agent) if rules is not None else None
         return max(chosen, min(float(crawl or 0), self.limits.max_delay))
 
     # -- fetching -----------------------------------------------------------------------------
-    def get(self, url: str, delay: float, headers: dict[str, str] | None = None) -> Answer:
-        """GET with redirects, robots on every hop; FetchError for anything but 200/304."""
-        return self._get(url, delay, headers or {}, robots=True)
+    def get(
+        self,
+        url: str,
+        delay: float,
+        policy: Destinations,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        """GET a checked URL with redirects, each hop's destination and robots.txt checked
+        before it is asked; FetchError for anything but 200/304."""
+        return self._get(url, delay, headers or {}, policy, robots=True)
 
-    def _get(self, url: str, delay: float, headers: dict[str, str], robots: bool) -> Answer:
+    def _check(self, url: str, policy: Destinations) -> None:
+        try:
+            self.checker.check(url, policy)
+        except Refused as error:
+            kind = "refused" if error.lasting else "failed"  # a name that did not resolve
+            raise FetchError(f"{url}: {error}", kind, lasting=error.lasting) from None
+
+    def _get(
+        self, url: str, delay: float, headers: dict[str, str], policy: Destinations, robots: bool
+    ) -> Answer:
         current = url
         for _hop in range(self.limits.max_redirects + 1):
-            if robots and not self.allowed(current, delay):
+            try:
+                self._check(current, policy)
+            except FetchError as error:
+                if current == url:
+                    raise
+                raise FetchError(
+                    f"{url}: redirected to {error}", error.kind, error.lasting
+                ) from None
+            if robots and not self.allowed(current, delay, policy):
                 raise FetchError(f"{current}: disallowed by robots.txt", "robots", lasting=True)
             status, answer_headers, body = self._retrying(current, delay, headers)
             if status in (301, 302, 303, 307, 308) and "location" in answer_headers:
-                current = urljoin(current, answer_headers["location"])
+                try:
+                    current = checked_url(answer_headers["location"], current)
+                except BadURL as error:
+                    message = f"{current}: redirect to a bad URL: {error}"
+                    raise FetchError(message, lasting=True) from None
                 continue
             if status in (200, 304) or not robots:
-                return Answer(canonical(current), status, body, answer_headers)
+                return Answer(current, status, body, answer_headers)
             lasting = status in (404, 410) or (400 <= status < 500 and status not in (408, 429))
             raise FetchError(f"{current}: HTTP {status}", lasting=lasting)
         raise FetchError(
@@ -149,7 +168,7 @@ class PoliteClient:
         )
 
     def _wait_turn(self, url: str, delay: float) -> None:
-        host = host_of(url)
+        host = origin(url)
         if host in self._last:
             left = self._last[host] + delay - time.monotonic()
             if left > 0:
@@ -182,7 +201,7 @@ class PoliteClient:
                 f"read {limits.read_timeout:g} s: {env_name('connect_timeout')}, "
                 f"{env_name('read_timeout')}; {type(error).__name__})"
             ) from error
-        except httpx2.HTTPError as error:
+        except (httpx2.HTTPError, httpx2.InvalidURL, UnicodeError) as error:
             raise FetchError(f"{url}: {type(error).__name__}: {error}") from error
 
     def _read(self, url: str, response, headers: dict[str, str], started: float) -> bytes:
@@ -207,6 +226,17 @@ class PoliteClient:
                     f"{url}: took more than {limits.page_seconds:g} s ({env_name('page_seconds')})"
                 )
         return b"".join(parts)
+
+
+def _connect_only_checked(client, backend) -> None:
+    """Direct connections go through `backend` (toolkit.collect.destinations.CheckedBackend).
+    httpx2 has no public hook for a network backend, and giving it a transport of our own
+    would turn off the proxies of the environment; so its pool gets the backend. Pinned
+    httpx2: a change of its inside fails here, loudly, never silently unchecked."""
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    if not hasattr(pool, "_network_backend"):
+        raise RuntimeError("httpx2's connection pool changed: the destination check needs it")
+    pool._network_backend = backend
 
 
 def _too_big(url: str, size: int, cap: int, setting: str) -> FetchError:

@@ -1,11 +1,17 @@
-"""sources.toml → Sources: who we are (user_agent) and where each outlet publishes."""
+"""sources.toml → Sources: who we are (user_agent) and where each outlet publishes.
+
+A file that cannot be read, or a source table of the wrong shape, is a usage error (exit 2).
+A URL that does not pass toolkit.collect.urls is the source's own failure: it is kept in
+`bad`, named when collecting, and the other sources (and the source's other pages) go on.
+"""
 
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from toolkit.collect.destinations import Destinations
+from toolkit.collect.urls import BadURL, checked_url
 from toolkit.errors import ConfigError
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
@@ -16,8 +22,14 @@ KINDS = ("feed", "sitemap", "pages")
 class Source:
     name: str  # the outlet's slug: in file names and as the article's `source`
     kind: str  # feed | sitemap | pages
-    urls: tuple[str, ...]  # one feed or sitemap, or the pages
+    urls: tuple[str, ...]  # one feed or sitemap, or the pages: checked and canonical
     delay: float | None = None  # s between requests to its hosts (None: the default)
+    allow_private: bool = False  # an intranet outlet: private addresses may be fetched
+    bad: tuple[str, ...] = ()  # each configured URL that is not valid, with why
+
+    @property
+    def destinations(self) -> Destinations:
+        return Destinations.of(self.urls, self.allow_private)
 
 
 @dataclass
@@ -63,22 +75,33 @@ def _source(table: object, where: str) -> Source:
         raise ConfigError(f"{where}: give exactly one of feed, sitemap, pages")
     kind = given[0]
     value = table[kind]
-    urls = value if kind == "pages" else [value]
-    if not isinstance(urls, list) or not urls or not all(_is_http(u) for u in urls):
+    given_urls = value if kind == "pages" else [value]
+    if not isinstance(given_urls, list) or not given_urls:
         raise ConfigError(f"{where}: {kind} must be http(s) URL(s)")
+    if not all(isinstance(url, str) for url in given_urls):
+        raise ConfigError(f"{where}: {kind} must be http(s) URL(s)")
+    urls, bad = [], []
+    for url in given_urls:
+        try:
+            urls.append(checked_url(url))
+        except BadURL as error:
+            bad.append(f"{kind} {error}")
     delay = table.get("delay")
     if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float)):
         raise ConfigError(f"{where}: delay must be a number of seconds")
     if delay is not None and delay < 0:
         raise ConfigError(f"{where}: delay must be 0 or more seconds")
-    unknown = set(table) - {"name", "delay", *KINDS}
+    allow_private = table.get("allow_private", False)
+    if not isinstance(allow_private, bool):
+        raise ConfigError(f"{where}: allow_private must be true or false")
+    unknown = set(table) - {"name", "delay", "allow_private", *KINDS}
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    return Source(name, kind, tuple(urls), None if delay is None else float(delay))
-
-
-def _is_http(url: object) -> bool:
-    if not isinstance(url, str):
-        return False
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return Source(
+        name,
+        kind,
+        tuple(dict.fromkeys(urls)),
+        None if delay is None else float(delay),
+        allow_private,
+        tuple(bad),
+    )

@@ -17,11 +17,12 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from toolkit.deliver.links import LINK_NOTE, absolute_links, link_base, page_url
 from toolkit.deliver.recipients import Recipient
 from toolkit.errors import ConfigError
 from toolkit.fsutil import sha256_file
 from toolkit.publish import Records, day_of, read_records
-from toolkit.publish.article import SYNTHETIC_NOTICE
+from toolkit.publish.article import SYNTHETIC_NOTICE, article_path
 from toolkit.publish.digest import digest_markdown, digest_title, entity_counts, flag_counts
 from toolkit.publish.html import render_html
 
@@ -78,7 +79,7 @@ def load_briefing(day_dir: Path) -> Briefing:
         articles=len(records),
         synthetic=any(model.synthetic for _, model in records),
         text=briefing_text(records, date),
-        html=email_html(digest.read_text(encoding="utf-8"), digest_title(date)),
+        html=email_html(digest.read_text(encoding="utf-8"), digest_title(date), date),
         digest_sha256=sha256_file(digest),
         breaking=any(story.breaking for story in day_stories(day_dir)),
     )
@@ -111,17 +112,22 @@ def reader_briefing(
         articles=len(records),
         synthetic=any(model.synthetic for _, model in records),
         text=alerts_text(alerts, len(reader.rules)) + briefing_text(records, date),
-        html=email_html(digest_markdown(records, date, section), digest_title(date)),
+        html=email_html(digest_markdown(records, date, section), digest_title(date), date),
         digest_sha256=digest_sha256,
         alert=bool(alerts),
         breaking=any(story.breaking for story in stories),
     )
 
 
-def email_html(markdown: str, title: str) -> str:
+def email_html(markdown: str, title: str, date: str) -> str:
+    """The HTML part; its links absolute, or left out with a note (toolkit.deliver.links)."""
     import css_inline
 
-    page = render_html(markdown, title)
+    base = link_base(date)
+    if base is None:
+        heading, _, rest = markdown.partition("\n")
+        markdown = f"{heading}\n\n*{LINK_NOTE}*\n{rest}"
+    page = absolute_links(render_html(markdown, title), base)
     # No remote stylesheet is ever fetched; var(--…) is resolved, since few clients know it.
     return css_inline.inline(page, load_remote_stylesheets=False, resolve_css_variables=True)
 
@@ -132,6 +138,8 @@ def briefing_text(records: Records, date: str) -> str:
     if any(model.synthetic for _, model in records):
         lines += [f"*** {SYNTHETIC_NOTICE} ***", ""]
     lines += [digest_title(date), "=" * len(digest_title(date)), ""]
+    if link_base(date) is None:
+        lines += _wrap(LINK_NOTE, "", "") + [""]
     if not records:
         return "\n".join(lines + ["Nothing new today: no articles were published for this date."])
     terms = [t for article, _ in records for s in article.all_sentences() for t in s.terms]
@@ -158,6 +166,9 @@ def briefing_text(records: Records, date: str) -> str:
         source = article.source
         where = " · ".join(x for x in (source.url or source.path, source.date or "") if x)
         lines += _wrap(f"Source: {where}", "   ", "     ")
+        page = page_url(date, article_path(article.id))
+        if page:
+            lines += _wrap(f"Page: {page}", "   ", "     ")
     entities = ", ".join(f"{name} ×{n}" for name, n in entity_counts(records)[:10])
     counts = flag_counts(records)
     total = sum(len(article.all_sentences()) for article, _ in records)

@@ -17,6 +17,8 @@ KINDS = ("organization", "platform", "person", "place", "publication", "other")
 CONTEXTS = ("", "quoted", "bare")
 TOPICS_FILE = "topics.tsv"  # glossaries/ also holds the topics (toolkit.glossary.topics)
 TOPICS_HEADER = "topic"  # the first column of a topics file
+NAMES_FILE = "names.tsv"  # glossaries/ also holds people's spellings (toolkit.names.spelling)
+NAMES_HEADER = "key"
 LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -184,20 +186,31 @@ def cross_check(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-def is_topics_file(path: Path) -> bool:
-    """A topics file, told from a glossary by its header; not a glossary, so lint skips it."""
+def _first_column(path: Path) -> str | None:
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
-        return Path(path).name == TOPICS_FILE
+        return None
     header = next((line for line in lines if line.strip() and not line.startswith("#")), "")
-    return header.split("\t", 1)[0].strip() == TOPICS_HEADER
+    return header.split("\t", 1)[0].strip()
+
+
+def is_topics_file(path: Path) -> bool:
+    """A topics file, told from a glossary by its header; not a glossary, so lint skips it."""
+    first = _first_column(path)
+    return Path(path).name == TOPICS_FILE if first is None else first == TOPICS_HEADER
+
+
+def is_names_file(path: Path) -> bool:
+    """A names file (glossaries/names.tsv, header `key profile type variant`): not a glossary."""
+    first = _first_column(path)
+    return Path(path).name == NAMES_FILE if first is None else first == NAMES_HEADER
 
 
 def lint(paths: list[Path]) -> tuple[list[Entry], list[Problem]]:
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in [p for p in paths if not is_topics_file(p)]:
+    for path in [p for p in paths if not is_topics_file(p) and not is_names_file(p)]:
         rows, found = read_rows(path)
         entries.extend(rows)
         problems.extend(found)
@@ -216,9 +229,17 @@ def load_glossary(paths: list[Path]) -> Glossary:
     return Glossary(entries=entries, files=list(paths))
 
 
-def default_glossary_files() -> list[Path]:
-    """glossaries/*.tsv (but topics.tsv) of the current folder, else of the toolkit's checkout."""
+def default_glossary_folder() -> Path | None:
+    """glossaries/ of the current folder, else of the toolkit's checkout."""
     for folder in (Path("glossaries"), Path(__file__).resolve().parents[2] / "glossaries"):
         if folder.is_dir():
-            return sorted(p for p in folder.glob("*.tsv") if p.name != TOPICS_FILE)
-    return []
+            return folder
+    return None
+
+
+def default_glossary_files() -> list[Path]:
+    """The default glossary folder's *.tsv, but topics.tsv and names.tsv."""
+    folder = default_glossary_folder()
+    if folder is None:
+        return []
+    return sorted(p for p in folder.glob("*.tsv") if p.name not in (TOPICS_FILE, NAMES_FILE))

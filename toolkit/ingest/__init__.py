@@ -1,6 +1,8 @@
 """Ingest stage: a file (or stdin) → Articles of normalized Arabic sentences in paragraphs.
 
 decode (encodings) → read (format) → clean (debris, article split, headline) → segment.
+A PDF or DOCX is not decoded: its reader (toolkit.ingest.documents) gives headings,
+paragraphs and table cells in reading order, and the document is one article.
 A bad record (a JSONL line that is not JSON) or an article past toolkit.limits is left out
 and named in `problems`; the rest of the file is still read. Plain text (`--text`, or one
 line on demand) skips the article heuristics: no headline, no debris rules.
@@ -11,12 +13,14 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from toolkit.document import Article, Problem, Sentence, Source
+from toolkit.document import OCR, Article, Problem, Sentence, Source
 from toolkit.errors import InputError
 from toolkit.fsutil import shown
+from toolkit.ingest.blocks import DocumentText
 from toolkit.ingest.clean import clean_document
 from toolkit.ingest.debris import DebrisRules, default_rules
 from toolkit.ingest.decode import decode_bytes
+from toolkit.ingest.documents import DOCUMENT_READERS
 from toolkit.ingest.files import read_file, too_big
 from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import READERS, ReadResult, read_txt
@@ -66,6 +70,12 @@ def ingest_bytes(
     """ingest_file of bytes already read: `name` in messages, `path` for format and ids."""
     if not data.strip():
         raise InputError(f"{name}: empty file")
+    suffix = Path(path).suffix.lower() if path != STDIN else ""
+    if suffix in DOCUMENT_READERS:
+        stem = shown(Path(path).stem)
+        source = Source(path=name, sha256=hashlib.sha256(data).hexdigest(), encoding=suffix[1:])
+        document = DOCUMENT_READERS[suffix](data, name)
+        return _document(document, rules or default_rules(), source, stem)
     decoded = decode_bytes(data, name)
     text = decoded.text.lstrip("\ufeff")
     reader = READERS.get(Path(path).suffix.lower(), read_txt) if path != STDIN else read_txt
@@ -117,6 +127,54 @@ def _too_long(where: str, headline: str, paragraphs: list[str]) -> Problem | Non
         where,
         f"article{title} skipped: too long ({size:,} characters; limit {MAX_ARTICLE_CHARS:,})",
     )
+
+
+def _document(
+    document: DocumentText, rules: DebrisRules, source: Source, stem: str
+) -> IngestResult:
+    """One article: the first block is its headline when it is a heading (else when short);
+    the other headings stay as paragraphs of their own, and each table cell is one."""
+    blocks = document.blocks
+    problems = list(document.problems)
+    if not blocks:
+        if problems:
+            raise InputError("; ".join(map(str, problems)))
+        raise InputError(f"{source.path}: no text")
+    first = blocks[0]
+    has_headline = first.cell is None and (first.heading or len(first.text) <= 300)
+    headline = first.text if has_headline else ""
+    body = blocks[1:] if has_headline else blocks
+    problem = _too_long(source.path, headline, [block.text for block in body])
+    if problem:
+        raise InputError(str(problem))
+    sentences = [
+        Sentence(
+            ar=normalize(sentence),
+            paragraph=number,
+            original=sentence,
+            bullet=block.bullet,
+            heading=block.heading,
+            cell=block.cell,
+            flags=[OCR] if block.ocr else [],
+        )
+        for number, block in enumerate(body)
+        for sentence in (
+            [block.text] if block.heading or block.cell else split_sentences(block.text, rules)
+        )
+    ]
+    article = Article(
+        id=f"{stem}-1",
+        source=replace(source, pages=document.pages),
+        headline=Sentence(
+            ar=normalize(headline),
+            paragraph=-1,
+            original=headline,
+            flags=[OCR] if has_headline and first.ocr else [],
+        ),
+        sentences=sentences,
+        dropped=document.dropped,
+    )
+    return IngestResult(source.path, source.encoding, [article], problems)
 
 
 def _articles(read: ReadResult, rules: DebrisRules, source: Source, stem: str) -> IngestResult:

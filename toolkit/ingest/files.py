@@ -16,6 +16,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.fsutil import reason, shown
+from toolkit.ingest.documents import DOCUMENT_READERS
 from toolkit.ingest.readers import READERS
 from toolkit.limits import max_file_bytes
 
@@ -86,7 +87,8 @@ def _entry(path: Path, target: Path, info: os.stat_result, limit: int) -> Folder
     kind = SPECIAL.get(stat.S_IFMT(info.st_mode))
     if kind:
         return _refuse(path, f"{kind}, not a regular file: not opened")
-    if not stat.S_ISREG(info.st_mode) or path.suffix.lower() not in READERS:
+    suffix = path.suffix.lower()
+    if not stat.S_ISREG(info.st_mode) or (suffix not in READERS and suffix not in DOCUMENT_READERS):
         return None
     if info.st_size > limit:
         return _refuse(path, too_big(info.st_size, limit))

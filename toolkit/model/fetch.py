@@ -56,7 +56,8 @@ READ_TIMEOUT_ENV, READ_TIMEOUT = "HF_HUB_DOWNLOAD_TIMEOUT", 30.0
 DEADLINE_ENV, DEADLINE = "TOOLKIT_FETCH_DEADLINE", 1800.0
 
 OFFLINE_HINT = (
-    "offline, copy a converted model and pass --model DIR, or run `make demo` for a synthetic one"
+    "offline, copy a converted model and point at it (MODEL=DIR with make, --model DIR with "
+    "toolkit), or run `make demo` for a synthetic one"
 )
 SHA256 = re.compile(r"[0-9a-f]{64}")
 GIT_OID = re.compile(r"[0-9a-f]{40}")

@@ -11,7 +11,7 @@ from toolkit.errors import ConfigError
 MODELS_DIR = Path("models")
 # The default model: the one place it is chosen (docs/choosing-a-model.md says why). The
 # Makefile mirrors it as DEFAULT_REPO; tests/test_model.py checks that they agree.
-DEFAULT_REPO = "Helsinki-NLP/opus-mt-ar-en"
+DEFAULT_REPO = "Helsinki-NLP/opus-mt-tc-big-ar-en"
 
 
 def model_folder(repo: str) -> Path:
@@ -25,7 +25,8 @@ REQUIRED_FILES = ("model.bin", "config.json", MANIFEST_NAME)
 MARIAN_SPM = ("source.spm", "target.spm")  # Transformers-converted Marian (opus-mt)
 SHARED_SPM = "sentencepiece.model"  # Argos Translate packages: one model for both sides
 HOW_TO_GET_ONE = (
-    "run `make model` (needs the hub), `make demo` (offline synthetic model) or pass --model DIR"
+    "run `make model` (needs the hub) or `make demo` (offline synthetic model), or point at a "
+    "model folder: MODEL=DIR with make, --model DIR with toolkit"
 )
 
 

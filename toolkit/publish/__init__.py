@@ -1,6 +1,7 @@
 """Publish stage: Articles → files readers get.
 
-articles/<id>.json and <id>.en.md per article (article.py); for the day, digest.md,
+articles/<id>.json and <id>.en.md per article (article.py) and its page <id>.html
+(page.py, refreshed with its story's versions when a day is published); for the day, digest.md,
 digest.html and feed.xml, rebuilt from articles/*.json alone (`toolkit brief`); for the
 whole outputs folder, index.html and the rolling feed.xml (archive.py, `toolkit archive`).
 """
@@ -13,6 +14,7 @@ from toolkit.publish.archive import ArchiveResult, publish_archive
 from toolkit.publish.digest import digest_markdown, digest_title
 from toolkit.publish.feed import atom_feed
 from toolkit.publish.html import render_html
+from toolkit.publish.page import publish_pages
 from toolkit.publish.records import DAY, Records, day_of, read_records
 
 __all__ = [
@@ -46,7 +48,8 @@ def story_context(out_dir: Path, date: str, records: Records) -> tuple[dict, lis
 
 
 def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
-    """(Re)build digest.md, digest.html and feed.xml in `out_dir` from its articles/*.json."""
+    """(Re)build digest.md, digest.html, feed.xml and the article pages in `out_dir` from its
+    articles/*.json."""
     from toolkit.alerts import digest_section
 
     out_dir = Path(out_dir)
@@ -62,5 +65,6 @@ def publish_digest(out_dir: Path, date: str | None = None) -> DigestResult:
     ):
         atomic_write_text(out_dir / name, text)
         result.written.append(out_dir / name)
+    result.written += publish_pages(out_dir, records)
     result.articles = len(records)
     return result

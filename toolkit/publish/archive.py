@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.fsutil import atomic_write_text
+from toolkit.publish.article import article_path
 from toolkit.publish.digest import (
     DayStory,
     day_stories,
@@ -159,6 +160,7 @@ def stories_table(stories: list[ArchiveStory]) -> list[str]:
         day, number, newest = story.newest
         headline = newest.best.headline.en
         link = f"[{escape(shorten(headline))}]({day.date}/digest.html#article-{number})"
+        link += f" ([article]({day.date}/{article_path(newest.best.id)}))"
         outlets = ", ".join(map(escape, story.outlets())) or "—"
         lines.append(f"| {link} | {story.reports} | {outlets} | {story.first_seen} | {day.date} |")
     return lines + [""]
@@ -166,7 +168,7 @@ def stories_table(stories: list[ArchiveStory]) -> list[str]:
 
 def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry]:
     """One entry per story of the days within `size` days of the newest, newest first: its
-    fullest report of its newest day, linked to that day's section."""
+    fullest report of its newest day, linked to that day's section and to its page."""
     entries = []
     for story in archive_stories(window(days, size)):
         day, number, newest = story.newest
@@ -175,8 +177,11 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
         lead = f"{story.reports} report(s): {', '.join(story.outlets())}; "
         lead += f"first seen {story.first_seen}. "
         href = f"{day.date}/digest.html#article-{number}"
+        page = f"{day.date}/{article_path(article.id)}"
         entries.append(
-            FeedEntry(article, model, day.date, href, "text/html", story_entry_id(story.id), lead)
+            FeedEntry(
+                article, model, day.date, href, "text/html", story_entry_id(story.id), lead, page
+            )
         )
     return entries
 

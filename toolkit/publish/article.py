@@ -4,7 +4,19 @@ import json
 from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
-from toolkit.document import Article, Brief, Entity, Figure, Sentence, Source, TermCheck
+from toolkit.document import (
+    Article,
+    Brief,
+    Cell,
+    Entity,
+    Figure,
+    Person,
+    Place,
+    Quote,
+    Sentence,
+    Source,
+    TermCheck,
+)
 from toolkit.errors import InputError
 from toolkit.ingest import IngestResult
 from toolkit.model.store import ModelInfo
@@ -27,19 +39,20 @@ class ModelRef:
 
 
 def article_link(article: Article) -> str:
-    """The relative link to its full translation."""
+    """The relative link to its page (Arabic beside English), from its day folder."""
     return article_path(article.id)
 
 
 def article_path(article_id: str) -> str:
-    """articles/<id>.en.md as a link. Ids come from file names: every ASCII character a
-    Markdown link or a URL reads (space, parentheses, backslash, %) is percent-encoded;
-    Arabic is left as it is."""
+    """articles/<id>.html, the article page, as a link: the one place every link to an
+    article is made (digest, index, feeds, alerts, e-mail). Ids come from file names: every
+    ASCII character a Markdown link or a URL reads (space, parentheses, backslash, %) is
+    percent-encoded; Arabic is left as it is."""
     safe = "".join(
         c if (c.isalnum() or c in "._-~") and not c.isspace() else quote(c, safe="")
         for c in article_id
     )
-    return f"articles/{safe}.en.md"
+    return f"articles/{safe}.html"
 
 
 def model_json(info: ModelInfo) -> dict:
@@ -53,7 +66,7 @@ def article_json(article: Article, info: ModelInfo) -> dict:
         "headline": {
             key: value
             for key, value in sentence_json(article.headline).items()
-            if key not in ("paragraph", "bullet")
+            if key not in ("paragraph", "bullet", "heading", "cell")
         },
         "sentences": [sentence_json(sentence) for sentence in article.sentences],
         "brief": asdict(article.brief) if article.brief else None,
@@ -70,8 +83,12 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
     try:
         brief = data.get("brief")
         source = Source(**data["source"])
-        if not all(value is None or isinstance(value, str) for value in vars(source).values()):
-            raise TypeError("source fields must be strings")
+        if not all(
+            value is None or isinstance(value, str)
+            for key, value in vars(source).items()
+            if key != "pages"
+        ) or not isinstance(source.pages, int | None):
+            raise TypeError("source fields must be strings (pages a number)")
         if not isinstance(data.get("story", ""), str):
             raise TypeError("story must be a string")
         article = Article(
@@ -84,6 +101,15 @@ def article_from_json(data: dict, where: str) -> tuple[Article, ModelRef]:
                 key_points=list(brief["key_points"]),
                 figures=[Figure(**f) for f in brief["figures"]],
                 entities=[Entity(**e) for e in brief["entities"]],
+                people=[
+                    Person(**{**p, "mentions": tuple(p["mentions"])})
+                    for p in brief.get("people", [])
+                ],
+                places=[
+                    Place(**{**p, "mentions": tuple(p["mentions"])})
+                    for p in brief.get("places", [])
+                ],
+                quotes=[Quote(**q) for q in brief.get("quotes", [])],
             )
             if brief
             else None,
@@ -102,6 +128,8 @@ def sentence_json(sentence: Sentence) -> dict:
         "en": sentence.en,
         "paragraph": sentence.paragraph,
         "bullet": sentence.bullet,
+        **({"heading": sentence.heading} if sentence.heading else {}),
+        **({"cell": asdict(sentence.cell)} if sentence.cell else {}),
         "score": sentence.score,
         "flags": sentence.flags,
         "terms": [asdict(term) for term in sentence.terms],
@@ -114,6 +142,8 @@ def sentence_from_json(data: dict, paragraph: int | None = None) -> Sentence:
         en=data["en"],
         paragraph=data["paragraph"] if paragraph is None else paragraph,
         bullet=data.get("bullet", ""),
+        heading=int(data.get("heading", 0)),
+        cell=Cell(**data["cell"]) if data.get("cell") else None,
         score=data.get("score"),
         flags=list(data.get("flags", [])),
         terms=[TermCheck(**term) for term in data.get("terms", [])],
@@ -162,23 +192,66 @@ def article_markdown(article: Article, info: ModelInfo) -> str:
         lines += [f"> **{SYNTHETIC_NOTICE}**", ""]
     if article.headline.ar:  # plain text (--text) has none
         lines += [f"# {article.headline.en}", ""]
-    lines += [block + "\n" for block in english_blocks(article)]
+    lines += [block + "\n" for block in english_blocks(article, markdown=True)]
     return "\n".join(lines)
 
 
-def english_blocks(article: Article) -> list[str]:
-    """The English paragraphs; a list item keeps its marker and next items join its list."""
+def english_blocks(article: Article, markdown: bool = False) -> list[str]:
+    """The English paragraphs; a list item keeps its marker and next items join its list.
+
+    A document's section headings become Markdown headings (## at least: # is the headline),
+    and each
+    of its tables one block: a Markdown table (`markdown`), else one line per row, its cells
+    split by " | "."""
     blocks: list[str] = []
     in_list = False
-    for paragraph in article.paragraphs:
-        text = " ".join(sentence.en for sentence in paragraph)
-        marker = paragraph[0].bullet
-        if marker and in_list:
+    for paragraphs in _runs_of_tables(article.paragraphs):
+        first = paragraphs[0][0]
+        if first.cell is not None:
+            blocks.append(_table_block(table_rows(paragraphs), markdown))
+            in_list = False
+            continue
+        text = " ".join(sentence.en for sentence in paragraphs[0])
+        marker = first.bullet
+        if first.heading and markdown:
+            blocks.append(f"{'#' * min(6, max(2, first.heading))} {text}")
+        elif marker and in_list:
             blocks[-1] += f"\n{marker} {text}"
         else:
             blocks.append(f"{marker} {text}" if marker else text)
         in_list = bool(marker)
     return blocks
+
+
+def _runs_of_tables(paragraphs: list[list[Sentence]]) -> list[list[list[Sentence]]]:
+    """Each paragraph alone, except the cells of one table, which come together."""
+    runs: list[list[list[Sentence]]] = []
+    for paragraph in paragraphs:
+        cell, before = paragraph[0].cell, runs[-1][0][0].cell if runs else None
+        if cell is not None and before is not None and cell.table == before.table:
+            runs[-1].append(paragraph)
+        else:
+            runs.append([paragraph])
+    return runs
+
+
+def table_rows(cells: list[list[Sentence]]) -> list[list[str]]:
+    """The English of a table's cell paragraphs, row by row, in column order (gaps empty)."""
+    rows: dict[int, dict[int, str]] = {}
+    for paragraph in cells:
+        cell = paragraph[0].cell
+        rows.setdefault(cell.row, {})[cell.column] = " ".join(s.en for s in paragraph)
+    width = max(column for row in rows.values() for column in row) + 1
+    return [[rows[r].get(c, "") for c in range(width)] for r in sorted(rows)]
+
+
+def _table_block(rows: list[list[str]], markdown: bool) -> str:
+    if not markdown:
+        return "\n".join(" | ".join(row) for row in rows)
+    lines = [
+        "| " + " | ".join(" ".join(c.replace("|", "/").split()) for c in row) + " |" for row in rows
+    ]
+    return "\n".join([lines[0], "|" + " --- |" * len(rows[0]), *lines[1:]])
 
 
 def article_text(article: Article, info: ModelInfo) -> str:
@@ -193,21 +266,32 @@ def ingest_json(result: IngestResult) -> dict:
     return {
         "source": result.source,
         "encoding": result.encoding,
-        "articles": [
-            {
-                "id": article.id,
-                "headline": article.headline.ar,
-                "paragraphs": [[s.ar for s in paragraph] for paragraph in article.paragraphs],
-                "bullets": [paragraph[0].bullet for paragraph in article.paragraphs],
-                "dropped": article.dropped,
-            }
-            for article in result.articles
-        ],
+        "articles": [_ingested_article(article) for article in result.articles],
     }
+
+
+def _ingested_article(article: Article) -> dict:
+    """DESIGN.md's keys; a document's (PDF, DOCX) also say which paragraphs are headings
+    and which are table cells."""
+    firsts = [paragraph[0] for paragraph in article.paragraphs]
+    shown = {
+        "id": article.id,
+        "headline": article.headline.ar,
+        "paragraphs": [[s.ar for s in paragraph] for paragraph in article.paragraphs],
+        "bullets": [first.bullet for first in firsts],
+        "dropped": article.dropped,
+    }
+    if any(first.heading or first.cell for first in firsts):
+        shown["headings"] = [first.heading for first in firsts]
+        shown["cells"] = [asdict(first.cell) if first.cell else None for first in firsts]
+    return shown
 
 
 def ingest_text(result: IngestResult) -> str:
     lines = [f"{result.source} ({result.encoding}): {len(result.articles)} article(s)"]
+    pages = {article.source.pages for article in result.articles} - {None}
+    if pages:
+        lines[0] += f", {pages.pop()} page(s)"
     for article in result.articles:
         lines += ["", f"[{article.id}] {article.headline.ar}"]
         for number, paragraph in enumerate(article.paragraphs, 1):

@@ -22,7 +22,7 @@ OVERVIEW_HEADLINE_CHARS = 120
 QUALITY_EXAMPLES = 10
 SYNTHETIC_BANNER = (
     "> ⚠️ **SYNTHETIC MODEL — this English is meaningless.** The translations below come from "
-    "a random-weight test model (`toolkit model synth`), not from opus-mt-ar-en."
+    "a random-weight test model (`toolkit model synth`), not from a trained one."
 )
 
 
@@ -172,6 +172,8 @@ def source_line(article: Article) -> str:
     source = article.source
     url = source.url or ""
     link = f"<{url}>" if SAFE_URL.fullmatch(url) else escape(url or source.path)
+    if source.pages:  # a PDF: the file and its page count
+        link += f" ({source.pages} page{'s' if source.pages > 1 else ''})"
     return " · ".join(
         x for x in (escape(source.outlet or ""), link, escape(source.date or "")) if x
     )

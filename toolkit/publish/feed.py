@@ -24,9 +24,10 @@ class FeedEntry:
     model: ModelRef
     day: str  # the day it was published (YYYY-MM-DD)
     href: str
-    type: str = "text/markdown"
+    type: str = "text/html"
     identity: str | None = None  # a story's id in the rolling feed, else the article's
     lead: str = ""  # before the summary
+    page: str | None = None  # the article page, when `href` is another (a digest section)
 
 
 def entry_id(article: Article) -> str:
@@ -43,7 +44,7 @@ def feed_id(name: str) -> str:
 
 
 def atom_feed(records: list[tuple[Article, ModelRef]], date: str) -> str:
-    """The day's feed: one entry per article, linked to its full translation."""
+    """The day's feed: one entry per article, linked to its page."""
     entries = [FeedEntry(article, model, date, article_link(article)) for article, model in records]
     return render_feed(feed_id(f"digest/{date}"), digest_title(date), date, "digest.html", entries)
 
@@ -66,6 +67,8 @@ def render_feed(
         day = article.source.date if _is_day(article.source.date) else item.day
         _add(entry, "updated", _timestamp(day))
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type=item.type, href=item.href)
+        if item.page:
+            ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", type="text/html", href=item.page)
         _add_origin(entry, article)
         summary = item.lead + (article.brief.bluf if article.brief else "")
         if item.model.synthetic:

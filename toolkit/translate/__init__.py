@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from toolkit.document import Article, Sentence
+from toolkit.document import OCR, Article, Sentence
 from toolkit.glossary.enforce import (
     STRATEGIES,
     Enforcement,
@@ -211,6 +211,9 @@ def _finish(
     sentence.en = final(translation.text)
     sentence.score = translation.score
     sentence.terms = verify(sentence.en, sentence.matches) if glossary is not None else []
-    sentence.flags = sentence_flags(sentence.ar, sentence.en, sentence.score, translation.truncated)
+    read_by_ocr = [OCR] if OCR in sentence.flags else []
+    sentence.flags = read_by_ocr + sentence_flags(
+        sentence.ar, sentence.en, sentence.score, translation.truncated
+    )
     if any(not term.ok for term in sentence.terms):
         sentence.flags.append("glossary")
