@@ -24,13 +24,12 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 
-from toolkit.glossary.matcher import fold
 from toolkit.names.places import NEEDS_TRIGGER, countries, key_of, without_article
 from toolkit.names.places import words as word_list
+from toolkit.text.arabic import PLAIN_PROCLITICS, TATWEEL, WRITTEN_WORD, fold
 
-ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u065f\u0670\u0640]+")
 INITIAL = re.compile(r"\s*\.")
-PROCLITICS = ("و", "ف", "ب", "ل", "ك")
+PROCLITICS = tuple(clitic for clitic in PLAIN_PROCLITICS if len(clitic) == 1)
 KUNYA = frozenset(("ابو", "ابي", "ابا", "ام"))
 PARTICLES = frozenset(("بن", "ابن", "بنت", "ولد", "ال"))
 COMPOUND_FIRST = frozenset(("عبد", "ابو", "ابي", "ام"))
@@ -225,7 +224,7 @@ def _folded(word: str) -> str:
 def words_of(text: str, taken: list[tuple[int, int]] = ()) -> list[Word]:
     """The Arabic words of a text; those inside a `taken` character span are marked."""
     words, position = [], 0
-    for match in ARABIC_WORD.finditer(text):
+    for match in WRITTEN_WORD.finditer(text):
         gap = text[position : match.start()]
         folded = _folded(match.group())
         initial = len(folded) == 1 and INITIAL.match(text, match.end()) is not None
@@ -236,7 +235,7 @@ def words_of(text: str, taken: list[tuple[int, int]] = ()) -> list[Word]:
                 end,
                 text[match.start() : end],
                 folded,
-                bool(gap.strip(" \u0640")) and bool(words),
+                bool(gap.strip(" " + TATWEEL)) and bool(words),
                 initial,
                 bool(taken) and any(start <= match.start() < end for start, end in taken),
             )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from toolkit.glossary.matcher import fold
+from toolkit.text.arabic import ARABIC_NAME, fold, without_article
 
 GEONAMES_FILE = "cities15000.json"
 
@@ -28,8 +28,6 @@ def words(text: str) -> list[str]:
 
 
 NOT_ARABIC_LETTERS = re.compile("[پچژگکیہےٹڈڑںۀۃۓۆۇۈۋېۍەڤڭ]")
-ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0670\u064b-\u0652 ]+$")
-ARTICLE = "ال"
 MAX_WORDS = 3
 # city names in GeoNames that are everyday Arabic words (folded, without ال)
 STOP_NAMES = frozenset(
@@ -64,10 +62,6 @@ class PlaceMention:
     words: int
     surface: str
     place: Place
-
-
-def without_article(word: str) -> str:
-    return word[len(ARTICLE) :] if word.startswith(ARTICLE) and len(word) > 4 else word
 
 
 def key_of(text: str) -> str:

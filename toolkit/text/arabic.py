@@ -31,10 +31,13 @@ import Stemmer
 
 # --- letters: the ranges, each written once ---------------------------------------------
 LETTERS = "\u0621-\u064a"  # hamza … yeh, the letters of Arabic itself (tatweel U+0640 among them)
-HARAKAT = "\u064b-\u065f\u0670"  # tanwin, short vowels, shadda, sukun, …, superscript alef
+TASHKIL = "\u064b-\u0652"  # tanwin, the short vowels, shadda, sukun
+SUPERSCRIPT_ALEF = "\u0670"
+HARAKAT = f"{TASHKIL}\u0653-\u065f{SUPERSCRIPT_ALEF}"  # and maddah, hamza above/below, …
 INDIC_DIGITS = "\u0660-\u0669"
 DOTLESS = "\u066e\u066f"  # dotless beh and qaf
-EXTENDED_LETTERS = "\u0671-\u06d3\u06fa-\u06ff"  # alef wasla, Persian, Urdu, … letters
+OTHER_LETTERS = "\u0671-\u06d3"  # alef wasla … yeh barree: Persian, Urdu, … letters
+EXTENDED_LETTERS = f"{OTHER_LETTERS}\u06fa-\u06ff"  # and sheen with dot below …
 SUPPLEMENT = "\u0750-\u077f"  # Arabic Supplement letters
 BLOCK = "\u0600-\u06ff"  # the whole Arabic block: letters, marks, digits, punctuation
 PRESENTATION_FORMS = "\ufb50-\ufdff\ufe70-\ufefc"
@@ -53,6 +56,10 @@ WORD = re.compile(
     f"{PRESENTATION_FORMS}A-Za-z0-9{JOINERS}]+"
 )
 MARKS = re.compile(f"[{HARAKAT}{TATWEEL}{JOINERS}]")
+# a word of Arabic-script letters and its marks as written (names, quotes): no digits, no Latin
+WRITTEN_WORD = re.compile(f"[{LETTERS}{OTHER_LETTERS}{HARAKAT}]+")
+# a name in Arabic letters, with its vowel marks, words apart (the GeoNames Arabic names)
+ARABIC_NAME = re.compile(f"^[{LETTERS}{SUPERSCRIPT_ALEF}{TASHKIL} ]+$")
 DIACRITICS = re.compile(f"[{HARAKAT}]")
 
 # --- normalize ----------------------------------------------------------------------------
