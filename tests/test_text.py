@@ -101,10 +101,14 @@ def test_one_proclitic_list_made_of_conjunctions_prepositions_and_the_article():
     assert all(clitic in PROCLITICS for clitic in arabic.LAM_BEFORE_ARTICLE)
 
 
-def test_the_archive_bench_samples_the_proclitic_list():
+def test_subsets_of_proclitics_elsewhere_are_drawn_from_the_one_list():
     from toolkit.archive.bench import CLITIC_DRAWS
+    from toolkit.names.people import PROCLITICS as NAME_CLITICS
+    from toolkit.names.places import PLACE_PROCLITICS
 
     assert {clitic for clitic in CLITIC_DRAWS if clitic} <= set(PROCLITICS)
+    assert set(NAME_CLITICS) == {"و", "ف", "ب", "ك", "ل"}
+    assert set(PLACE_PROCLITICS) <= set(PROCLITICS)
 
 
 def test_stop_words_are_folded_and_apart():
@@ -189,3 +193,16 @@ def test_stories_read_places_behind_every_proclitic_of_the_list():
     assert "Egypt" in places_in(words("وبمصر"))
     assert "Libya" in places_in(words("ولليبيا"))
     assert {"Riyadh", "Saudi Arabia"} <= set(places_in(words("فبالرياض")))
+
+
+def test_names_read_places_behind_the_one_list():
+    """The names stage once had its own list, without the article readings: الألمانية
+    (ال + ألمانية, whose own first letters fold to ال) named no country."""
+    from toolkit.names.places import countries, find_places
+
+    def found(text):
+        return [countries()[key].english for _, _, key in find_places(words(text))]
+
+    assert found("قالت الشرطة الألمانية") == ["Germany"]
+    assert found("والألمانية") == ["Germany"]
+    assert found("بالمغرب") == ["Morocco"]

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from toolkit.text.arabic import ARABIC_NAME, fold, without_article
+from toolkit.text.arabic import ARABIC_NAME, MIN_STEM, fold, without_article
+from toolkit.text.arabic import readings as proclitic_readings
 
 GEONAMES_FILE = "cities15000.json"
 
@@ -109,7 +110,6 @@ def cities() -> dict[str, tuple[Place, ...]]:
     }
 
 
-PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وف", "فب")
 PLACE_PROCLITICS = ("ب", "وب", "فب")  # بمقديشو: "in", like في
 # words after which a name is a place: في مأرب, قرب بيدوا, مدينة كيسمايو
 TRIGGERS = frozenset(
@@ -127,14 +127,9 @@ NEEDS_TRIGGER = frozenset((fold("مالي"),))  # a country name that is also an
 
 @cache
 def _readings(word: str) -> list[tuple[str, str]]:
-    """(proclitic, rest): the word, then without one proclitic (وبغداد → بغداد, لليبيا → ليبيا)."""
-    readings = [("", word)]
-    if word.startswith("لل") and len(word) > 4:
-        readings.append(("ل", word[2:]))
-    for clitic in PROCLITICS:
-        if word.startswith(clitic) and len(word) - len(clitic) >= 3:
-            readings.append((clitic, word[len(clitic) :]))
-    return [(clitic, without_article(reading)) for clitic, reading in readings]
+    """(proclitic, rest): the word, then without one proclitic of toolkit.text's list (وبغداد →
+    بغداد, لليبيا → ليبيا), the article taken off."""
+    return [(clitic, without_article(rest)) for clitic, rest in proclitic_readings(word, MIN_STEM)]
 
 
 def _counts(key: str, clitic: str, triggered: bool) -> bool:
