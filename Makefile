@@ -44,7 +44,7 @@ help:
 	@echo "make send DATE=d RECIPIENTS=f [SMTP=host:port] [PUBLIC_URL=url]  e-mail outputs/<date>/"
 	@echo "                       (once per recipient; PUBLIC_URL: where outputs/ is served, for links)"
 	@echo "make test              lint + the whole test suite (offline; builds its own tiny model)"
-	@echo "make docs              regenerate docs/cli.md from every command's --help"
+	@echo "make docs              regenerate docs/cli.md (every --help) and docs/limits.md's settings"
 	@echo "make demo              offline run on a synthetic model (meaningless English, marked synthetic)"
 	@echo "make translate FILE=f  translate one file to stdout"
 	@echo "make model             download + convert $(MODEL_REPO) into $(MODEL) (needs the hub);"
@@ -88,7 +88,8 @@ browser:
 test: lint browser
 	$(BIN)/python -m pytest
 
-# docs/cli.md holds every command's --help; `make test` fails when it is stale.
+# docs/cli.md holds every command's --help, docs/limits.md the declared settings (toolkit/state/settings.py);
+# `make test` fails when either is stale.
 docs: setup
 	$(BIN)/python -m toolkit.cli.docs
 

@@ -70,3 +70,12 @@ def shared_articles() -> Path:
     if not SHARED_ARTICLES.is_dir():
         pytest.skip("../shared/articles is not present beside the checkout")
     return SHARED_ARTICLES
+
+
+@pytest.fixture(autouse=True)
+def send_key(tmp_path_factory, monkeypatch) -> Path:
+    """`toolkit send`'s address key, outside every outputs folder: the session's own, never
+    the user's ~/.config/toolkit/send.key."""
+    path = tmp_path_factory.getbasetemp() / "send.key"
+    monkeypatch.setenv("TOOLKIT_SEND_KEY", str(path))
+    return path

@@ -228,9 +228,9 @@ def test_an_archive_is_created_when_missing(outputs):
 
 
 def test_a_locked_archive_is_a_warning_for_the_night_and_one_line_for_search(outputs, monkeypatch):
-    from toolkit.archive import database, refresh_archive
+    from toolkit.archive import refresh_archive
 
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setenv("TOOLKIT_ARCHIVE_BUSY_S", "0.1")
     (outputs / days_ago(1) / "articles" / "extra.json").write_text("{}", encoding="utf-8")
     holder = sqlite3.connect(outputs / NAME)
     holder.execute("BEGIN EXCLUSIVE")

@@ -11,6 +11,7 @@ import pytest
 
 import toolkit.limits
 from toolkit.cli import docs
+from toolkit.state.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMITS_PAGE = ROOT / "docs" / "limits.md"
@@ -71,6 +72,14 @@ def test_every_setting_the_code_reads_is_in_the_limits_table_and_no_other():
     assert not missing, f"add these to the settings table of docs/limits.md: {missing}"
     stale = documented - in_code.keys()
     assert not stale, f"docs/limits.md documents settings no code reads: {sorted(stale)}"
+
+
+def test_the_settings_table_is_generated_from_the_declared_settings():
+    current = LIMITS_PAGE.read_text(encoding="utf-8")
+    generated = docs.render_limits(current)
+    if current != generated:
+        pytest.fail(docs.difference(current, generated, LIMITS_PAGE))
+    assert documented_settings() == {n for n in SETTINGS if n.startswith("TOOLKIT_")}
 
 
 def test_every_hard_limit_is_in_the_limits_table_with_its_value():

@@ -305,7 +305,7 @@ def test_a_memory_or_a_manifest_that_is_a_folder_never_stops_the_night(tiny_mode
     run = manifest(outputs)
     assert run["counts"]["new"] == 3
     assert any("going on without it" in warning for warning in run["warnings"])
-    assert len(list((outputs / DAY).glob("manifest.json.unusable-*"))) == 1
+    assert len(list((outputs / DAY).glob("manifest.json.corrupt-*"))) == 1
     assert (outputs / "index.html").is_file() and (outputs / DAY / "digest.html").is_file()
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from toolkit.alerts import vocabulary_of
-from toolkit.alerts.rules import And, Not, Or, Term, parse_rule
+from toolkit.alerts.rules import And, Facts, Not, Or, Term, parse_rule
 from toolkit.alerts.stories import Finder
 from toolkit.errors import ConfigError
 from toolkit.glossary import default_glossary_files, load_glossary
@@ -100,3 +100,46 @@ def test_an_arabic_phrase_is_found_with_its_clitics():
     ]
     assert why('"تمويل الإرهاب"', "اعتقل رجل لتمويل الإرهاب في الخارج.") == ["تمويل الإرهاب"]
     assert why('"تمويل الإرهاب"', "اعتقل رجل لتمويل المشروع.") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 400 + "Telegram" + ")" * 400,
+        "NOT " * 1000 + "Telegram",
+        "NOT (" * 300 + "Telegram" + ")" * 300,
+    ],
+)
+def test_a_rule_nested_too_deep_is_a_config_error_not_a_recursion_error(text):
+    with pytest.raises(ConfigError, match=r"^rule '.{80}…': nested deeper than 50") as error:
+        rule(text)
+    assert "\n" not in str(error.value)
+
+
+def test_nesting_up_to_the_limit_is_parsed_and_evaluated():
+    parsed = rule("(" * 49 + "NOT Telegram" + ")" * 49)
+    assert isinstance(parsed.root, Not)
+    assert why("(" * 50 + "Telegram" + ")" * 50, "قناة على تيليغرام") == ["Telegram"]
+
+
+def test_country_terms_hold_on_the_story_places_country():
+    parsed = rule("country:SO AND hawala")
+    somali = Facts(frozenset(), frozenset({"hawala"}), frozenset(), countries=frozenset({"SO"}))
+    iraqi = Facts(frozenset(), frozenset({"hawala"}), frozenset(), countries=frozenset({"IQ"}))
+    assert parsed.why(somali) == ["country:SO", "hawala"]
+    assert parsed.why(iraqi) is None
+    assert rule("country:so").root == Term("country:so", country="SO")
+    with pytest.raises(ConfigError, match="'country:XX': not an ISO 3166 country code"):
+        rule("country:XX")
+
+
+def test_a_person_is_named_by_the_english_spelling_and_a_typo_is_still_one():
+    parsed = rule("Ahmed Farah AND NOT Telegram")
+    assert parsed.root.operands[0] == Term("Ahmed Farah", person="ahmed farah")
+    facts = Facts(frozenset(), frozenset(), frozenset(), people=frozenset({"ahmed farah"}))
+    assert parsed.why(facts) == ["Ahmed Farah"]
+    assert parsed.why(Facts(frozenset(), frozenset(), frozenset())) is None
+    with pytest.raises(ConfigError, match="nearest: Western Union"):
+        rule("Western Unoin")  # two capitalised words, but a glossary name misspelt
+    with pytest.raises(ConfigError, match="unknown term 'farah'"):
+        rule("farah")  # one lower-case word is no one's spelling

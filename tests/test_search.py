@@ -275,3 +275,22 @@ def test_an_arabic_glossary_term_finds_the_english_canonical_name(tmp_path):
     assert found(data) == ["story-1"]
     assert data["stories"][0]["articles"][0]["snippet"] == "[ISIS] claims the attack"
     assert found(search("داعش", "--outputs", tmp_path, "--no-glossary")) == []
+
+
+def test_parsing_a_long_query_grows_linearly_with_its_length():
+    """A query of thousands of glossary names (Arabic and English) is parsed in steps
+    proportional to its length: its spans were compared pairwise (100 KB took 9.5 s)."""
+    from counting import growth
+
+    from toolkit.archive.search import Names, parse_query
+    from toolkit.glossary import default_glossary_files, load_glossary
+
+    glossary = load_glossary(default_glossary_files())
+    names = Names(glossary)
+    unit = " ".join(f"{e.arabic} {e.english} كلمة" for e in glossary.entries[:40]) + " "
+
+    def parse(repeats: int) -> None:
+        terms = parse_query(unit * repeats, names)
+        assert "كلمة" in [t.text for t in terms] and len(terms) > 20
+
+    assert growth(parse, 8) < 5  # 4 × the text: 4 × the lines (pairwise spans: 10 ×)

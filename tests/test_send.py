@@ -33,6 +33,7 @@ from test_publish import HOSTILE, FakeInfo, make_article, write_day
 
 from toolkit.deliver import SmtpSettings, parse_address, send_briefing
 from toolkit.deliver import smtp as smtp_module
+from toolkit.deliver.privacy import load_key
 from toolkit.publish import publish_digest
 
 DATE = "2026-11-24"
@@ -153,6 +154,17 @@ def record(day: Path) -> dict:
     return json.loads((day / "sent.json").read_text(encoding="utf-8"))
 
 
+def rid(address: str) -> str:
+    """How sent.json names a recipient: the keyed hash of the address."""
+    return load_key().recipient_id(address)
+
+
+def recorded(day: Path) -> list[str]:
+    """The recipients of sent.json, as addresses of ADDRESSES or reader<N>@example.org."""
+    known = {rid(a): a for a in ADDRESSES + [f"reader{n}@example.org" for n in range(20)]}
+    return [known[d["recipient"]] for d in record(day)["deliveries"]]
+
+
 def test_one_multipart_message_per_recipient(server, day, recipients):
     inbox = server()
     result = send(day, recipients, inbox.address)
@@ -192,12 +204,12 @@ def test_one_multipart_message_per_recipient(server, day, recipients):
 
     sent = record(day)
     assert sent["date"] == DATE
-    assert [d["recipient"] for d in sent["deliveries"]] == ADDRESSES
-    for delivery in sent["deliveries"]:
+    assert recorded(day) == ADDRESSES
+    for address, delivery in zip(ADDRESSES, sent["deliveries"], strict=True):
         assert delivery["status"] == "sent" and delivery["attempts"] == 1
         assert delivery["reply"] == "250 2.0.0 OK queued as 42"
         assert delivery["server"] == inbox.address
-        assert delivery["message_id"] == messages[delivery["recipient"]]["Message-ID"]
+        assert delivery["message_id"] == messages[address]["Message-ID"]
         assert dt.datetime.fromisoformat(delivery["time"]).tzinfo is not None
 
 
@@ -250,7 +262,9 @@ def test_a_refused_recipient_is_named_and_the_others_are_sent(server, day, recip
     assert "bo@example.net: refused by the server: 550 5.1.1" in result.stderr
     assert "sent 2 of 3" in result.stdout
     assert sorted(inbox.parsed()) == ["ana@example.org", "cy@example.com"]
-    statuses = {d["recipient"]: d["status"] for d in record(day)["deliveries"]}
+    statuses = {
+        a: d["status"] for a, d in zip(recorded(day), record(day)["deliveries"], strict=True)
+    }
     assert statuses == {
         "ana@example.org": "sent",
         "bo@example.net": "refused",
@@ -273,7 +287,7 @@ def test_temporary_failures_are_retried_a_bounded_number_of_times(
     assert result.exit_code == 1
     assert "cy@example.com: refused by the server: 451 4.7.1" in result.stderr
     assert sorted(inbox.parsed()) == ["ana@example.org", "bo@example.net"]
-    deliveries = {d["recipient"]: d for d in record(day)["deliveries"]}
+    deliveries = dict(zip(recorded(day), record(day)["deliveries"], strict=True))
     assert deliveries["ana@example.org"]["attempts"] == 3
     assert deliveries["bo@example.net"]["attempts"] == 2
     assert len(inbox.messages) == 2
@@ -525,7 +539,7 @@ def test_a_message_past_its_time_stops_the_send_and_the_rest_waits(server, day, 
     (error,) = [line for line in result.stderr.splitlines() if "error" in line]
     assert "over TOOLKIT_SEND_MESSAGE_TIMEOUT (2 s)" in error
     assert "not sent to 2 recipient(s) (from bo@example.net on)" in error
-    assert [d["recipient"] for d in record(day)["deliveries"]] == ["ana@example.org"]
+    assert recorded(day) == ["ana@example.org"]
 
     inbox.stall.clear()
     retry = send(day, recipients, inbox.address)
@@ -565,7 +579,7 @@ def test_a_send_killed_half_way_sends_only_the_rest_on_the_next_run(server, day,
     assert "already sent to 3" in rerun.stdout and "sent 3 of 6" in rerun.stdout
     delivered = [rcpts[0] for rcpts, _, _ in inbox.messages]
     assert sorted(delivered) == sorted(addresses)  # every one once, none twice
-    assert [d["recipient"] for d in record(day)["deliveries"]] == addresses
+    assert recorded(day) == addresses
     assert not (day / ".sent.jsonl").exists()
 
 
@@ -585,8 +599,117 @@ def test_each_delivery_is_appended_to_the_journal_and_sent_json_written_once(ser
     for (_, before, _), (_, after, _) in zip(seen, seen[1:], strict=False):
         assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 1
     assert not any(written for _, _, written in seen)  # sent.json: once, at the end
-    assert [d["recipient"] for d in record(day)["deliveries"]] == addresses
+    assert recorded(day) == addresses
     assert not journal.exists()
+
+
+def traces(outputs: Path, addresses: list[str]) -> list[str]:
+    """`file: address` for every reader's address, or its unkeyed hash, in a file under
+    outputs/ (what is served as static files), in any case."""
+    import hashlib
+
+    found = []
+    for path in sorted(p for p in outputs.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", "replace").lower()
+        for address in addresses:
+            unkeyed = hashlib.sha256(f"{DATE}\n{address}".encode()).hexdigest()[:24]
+            if address.lower() in text or unkeyed in text:
+                found.append(f"{path.relative_to(outputs)}: {address}")
+    return found
+
+
+def test_no_file_under_outputs_holds_a_recipients_address(server, day, tmp_path, no_backoff):
+    inbox = server()
+    path, addresses = many_recipients(tmp_path, 8)
+    inbox.refuse.add(addresses[1])  # the refusal names the address: "550 <reader1@…>"
+    inbox.kill_after = 4  # killed half-way: the journal is left in the day folder
+    command = [sys.executable, "-m", "toolkit", "send", str(day), "--to", str(path)]
+    command += ["--smtp", inbox.address, "--from", SENDER, "--quiet"]
+    inbox.victim = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL)
+    assert inbox.victim.wait(timeout=120) == -signal.SIGKILL
+    assert (day / ".sent.jsonl").exists()
+    outputs = day.parent
+    assert traces(outputs, addresses) == []
+
+    inbox.kill_after = 0
+    result = send(day, path, inbox.address)
+    assert result.exit_code == 1, result.output  # the refused one, named on stderr only
+    assert f"{addresses[1]}: refused by the server: 550 5.1.1 <{addresses[1]}>" in result.stderr
+    assert "already sent to 4" in result.stdout
+    assert sorted(rcpts[0] for rcpts, _, _ in inbox.messages) == sorted(
+        set(addresses) - {addresses[1]}
+    )
+    assert traces(outputs, addresses) == []
+    refusal = record(day)["deliveries"][1]
+    assert refusal["status"] == "refused" and "<address>" in refusal["reply"]
+
+    assert send(day, path, inbox.address, "--resend").exit_code == 1
+    assert traces(outputs, addresses) == []
+
+
+OLD_RECORD = {  # what an older toolkit wrote: addresses in the clear
+    "date": DATE,
+    "deliveries": [
+        {
+            "recipient": address,
+            "message_id": f"<briefing.{DATE}.x{n}@example.org>",
+            "time": "2026-11-24T06:00:00+00:00",
+            "server": "127.0.0.1:25",
+            "reply": "250 2.0.0 OK queued as 42" if n else f"550 5.1.1 <{address}>: no such user",
+            "digest_sha256": "0" * 64,
+            "status": "sent" if n else "refused",
+            "attempts": 1,
+        }
+        for n, address in enumerate(ADDRESSES)
+    ],
+}
+
+
+def test_an_older_record_with_addresses_is_hashed_and_still_sends_once(server, day, recipients):
+    old, journal = dict(OLD_RECORD), dict(OLD_RECORD["deliveries"][1])
+    old["deliveries"] = OLD_RECORD["deliveries"][:2]
+    (day / "sent.json").write_text(json.dumps(old), encoding="utf-8")
+    journal["recipient"] = ADDRESSES[2]  # a journal left by a send that died
+    (day / ".sent.jsonl").write_text(json.dumps(journal) + "\n", encoding="utf-8")
+    inbox = server()
+    result = send(day, recipients, inbox.address)
+    assert result.exit_code == 0, result.output
+    assert "already sent to 2" in result.stdout  # bo and cy, in sent.json and the journal
+    assert [rcpts for rcpts, _, _ in inbox.messages] == [["ana@example.org"]]  # was refused
+    assert traces(day.parent, ADDRESSES) == []
+    assert recorded(day) == ["ana@example.org", "bo@example.net", "cy@example.com"] + [
+        "ana@example.org"
+    ]
+    assert record(day)["deliveries"][0]["reply"] == "550 5.1.1 <address>: no such user"
+    assert not (day / ".sent.jsonl").exists()
+
+
+def test_a_record_made_under_another_key_is_exit_2_unless_resend(
+    server, day, recipients, tmp_path, send_key
+):
+    inbox = server()
+    assert send(day, recipients, inbox.address).exit_code == 0
+    other = {"TOOLKIT_SEND_KEY": str(tmp_path / "other.key")}
+    result = send(day, recipients, inbox.address, env=other)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "another send key" in result.stderr and "--resend" in result.stderr
+    assert len(inbox.messages) == 3  # nobody mailed twice
+    forced = send(day, recipients, inbox.address, "--resend", env=other)
+    assert forced.exit_code == 0 and len(inbox.messages) == 6
+    again = send(day, recipients, inbox.address, env=other)  # now recorded under the new key
+    assert again.exit_code == 0 and "already sent to 3" in again.stdout
+    assert oct(send_key.stat().st_mode & 0o777) == "0o600"
+
+
+def test_dry_run_and_the_key_stay_out_of_the_outputs_folder(day, recipients):
+    outputs = day.parent
+    inside = send(day, recipients, "127.0.0.1:1", "--dry-run", "-o", outputs / "eml")
+    assert inside.exit_code == 2 and "inside the published folder" in inside.stderr
+    assert not (outputs / "eml").exists()
+    env = {"TOOLKIT_SEND_KEY": str(outputs / "send.key")}
+    key = send(day, recipients, "127.0.0.1:1", env=env)
+    assert key.exit_code == 2 and "send key lies in the published folder" in key.stderr
+    assert not (outputs / "send.key").exists()
 
 
 class Links(HTMLParser):

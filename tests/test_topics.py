@@ -137,3 +137,32 @@ def test_lint_of_a_bad_topics_file_is_exit_2_naming_the_line(tmp_path, rows, mes
     assert message in result.stderr and f"{path}:" in result.stderr
     with pytest.raises(ConfigError, match="toolkit glossary lint"):
         load_topics(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أرسل العامل حوالات وسترن يونيون إلى أسرته كل شهر.",  # a named company
+        "تلقت الجمعية حوالة مالية من وزارة الشؤون الاجتماعية.",  # a plain transfer
+        "وصلت الحوالة عبر ويسترن يونيون إلى القاهرة بعد يومين.",
+        "دفع الطالب الرسوم بحوالة من خلال مصرف الرافدين.",  # through a bank
+        "استلمت الأسرة حوالات بواسطة شركة موني غرام.",
+        "حولت الشركة الرواتب بالحوالات المصرفية.",
+    ],
+)
+def test_a_transfer_through_a_company_or_a_bank_is_not_hawala(text):
+    assert "hawala" not in {hit.topic for hit in load_topics(TOPICS).find(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نقلت الخلية الأموال إلى سوريا عبر نظام الحوالة بعيدا عن البنوك.",
+        "استخدم المتهمون شبكة حوالات مالية غير رسمية لتمويل التنظيم.",  # informal: hawala
+        "أدار التاجر حوالات مالية سرية لصالح الجماعة.",
+        "فضل المهربون الحوالة على التحويل عبر البنوك.",  # a bank named, not the channel
+        "أرسل المتهمون الأموال عبر ويسترن يونيون ومكاتب حوالة غير مرخصة.",
+    ],
+)
+def test_real_hawala_still_fires_beside_companies_and_banks(text):
+    assert "hawala" in {hit.topic for hit in load_topics(TOPICS).find(text)}

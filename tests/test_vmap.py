@@ -101,3 +101,27 @@ def test_vmap_without_a_map_is_exit_2_saying_how_to_build_one(model, tmp_path, c
     result = invoke(command, target, *extra, "--model", model, "--vmap")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "toolkit model vmap" in result.stderr
+
+
+def test_vmap_on_an_imported_argos_model_uses_its_one_tokenizer(tmp_path, monkeypatch):
+    """An Argos package has one sentencepiece.model for both sides, no target.spm: vmap was
+    a traceback on it."""
+    package = tmp_path / "translate-ar_en-1_0.argosmodel"
+    made = invoke("model", "synth", "--shape", "tiny", "--format", "argos", "-o", package)
+    assert made.exit_code == 0, made.output
+    model = tmp_path / "argos-model"
+    assert invoke("model", "import", package, "-o", model).exit_code == 0
+    assert not (model / "target.spm").exists()
+    corpus = tmp_path / "news.txt"
+    corpus.write_text("Zanzibar quarterly\n", encoding="utf-8")
+    monkeypatch.chdir(REPO)
+    result = invoke("model", "vmap", model, "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    shared = spm.SentencePieceProcessor(model_file=str(model / "sentencepiece.model"))
+    tokens, vocabulary = allowed(model), set(target_vocabulary(model))
+    pieces = set(shared.encode("Zanzibar quarterly", out_type=str)) & vocabulary
+    assert pieces and pieces <= tokens <= vocabulary
+    source = tmp_path / "article.txt"
+    source.write_text(ARTICLE, encoding="utf-8")
+    translated = invoke("translate", source, "--model", model, "--vmap", "--beam", "1")
+    assert translated.exit_code == 0, translated.output

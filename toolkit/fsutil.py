@@ -1,17 +1,31 @@
-"""Crash-safe writes: nothing already written is ever left truncated or half-replaced."""
+"""Crash-safe writes: nothing already written is ever left truncated or half-replaced.
+
+A file is written to a temp file `.<name>.<random>.tmp` beside it, locked (flock) by its
+writer for as long as it writes, then renamed. A file built in place of another (an archive
+rebuilt from scratch) is a `held_temp`, locked alike. A writer that was killed leaves its
+temp file (and SQLite's -journal) behind, unlocked; `remove_leftovers` (the temp files of
+one target) and `sweep` (of a whole folder), run by the next writer, remove exactly those:
+never the temp file of a writer still at work, nor one younger than LEFTOVER_AGE_S (a writer
+takes its lock just after creating the file).
+"""
 
 import contextlib
-import datetime as dt
+import fcntl
 import hashlib
 import os
+import re
 import shutil
-import sqlite3
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 from toolkit.errors import OutputError
+
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a database
+LEFTOVER_AGE_S = 10.0
+ANY_TEMP = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp's 8 random characters
 
 
 def _current_umask() -> int:
@@ -34,13 +48,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to a temp file beside `path`, fsync it, then rename it over `path`.
 
     An OSError (no space left, a read-only folder, a folder in the way) is an OutputError
-    naming `path`; whatever `path` held before is left as it was.
+    naming `path`; whatever `path` held before is left as it was. The temp file is locked
+    while it is written: the first write into a folder (per process) removes the temp files
+    that killed writers left there (`sweep`).
     """
     path = Path(path)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep_once(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try_lock(fd)  # a new file: nobody else holds it
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -53,6 +71,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         if isinstance(error, OSError):
             raise OutputError(f"{shown(path)}: cannot write ({reason(error)})") from error
         raise
+
+
+_swept: set[Path] = set()  # folders whose leftovers this process has removed
+
+
+def _sweep_once(folder: Path) -> None:
+    key = folder.resolve()
+    if key not in _swept:
+        _swept.add(key)
+        sweep(folder)
 
 
 def reason(error: OSError) -> str:
@@ -111,40 +139,65 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-class Unusable(Exception):
-    """A state file SQLite cannot use, or not ours: set it aside (it is rebuilt)."""
-
-
-def check_sqlite(path: Path, table: str, columns: list[str], timeout: float = 30.0) -> None:
-    """Raise Unusable if the file is corrupt, not a database or its `table` is not ours.
-
-    Read-only, so that SQLite leaves a damaged file's -wal alone for set_aside to keep.
-    Other errors (locked, no permission) are about the place, not the file: they propagate.
-    """
-    if not path.is_file():
-        return
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+def try_lock(fd: int, wait: bool = False) -> bool:
+    """Take the exclusive lock (flock) on an open file; False when another process holds it.
+    The one lock primitive: toolkit.state.lock.file_lock is built on it."""
     try:
-        (check,) = db.execute("PRAGMA quick_check(1)").fetchone()
-        if check != "ok":
-            raise Unusable(" ".join(check.split()))  # one line
-        found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-        if found and found != columns:
-            raise Unusable(f"a {table} table with columns {', '.join(found)}")
-    except sqlite3.DatabaseError as error:
-        if error.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-            raise Unusable(str(error)) from error
-        raise
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _temp_pattern(path: Path) -> re.Pattern:
+    return re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]+\.tmp")
+
+
+@contextlib.contextmanager
+def held_temp(path: Path) -> Iterator[Path]:
+    """A new empty temp file beside `path`, locked while the block runs, removed after it
+    (with its side files) unless the block renamed it into place."""
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(name)
+    try:
+        try_lock(fd)  # a new file: nobody else can hold it
+        yield temp
     finally:
-        db.close()
+        for suffix in ("", *SIDE_FILES):
+            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+        os.close(fd)
 
 
-def set_aside(path: Path) -> Path:
-    """Rename a state file and its -wal/-shm files to <name>.corrupt-<UTC time>[-wal|-shm]."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-    for suffix in ("", "-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            side.rename(aside.with_name(aside.name + suffix))
-    return aside
+def remove_leftovers(path: Path) -> list[Path]:
+    """Remove the temp files (and side files) of writers of `path` that died; return them."""
+    return _remove(Path(path).parent, _temp_pattern(Path(path)))
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove the temp files (and side files) of every writer in `folder` that died."""
+    return _remove(Path(folder), ANY_TEMP)
+
+
+def _remove(folder: Path, pattern: re.Pattern) -> list[Path]:
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    oldest = time.time() - LEFTOVER_AGE_S
+    for name in names:
+        if pattern.fullmatch(name):
+            temp = folder / name
+            try:
+                fd = os.open(temp, os.O_RDONLY | os.O_NOFOLLOW)
+            except OSError:
+                continue
+            try:
+                if os.fstat(fd).st_mtime < oldest and try_lock(fd):  # else its writer is at work
+                    for suffix in ("", *SIDE_FILES):
+                        Path(f"{temp}{suffix}").unlink(missing_ok=True)
+                    removed.append(temp)
+            finally:
+                os.close(fd)
+    return removed

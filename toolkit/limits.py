@@ -8,14 +8,7 @@ translated in full. Garbage must not cost minutes: a 40 KB line without spaces w
 tiny test model).
 """
 
-import os
-
-from toolkit.errors import ConfigError
-
-# Bytes of one input file, checked from its size before it is read (TOOLKIT_MAX_FILE_MB).
-# 20 MB holds 200 articles at MAX_ARTICLE_CHARS (2 bytes per Arabic letter), or some 2,000
-# typical ones (10 KB): a night of decoding on 2 cores. Past that it is a dump or an attack.
-MAX_FILE_MB_ENV, MAX_FILE_MB = "TOOLKIT_MAX_FILE_MB", 20.0
+from toolkit.state.settings import setting
 
 # Characters of one article after cleaning (headline + body). The longest real article in
 # ../shared/articles has about 5,000; 50,000 (some 8,000 words, 300 sentences, minutes of
@@ -36,13 +29,10 @@ REPEAT_SHARE = 0.5
 REPEAT_MIN_ITEMS = 32
 
 
+# Bytes of one input file, checked from its size before it is read: TOOLKIT_MAX_FILE_MB
+# (toolkit/state/settings.py), default 20 MB. 20 MB holds 200 articles at MAX_ARTICLE_CHARS
+# (2 bytes per Arabic letter), or some 2,000 typical ones (10 KB): a night of decoding on 2
+# cores. Past that it is a dump or an attack.
 def max_file_bytes() -> int:
-    """TOOLKIT_MAX_FILE_MB (default 20) in bytes."""
-    value = os.environ.get(MAX_FILE_MB_ENV, "").strip()
-    try:
-        megabytes = float(value) if value else MAX_FILE_MB
-    except ValueError:
-        megabytes = 0.0
-    if not megabytes > 0:
-        raise ConfigError(f"{MAX_FILE_MB_ENV}={value!r}: expected a number of megabytes above 0")
-    return int(megabytes * 2**20)
+    """TOOLKIT_MAX_FILE_MB in bytes."""
+    return int(setting("TOOLKIT_MAX_FILE_MB") * 2**20)

@@ -11,10 +11,8 @@ earlier run is ignored with a warning and rewritten.
 """
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
-import os
 import sys
 import time
 from collections import Counter
@@ -30,6 +28,8 @@ from toolkit.fsutil import atomic_write_text, reason, shown
 from toolkit.ingest import ingest_bytes
 from toolkit.ingest.files import folder_files, read_file
 from toolkit.pipeline import Pipeline, skipped_sentences, write_article
+from toolkit.state.files import set_aside
+from toolkit.state.lock import file_lock
 from toolkit.translate import TranslationCounts
 from toolkit.translate.executor import Executor
 from toolkit.translate.plan import Batch, BatchResult
@@ -336,7 +336,7 @@ def finish(report: RunReport, out_dir: Path, started: float) -> None:
     text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
     path = out_dir / MANIFEST
     if path.is_dir() and not path.is_symlink():  # warned by read_manifest: set it aside
-        path.rename(path.with_name(f"{MANIFEST}.unusable-{time.strftime('%Y%m%dT%H%M%S')}"))
+        set_aside(path)
     atomic_write_text(path, text)
 
 
@@ -378,29 +378,20 @@ def published_before(
 @contextmanager
 def run_lock(folder: Path, wait: bool) -> Iterator[None]:
     """One run per output folder; a second one is refused (or waits, with --wait)."""
-    path = folder / ".lock"
+
+    def busy(holder: str) -> ConfigError:
+        return ConfigError(
+            f"{folder} is in use by another run (pid {holder}); try later or pass --wait"
+        )
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+")  # noqa: SIM115 - held for the whole run
+        (folder / ".lock").touch()
     except OSError as error:
         what = "not a folder" if folder.exists() and not folder.is_dir() else reason(error)
         raise OutputError(f"{shown(folder)}: cannot write the outputs here ({what})") from None
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise ConfigError(
-                f"{folder} is in use by another run (pid {holder}); try later or pass --wait"
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
+    with file_lock(folder / ".lock", busy, wait):
         yield
-    finally:
-        handle.close()
 
 
 def plain_log(quiet: bool) -> Callable[[str], None] | None:

@@ -6,6 +6,7 @@ stories are breaking), render.py writes the alerts for the digest and the e-mail
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from toolkit.alerts.rules import Facts, Rule, Vocabulary, parse_rule
@@ -13,6 +14,7 @@ from toolkit.alerts.stories import Finder, Story, day_stories
 from toolkit.alerts.watch import Reader, Watch, load_watch
 from toolkit.glossary.entries import Glossary
 from toolkit.glossary.topics import Topics, load_topics
+from toolkit.names.places import country_codes
 
 __all__ = [
     "Alert",
@@ -58,12 +60,21 @@ class DayAlerts:
         return [s for s in self.stories if s.breaking]
 
     def of(self, reader: Reader) -> list[Alert]:
-        return [a for a in self.alerts if a.reader is not None and a.reader.email == reader.email]
+        """The reader's alerts: one look-up, so that 5,000 readers cost 5 × 1,000."""
+        return list(self._by_reader.get(reader.email, ()))
+
+    @cached_property
+    def _by_reader(self) -> dict[str, list[Alert]]:
+        by_reader: dict[str, list[Alert]] = {}
+        for alert in self.alerts:
+            if alert.reader is not None:
+                by_reader.setdefault(alert.reader.email, []).append(alert)
+        return by_reader
 
 
 def vocabulary_of(glossary: Glossary | None, topics: Topics) -> Vocabulary:
     names = frozenset(e.english for e in glossary.entries) if glossary else frozenset()
-    return Vocabulary(names, frozenset(topics.names))
+    return Vocabulary(names, frozenset(topics.names), country_codes())
 
 
 def watch_setup(

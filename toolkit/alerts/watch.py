@@ -13,7 +13,6 @@ Without a path, $TOOLKIT_READERS / $TOOLKIT_WATCHLISTS, else readers.toml / watc
 in the current folder when they exist.
 """
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from toolkit.alerts.rules import Rule, Vocabulary, parse_rule
 from toolkit.deliver.recipients import Recipient, parse_address
 from toolkit.errors import ConfigError
+from toolkit.state.settings import setting as setting_value
 
 READERS = "readers.toml"
 WATCHLISTS = "watchlists.toml"
@@ -61,8 +61,8 @@ def configured(path: Path | None, setting: str, default: str) -> Path | None:
     """The file given, else $setting, else `default` in the current folder if it is there."""
     if path is not None:
         return Path(path)
-    if os.environ.get(setting):
-        return Path(os.environ[setting])
+    if value := setting_value(setting):
+        return Path(value)
     return Path(default) if Path(default).is_file() else None
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from itertools import accumulate
 from pathlib import Path
 
-from toolkit.archive.database import ArticleRow, connect, create, write_day
+from toolkit.archive.database import ArticleRow, connect, write_day
 from toolkit.archive.search import Names, search
 from toolkit.document import Entity
 from toolkit.glossary.entries import Glossary, default_glossary_files, load_glossary
@@ -101,7 +101,7 @@ class Corpus:
 
 
 def build(path: Path, size: int, corpus: Corpus) -> None:
-    conn = create(path)
+    conn = connect(path)
     try:
         for day_index, first in enumerate(range(0, size, PER_DAY)):
             day = f"2026-{1 + day_index // 28 % 12:02d}-{1 + day_index % 28:02d}"

@@ -3,9 +3,11 @@
 The day folders are the truth. Each day is written in one transaction that replaces all of
 that day's rows, and remembered with a fingerprint of its articles/ folder (mtime and
 number of files: every toolkit write is a rename, which changes both), so a sync rewrites
-only the days that changed and drops the days that are gone. A file that is not a usable
+only the days that changed and drops the days that are gone. The file is opened by
+toolkit.state.sqlite at its schema version (PRAGMA user_version); one that is not a usable
 archive (garbage, a folder, another schema) is set aside as archive.sqlite.corrupt-<time>
-with a warning and rebuilt: never fatal.
+with a warning and rebuilt: never fatal. A rebuild is built in a temp file beside it; the
+temp file (and journal) of a rebuild that was killed is removed by the next open.
 
 Tables (docs/archive.md): articles, sentences (n = 0 is the headline), entities, stories,
 story_members, days; sentences_fts is an external-content FTS5 index over sentences
@@ -13,11 +15,9 @@ story_members, days; sentences_fts is an external-content FTS5 index over senten
 Datasette.
 """
 
-import datetime as dt
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,14 +25,17 @@ from pathlib import Path
 from toolkit.archive.text import index_text
 from toolkit.document import Entity
 from toolkit.errors import InputError
-from toolkit.fsutil import FILE_MODE
+from toolkit.fsutil import FILE_MODE, held_temp, remove_leftovers
 from toolkit.publish.article import article_from_json
 from toolkit.publish.records import DAY, story_of
+from toolkit.state.files import set_aside
+from toolkit.state.settings import setting
+from toolkit.state.sqlite import Schema, open_db, transient
 
 NAME = "archive.sqlite"
 SCHEMA_VERSION = 1
 SENTENCE_BITS = 16  # sentence id = article num << 16 | n: an FTS hit names its article
-BUSY_TIMEOUT_S = float(os.environ.get("TOOLKIT_ARCHIVE_BUSY_S", "30"))
+BUSY_SETTING = "TOOLKIT_ARCHIVE_BUSY_S"  # seconds a write or a search waits for a lock
 TABLES = {"articles", "sentences", "sentences_fts", "entities", "stories", "story_members", "days"}
 
 SCHEMA = """
@@ -129,75 +132,52 @@ def archive_path(outputs: Path) -> Path:
     return Path(outputs) / NAME
 
 
+ARCHIVE = Schema(
+    version=SCHEMA_VERSION,
+    create=SCHEMA,
+    tables=dict.fromkeys(sorted(TABLES)),
+    probe="SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'x'",
+)
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    return conn
-
-
-def create(path: Path) -> sqlite3.Connection:
-    conn = connect(path)
-    conn.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
-    return conn
-
-
-def _check(conn: sqlite3.Connection) -> None:
-    """Raise sqlite3.DatabaseError unless this is an archive of our schema."""
-    (version,) = conn.execute("PRAGMA user_version").fetchone()
-    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    if version != SCHEMA_VERSION or not names >= TABLES:
-        raise sqlite3.DatabaseError(f"not an archive of schema {SCHEMA_VERSION}")
-    conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'x'").fetchone()
-
-
-def set_aside(path: Path) -> Path:
-    """Move an unusable archive (and its journal) out of the way; return where it went."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    os.replace(path, target)
-    for suffix in ("-journal", "-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            os.replace(extra, target.with_name(target.name + suffix))
-    return target
+    """`path` at the archive's schema (created when empty), in autocommit mode."""
+    opened = open_db(
+        path, ARCHIVE, timeout=setting(BUSY_SETTING), autocommit=True, quick_check=False
+    )
+    opened.conn.execute("PRAGMA foreign_keys = OFF")
+    return opened.conn
 
 
 def open_archive(outputs: Path, warn: Warn | None = None) -> sqlite3.Connection:
-    """OUTPUTS/archive.sqlite, created when missing, set aside and recreated when unusable."""
+    """OUTPUTS/archive.sqlite, created when missing, set aside and recreated when unusable;
+    what a killed rebuild left beside it is removed first."""
     path = archive_path(outputs)
-    if path.exists() or path.is_symlink():
-        try:
-            if path.is_dir():
-                raise sqlite3.DatabaseError("a folder")
-            conn = connect(path)
-            try:
-                _check(conn)
-                return conn
-            except sqlite3.DatabaseError:
-                conn.close()
-                raise
-        except sqlite3.DatabaseError as error:
-            if transient(error):
-                raise
-            _discard(path, error, warn)
-    conn = create(path)
-    os.chmod(path, FILE_MODE)
-    return conn
-
-
-def transient(error: sqlite3.DatabaseError) -> bool:
-    """Locked, read-only, out of space: a problem of the moment, not of the file."""
-    text = str(error).lower()
-    return isinstance(error, sqlite3.OperationalError) and any(
-        word in text
-        for word in ("locked", "busy", "readonly", "unable to open", "disk i/o", "is full")
+    remove_leftovers(path)
+    new = not path.is_file()
+    opened = open_db(
+        path,
+        ARCHIVE,
+        timeout=setting(BUSY_SETTING),
+        autocommit=True,
+        quick_check=False,  # a large archive: its tables are checked, the sync finds the rest
+        aside_folder=True,
     )
+    opened.conn.execute("PRAGMA foreign_keys = OFF")
+    if opened.aside is not None:
+        _warn_aside(path, opened.reason, opened.aside, warn)
+    if new or opened.aside is not None:
+        os.chmod(path, FILE_MODE)
+    return opened.conn
 
 
 def _discard(path: Path, error: Exception, warn: Warn | None) -> None:
-    target = set_aside(path)
+    _warn_aside(path, str(error), set_aside(path), warn)
+
+
+def _warn_aside(path: Path, why: str | None, aside: Path, warn: Warn | None) -> None:
     if warn:
-        warn(f"{path}: not a usable archive ({error}); set aside as {target.name}, rebuilt")
+        warn(f"{path}: not a usable archive ({why}); set aside as {aside.name}, rebuilt")
 
 
 def day_folders(outputs: Path) -> dict[str, Path]:
@@ -399,11 +379,9 @@ def update_archive(
 def _rebuild(outputs: Path) -> SyncResult:
     """A new archive from every day folder, built beside the old one and renamed over it."""
     path = archive_path(outputs)
-    fd, tmp = tempfile.mkstemp(prefix=f".{NAME}.", suffix=".tmp", dir=outputs)
-    os.close(fd)
-    os.unlink(tmp)
-    try:
-        conn = create(Path(tmp))
+    remove_leftovers(path)
+    with held_temp(path) as tmp:
+        conn = connect(tmp)
         try:
             result = sync(conn, outputs)
         finally:
@@ -412,10 +390,7 @@ def _rebuild(outputs: Path) -> SyncResult:
         if path.is_dir():
             set_aside(path)
         os.replace(tmp, path)
-        return result
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-        Path(tmp + "-journal").unlink(missing_ok=True)
+    return result
 
 
 def refresh_archive(outputs: Path, warn: Warn) -> SyncResult | None:

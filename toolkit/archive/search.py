@@ -19,7 +19,7 @@ from toolkit.archive.database import SENTENCE_BITS
 from toolkit.archive.text import readings
 from toolkit.errors import ConfigError
 from toolkit.glossary.entries import Glossary
-from toolkit.glossary.matcher import Matcher
+from toolkit.glossary.matcher import Claimed, Matcher
 from toolkit.text.arabic import WORD, fold, has_arabic, normalize, words
 
 OPEN, CLOSE = "\x02", "\x03"  # highlight marks, shown as [ ]
@@ -125,16 +125,23 @@ def parse_query(query: str, names: Names) -> list[Term]:
     """The terms of a query: glossary names (Arabic or English) first, then each other word."""
     text = normalize(query)
     spans = []
+    taken = Claimed(len(text))
     if names.matcher:
         spans = [(m.start, m.end, m.entry.english) for m in names.matcher.find(text)]
+        for start, end, _ in spans:
+            taken.claim(start, end)
     if names.pattern:
         for match in names.pattern.finditer(text):
-            if all(match.end() <= a or match.start() >= b for a, b, _ in spans):
+            if taken.claim(match.start(), match.end()):
                 spans.append((match.start(), match.end(), names.english[match.group().lower()]))
-    terms = [name_term(text[a:b], english, names) for a, b, english in sorted(spans)]
+    spans.sort()
+    terms = [name_term(text[a:b], english, names) for a, b, english in spans]
+    rest, position = [], 0  # the text with every name blanked out
     for start, end, _ in spans:
-        text = text[:start] + " " * (end - start) + text[end:]
-    terms += [word_term(match.group()) for match in WORD.finditer(text)]
+        rest += [text[position:start], " " * (end - start)]
+        position = end
+    rest.append(text[position:])
+    terms += [word_term(match.group()) for match in WORD.finditer("".join(rest))]
     return list({term.expression: term for term in terms}.values())
 
 

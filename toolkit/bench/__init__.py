@@ -34,6 +34,7 @@ from toolkit.bench.report import BenchReport, bench_text
 from toolkit.bench.work import FORCED_LENGTH_RULE, BenchWork, bench_sentences, make_work
 from toolkit.bench.worker import run_in_process
 from toolkit.errors import ConfigError
+from toolkit.state.settings import setting
 from toolkit.translate.options import LAYOUT_ENV, Layout, cpu_threads
 
 __all__ = ["ENGINES", "BenchReport", "bench_text", "run_bench", "select_engines"]
@@ -183,7 +184,7 @@ def run_bench(
             "beam": beam,
             "cores": cores,
             "layout": str(product),
-            "layout_from": LAYOUT_ENV if os.environ.get(LAYOUT_ENV, "").strip() else "default",
+            "layout_from": LAYOUT_ENV if setting(LAYOUT_ENV) else "default",
             "raw_layout": str(raw_layout(cores, product.batch_tokens)),
             "transformers_batch_tokens": list(TRANSFORMERS_BATCH_TOKENS),
             "vmap_tokens": vmap_tokens(model_dir) if has_vmap else None,

@@ -11,6 +11,7 @@ from typer.core import TyperArgument, TyperCommand
 from toolkit import __version__
 from toolkit.errors import ToolkitError
 from toolkit.model.store import DEFAULT_MODEL_DIR
+from toolkit.state.settings import check_all as check_settings
 
 # Plain click help (rich_markup_mode=None): paragraphs are re-filled to the terminal width,
 # `\b` keeps a block as written, and "[default: …]" in help text is shown, not read as markup.
@@ -44,6 +45,7 @@ def command(group: typer.Typer, name: str | None = None):
         @functools.wraps(function)
         def run(*args, **kwargs):
             try:
+                check_settings()  # a bad TOOLKIT_* value: one line before any work
                 return function(*args, **kwargs)
             except ToolkitError as error:
                 typer.echo(f"toolkit: error: {error}", err=True)

@@ -107,6 +107,8 @@ def eval_command(
         )
 
 
+ARCHIVE_SIZES = "2000,20000,100000"  # --stories, --search: articles in the archive
+READER_SIZES = "1000,5000"  # --readers: readers.toml entries
 EVAL_COLUMNS = (
     ("BLEU", "BLEU", "{:.2f}"),
     ("chrF", "chrF", "{:.2f}"),
@@ -231,9 +233,15 @@ def bench_command(
         ),
     ] = False,
     sizes: Annotated[
-        str,
-        typer.Option("--sizes", metavar="N,…", help="With --stories or --search: archive sizes."),
-    ] = "2000,20000,100000",
+        str | None,
+        typer.Option(
+            "--sizes",
+            metavar="N,…",
+            help="With --stories or --search: archive sizes [default: 2000,20000,100000]; "
+            "with --readers: numbers of readers [default: 1000,5000].",
+            show_default=False,
+        ),
+    ] = None,
     day_articles: Annotated[
         int, typer.Option("--day-articles", min=1, help="With --stories: articles a day.")
     ] = 500,
@@ -243,6 +251,14 @@ def bench_command(
             "--search",
             help="Instead: `toolkit search` latency over synthetic archive databases of "
             "--sizes articles: median and p95 ms.",
+        ),
+    ] = False,
+    readers: Annotated[
+        bool,
+        typer.Option(
+            "--readers",
+            help="Instead: `toolkit send --readers --dry-run` for --sizes readers of a "
+            "synthetic day (alerts and every message built): seconds, CPU ms per reader.",
         ),
     ] = False,
     names: Annotated[
@@ -268,7 +284,7 @@ def bench_command(
     peak RSS, ratios to transformers.
     """
     if stories:
-        bench_stories(archive_sizes(sizes), day_articles, as_json)
+        bench_stories(archive_sizes(sizes or ARCHIVE_SIZES), day_articles, as_json)
         return
     if names:
         from toolkit.bench.names import names_bench_text, run_names_bench
@@ -279,8 +295,16 @@ def bench_command(
     if search:
         from toolkit.archive.bench import measure_search, search_bench_text
 
-        rows = measure_search(archive_sizes(sizes), log=lambda line: typer.echo(line, err=True))
+        chosen_sizes = archive_sizes(sizes or ARCHIVE_SIZES)
+        rows = measure_search(chosen_sizes, log=lambda line: typer.echo(line, err=True))
         typer.echo(json.dumps(rows, indent=2) if as_json else search_bench_text(rows))
+        return
+    if readers:
+        from toolkit.deliver.bench import measure_readers, readers_bench_text
+
+        chosen_sizes = archive_sizes(sizes or READER_SIZES)
+        rows = measure_readers(chosen_sizes, log=lambda line: typer.echo(line, err=True))
+        typer.echo(json.dumps(rows, indent=2) if as_json else readers_bench_text(rows))
         return
     from toolkit.bench import bench_text, run_bench, select_engines
     from toolkit.translate.options import Layout
@@ -314,9 +338,9 @@ def archive_sizes(sizes: str) -> list[int]:
     try:
         chosen = [int(size) for size in sizes.split(",")]
     except ValueError:
-        raise ConfigError(f"--sizes {sizes!r}: give article counts, e.g. 2000,20000") from None
+        raise ConfigError(f"--sizes {sizes!r}: give counts, e.g. 2000,20000") from None
     if not chosen or min(chosen) < 1:
-        raise ConfigError(f"--sizes {sizes!r}: give positive article counts")
+        raise ConfigError(f"--sizes {sizes!r}: give positive counts")
     return chosen
 
 

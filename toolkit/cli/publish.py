@@ -138,7 +138,11 @@ def send_command(
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Send nothing: write one .eml per recipient to -o.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Send nothing: write one .eml per recipient to -o (outside the outputs folder).",
+        ),
     ] = False,
     output: Annotated[
         Path | None,
@@ -151,13 +155,14 @@ def send_command(
 ) -> None:
     """E-mail the day's briefing: one multipart message (plain text + HTML) per recipient.
 
-    Sent once: DAY_DIR/sent.json records each recipient, Message-ID, time and the server's
-    reply, and a second send for the day sends nothing (--resend forces it). A recipient the
-    server refuses is named and the others are sent (exit 1); an unreachable server is exit 2
-    with nothing marked as sent; a temporary 4xx is retried a few times with backoff.
+    Sent once: DAY_DIR/sent.json records each recipient (as a keyed hash of the address,
+    never the address: key in $TOOLKIT_SEND_KEY, else ~/.config/toolkit/send.key),
+    Message-ID, time and the server's reply, and a second send for the day sends nothing
+    (--resend forces it). A recipient the server refuses is named and the others are sent
+    (exit 1); an unreachable server is exit 2 with nothing marked as sent; a temporary 4xx
+    is retried a few times with backoff.
     With --readers each reader's message opens with their alerts (see docs/alerts.md).
     """
-    import os
     import socket
 
     from toolkit.deliver import (
@@ -170,6 +175,7 @@ def send_command(
         write_eml,
     )
     from toolkit.errors import ConfigError
+    from toolkit.state.settings import setting
 
     if (to is None) == (readers is None):
         raise ConfigError("give one of --to RECIPIENTS or --readers READERS.toml")
@@ -188,7 +194,7 @@ def send_command(
         return
     security = Security.starttls if starttls else Security.ssl if use_ssl else Security.none
     host, port = parse_server(smtp, security)
-    password = os.environ.get("TOOLKIT_SMTP_PASSWORD")
+    password = setting("TOOLKIT_SMTP_PASSWORD")
     if user and security is Security.none:
         raise ConfigError("--user sends a password: add --starttls or --ssl")
     if user and not password:
@@ -205,13 +211,13 @@ def send_command(
         typer.echo(f"already sent to {len(report.already)} (see {report.record}); --resend forces")
         if report.rebuilt_since:
             warn("digest.md was rebuilt after it was sent: --resend sends the new version")
-    for delivery in report.refused:
+    for address, delivery in report.refused.items():
         typer.echo(
-            f"toolkit: error: {delivery.recipient}: refused by the server: {delivery.reply}",
+            f"toolkit: error: {address}: refused by the server: {delivery.reply}",
             err=True,
         )
     if report.quiet:
-        names = ", ".join(d.recipient for d in report.quiet)
+        names = ", ".join(report.quiet)
         typer.echo(f"not sent to {names}: nothing matched their rules (recorded)")
     if report.unsent:  # the server was lost, or too slow: one reason for all the rest
         first, reason = next(iter(report.unsent.items()))

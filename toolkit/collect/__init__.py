@@ -128,7 +128,7 @@ def collect_sources(
 ) -> CollectReport:
     limits = limits or CollectLimits.from_env()
     report = CollectReport(started=_now())
-    state = CollectState(state_path)
+    state = CollectState(state_path, report.warnings.append)
     if state.warning:
         report.warnings.append(state.warning)
     run = _Run(

@@ -8,12 +8,11 @@ is reduced to its text, and the message says so once (LINK_NOTE). Links that are
 already (an article's source, http or https) are kept either way.
 """
 
-import os
 import re
 from html import escape, unescape
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-from toolkit.errors import ConfigError
+from toolkit.state.settings import setting
 
 PUBLIC_URL_ENV = "TOOLKIT_PUBLIC_URL"
 LINK_NOTE = (
@@ -26,15 +25,9 @@ ANCHOR = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 
 def public_url() -> str | None:
     """$TOOLKIT_PUBLIC_URL with a final slash, None when unset; not http(s) is exit 2."""
-    value = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    value = setting(PUBLIC_URL_ENV)
     if not value:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(
-            f"{PUBLIC_URL_ENV}={value!r}: expected the http(s) address where the outputs "
-            "folder is served, e.g. https://briefing.example.org/outputs/"
-        )
     return value if value.endswith("/") else value + "/"
 
 

@@ -200,14 +200,19 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
     ) or [first.rstrip()]
 
 
-def message_id(date: str, recipient: Recipient, domain: str) -> str:
-    """The same for a given day and recipient, whenever and however often it is built."""
-    token = hashlib.sha256(f"{date}\n{recipient.address.lower()}".encode()).hexdigest()[:24]
+def message_id(date: str, recipient_id: str, domain: str) -> str:
+    """The same for a given day and recipient, whenever and however often it is built; from
+    the recipient's keyed hash (deliver.privacy), since sent.json records it."""
+    token = hashlib.sha256(f"{date}\n{recipient_id}".encode()).hexdigest()[:24]
     return f"<briefing.{date}.{token}@{domain}>"
 
 
 def build_message(
-    briefing: Briefing, sender: Recipient, recipient: Recipient, now: dt.datetime | None = None
+    briefing: Briefing,
+    sender: Recipient,
+    recipient: Recipient,
+    recipient_id: str,
+    now: dt.datetime | None = None,
 ) -> EmailMessage:
     domain = sender.address.rsplit("@", 1)[1]
     message = EmailMessage(policy=policy.SMTP)
@@ -215,7 +220,7 @@ def build_message(
     message["From"] = Address(sender.name or LIST_NAME, addr_spec=sender.address)
     message["To"] = Address(recipient.name, addr_spec=recipient.address)
     message["Date"] = email.utils.format_datetime(now or dt.datetime.now().astimezone())
-    message["Message-ID"] = message_id(briefing.date, recipient, domain)
+    message["Message-ID"] = message_id(briefing.date, recipient_id, domain)
     message["List-Id"] = f"{LIST_NAME} <arabic-press-briefing.{domain}>"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies, please
     message.set_content(briefing.text, charset="utf-8", cte="quoted-printable")

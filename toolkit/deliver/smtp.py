@@ -27,26 +27,23 @@ from enum import StrEnum
 from pathlib import Path
 
 from toolkit.errors import ConfigError
-from toolkit.settings import env_seconds
+from toolkit.state.settings import default, setting
 
 RETRY_DELAYS = (5.0, 30.0, 120.0)  # seconds before the 2nd, 3rd and 4th attempt
 TIMEOUT_S = 60.0
 QUIT_TIMEOUT_S = 10.0  # a polite QUIT is not worth more
-DEADLINE_ENV, DEADLINE = "TOOLKIT_SEND_DEADLINE", 1800.0
-MESSAGE_TIMEOUT_ENV, MESSAGE_TIMEOUT = "TOOLKIT_SEND_MESSAGE_TIMEOUT", 300.0
+DEADLINE_ENV, MESSAGE_TIMEOUT_ENV = "TOOLKIT_SEND_DEADLINE", "TOOLKIT_SEND_MESSAGE_TIMEOUT"
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
 
 @dataclass(frozen=True)
 class SendLimits:
-    deadline: float = DEADLINE  # the whole send
-    message: float = MESSAGE_TIMEOUT  # one message, retries and their waits included
+    deadline: float = default(DEADLINE_ENV)  # the whole send
+    message: float = default(MESSAGE_TIMEOUT_ENV)  # one message, retries and their waits included
 
     @classmethod
     def from_env(cls) -> "SendLimits":
-        return cls(
-            env_seconds(DEADLINE_ENV, DEADLINE), env_seconds(MESSAGE_TIMEOUT_ENV, MESSAGE_TIMEOUT)
-        )
+        return cls(setting(DEADLINE_ENV), setting(MESSAGE_TIMEOUT_ENV))
 
 
 class Security(StrEnum):

@@ -12,6 +12,7 @@ from toolkit.document import Article, Sentence, Source
 from toolkit.errors import ConfigError
 from toolkit.evaluate.metrics import FLAG_METRICS, METRICS, TermAccuracy
 from toolkit.pipeline import Pipeline
+from toolkit.state.tsv import read_tsv
 
 COLUMNS = ("id", "arabic", "english", "terms")
 
@@ -26,28 +27,15 @@ class Reference:
 
 def read_references(path: Path) -> list[Reference]:
     """Parse REFS.tsv; any problem is a ConfigError naming file and line."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read ({error})") from error
-    rows = [
-        (n, line) for n, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")
-    ]
-    if not rows or tuple(c.strip() for c in rows[0][1].split("\t")) != COLUMNS:
-        line = rows[0][0] if rows else 1
-        raise ConfigError(f"{path}:{line}: header must be: {' '.join(COLUMNS)} (tab-separated)")
     references: list[Reference] = []
     seen: set[str] = set()
-    for number, line in rows[1:]:
-        cells = [c.strip() for c in line.split("\t")]
-        if len(cells) != len(COLUMNS):
-            raise ConfigError(f"{path}:{number}: {len(cells)} columns, expected {len(COLUMNS)}")
-        identifier, arabic, english, terms = cells
+    for row in read_tsv(path, COLUMNS, what="references file").check():
+        identifier, arabic, english, terms = row.cells
         for name, value in (("id", identifier), ("arabic", arabic), ("english", english)):
             if not value:
-                raise ConfigError(f"{path}:{number}: empty {name}")
+                raise ConfigError(f"{row.where}: empty {name}")
         if identifier in seen:
-            raise ConfigError(f"{path}:{number}: duplicate id {identifier!r}")
+            raise ConfigError(f"{row.where}: duplicate id {identifier!r}")
         seen.add(identifier)
         references.append(
             Reference(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import ConfigError
+from toolkit.state.tsv import read_tsv
 from toolkit.text.arabic import SCRIPT_CHARACTER
 
 COLUMNS = ("arabic", "english", "kind", "variants", "context", "note")
@@ -70,35 +71,9 @@ def tsv_rows(
 ) -> list[tuple[str, list[str]]]:
     """("path:line", stripped cells) of each row of a tab-separated file headed `columns`;
     an unreadable file, a bad header or a bad column count goes to `problems`."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(f"{path}:0", "error", f"cannot read ({error})"))
-        return []
-    rows: list[tuple[str, list[str]]] = []
-    header_seen = False
-    for number, line in enumerate(lines, 1):
-        where = f"{path}:{number}"
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if not header_seen:
-            header_seen = True
-            if tuple(cells) != columns:
-                problems.append(
-                    Problem(where, "error", f"header must be: {' '.join(columns)} (tab-separated)")
-                )
-                return []
-            continue
-        if len(cells) != len(columns):
-            problems.append(
-                Problem(where, "error", f"{len(cells)} columns, expected {len(columns)}")
-            )
-            continue
-        rows.append((where, cells))
-    if not header_seen:
-        problems.append(Problem(f"{path}:1", "error", f"empty {what}: no header line"))
-    return rows
+    table = read_tsv(path, columns, what=what)
+    problems += [Problem(found.where, "error", found.message) for found in table.problems]
+    return [(row.where, list(row.cells)) for row in table.rows]
 
 
 def read_rows(path: Path) -> tuple[list[Entry], list[Problem]]:

@@ -36,6 +36,21 @@ SHORT_STEM = 3
 STEM = "*"
 
 
+class Claimed:
+    """The parts of a text already taken by a match: checking and claiming a span costs its
+    length, not the number of matches before it (a long text holds thousands)."""
+
+    def __init__(self, length: int):
+        self.taken = bytearray(length)
+
+    def claim(self, start: int, end: int) -> bool:
+        """Take [start, end) if no part of it is taken yet; whether it was."""
+        if self.taken.find(1, start, end) >= 0:
+            return False
+        self.taken[start:end] = b"\x01" * (end - start)
+        return True
+
+
 @dataclass(frozen=True)
 class TermMatch:
     start: int  # span of `surface` in the text
@@ -110,11 +125,10 @@ class Matcher:
         if overlapping:
             return sorted(candidates, key=lambda m: m.start)
         chosen: list[TermMatch] = []
-        taken: list[tuple[int, int]] = []
+        taken = Claimed(len(text))
         for match in sorted(candidates, key=lambda m: (-len(fold(m.entry.arabic)), m.start)):
-            if all(match.end <= a or match.start >= b for a, b in taken):
+            if taken.claim(match.start, match.end):
                 chosen.append(match)
-                taken.append((match.start, match.end))
         return sorted(chosen, key=lambda m: m.start)
 
     def _at(self, text: str, words: list[_Word], index: int) -> list[TermMatch]:

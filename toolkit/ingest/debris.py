@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 from toolkit.errors import ConfigError
+from toolkit.state.tsv import read_tsv
 from toolkit.text.arabic import LETTER
 
 TERMINAL = ".!?؟؛…:"
@@ -37,19 +38,16 @@ class DebrisRules:
 def load_rules(path: Path) -> DebrisRules:
     rules = DebrisRules()
     kinds = {"widget", "byline", "credit", "abbreviation"}
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#") or line.startswith("kind\t"):
-            continue
-        kind, _, rest = line.partition("\t")
-        pattern = rest.split("\t")[0]
+    for row in read_tsv(path, skip_header="kind\t").check():
+        kind, pattern = (*row.cells, "")[:2]
         if kind not in kinds or not pattern:
             raise ConfigError(
-                f"{path}:{number}: expected 'kind<TAB>pattern' with kind in {sorted(kinds)}"
+                f"{row.where}: expected 'kind<TAB>pattern' with kind in {sorted(kinds)}"
             )
         try:
             getattr(rules, kind).append(re.compile(pattern))
         except re.error as error:
-            raise ConfigError(f"{path}:{number}: bad pattern ({error})") from error
+            raise ConfigError(f"{row.where}: bad pattern ({error})") from error
     return rules
 
 

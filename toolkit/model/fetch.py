@@ -43,7 +43,7 @@ from toolkit.errors import ConfigError, ToolkitError
 from toolkit.fsutil import sha256_file
 from toolkit.model.convert import convert_checkpoint
 from toolkit.model.store import DEFAULT_MODEL_DIR, DEFAULT_REPO, ModelInfo
-from toolkit.settings import env_seconds
+from toolkit.state.settings import setting
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 WEIGHTS = ("model.safetensors", "pytorch_model.bin")  # the first one the hub offers is fetched
@@ -51,9 +51,9 @@ REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 # special_tokens_map.json: the tc-big repos publish it (MarianTokenizer reads it when present)
 OPTIONAL_FILES = ("generation_config.json", "special_tokens_map.json", "tokenizer_config.json")
 
-CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT = "HF_HUB_ETAG_TIMEOUT", 15.0
-READ_TIMEOUT_ENV, READ_TIMEOUT = "HF_HUB_DOWNLOAD_TIMEOUT", 30.0
-DEADLINE_ENV, DEADLINE = "TOOLKIT_FETCH_DEADLINE", 1800.0
+CONNECT_TIMEOUT_ENV = "HF_HUB_ETAG_TIMEOUT"
+READ_TIMEOUT_ENV = "HF_HUB_DOWNLOAD_TIMEOUT"
+DEADLINE_ENV = "TOOLKIT_FETCH_DEADLINE"
 
 OFFLINE_HINT = (
     "offline, copy a converted model and point at it (MODEL=DIR with make, --model DIR with "
@@ -76,9 +76,9 @@ class Limits:
     @classmethod
     def from_env(cls) -> "Limits":
         return cls(
-            connect=env_seconds(CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT),
-            read=env_seconds(READ_TIMEOUT_ENV, READ_TIMEOUT),
-            deadline=env_seconds(DEADLINE_ENV, DEADLINE),
+            connect=setting(CONNECT_TIMEOUT_ENV),
+            read=setting(READ_TIMEOUT_ENV),
+            deadline=setting(DEADLINE_ENV),
         )
 
 

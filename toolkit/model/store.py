@@ -2,11 +2,11 @@
 
 import datetime as dt
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from toolkit.errors import ConfigError
+from toolkit.state.settings import setting
 
 MODELS_DIR = Path("models")
 # The default model: the one place it is chosen (docs/choosing-a-model.md says why). The
@@ -73,7 +73,7 @@ def resolve_model_dir(option: Path | None) -> Path:
     """--model, else $TOOLKIT_MODEL, else the default model's folder."""
     if option is not None:
         return Path(option)
-    env = os.environ.get("TOOLKIT_MODEL")
+    env = setting("TOOLKIT_MODEL")
     return Path(env) if env else DEFAULT_MODEL_DIR
 
 

