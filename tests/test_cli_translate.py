@@ -100,7 +100,8 @@ def test_batch_writes_good_files_and_names_the_broken_one(tiny_model, article, t
     result = invoke("batch", inbox, "-o", out, "--model", tiny_model, "--beam", "1")
     assert result.exit_code == 1
     assert "broken.txt" in result.stderr
-    assert sorted(p.name for p in (out / "articles").iterdir()) == ["trial-1.en.md", "trial-1.json"]
+    written = sorted(p.name for p in (out / "articles").iterdir())
+    assert written == ["trial-1.en.md", "trial-1.html", "trial-1.json"]
     assert json.loads((out / "articles" / "trial-1.json").read_text())["model"]["synthetic"] is True
 
 

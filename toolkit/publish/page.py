@@ -194,10 +194,10 @@ def quotes_html(brief: Brief) -> list[str]:
     for quote in brief.quotes:
         said = "said" if quote.kind == "direct" else "reported"
         lines.append(
-            '<div class="pair">\n'
-            f'<p class="en" lang="en"><strong>{escape(quote.speaker or "unnamed")}</strong> '
-            f"({said}): {escape(quote.en)}</p>\n"
-            f'<p class="ar" dir="rtl" lang="ar">{escape(quote.ar)}</p>\n'
+            '<div class="pair quote">\n'
+            f'<blockquote lang="en"><strong>{escape(quote.speaker or "unnamed")}</strong> '
+            f"({said}): {escape(quote.en)}</blockquote>\n"
+            f'<blockquote dir="rtl" lang="ar">{escape(quote.ar)}</blockquote>\n'
             "</div>"
         )
     return lines + ["</section>"]
