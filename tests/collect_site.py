@@ -198,8 +198,8 @@ def load_articles() -> list[SiteArticle]:
 
 
 def real_sentences(paragraphs: list[str]) -> list[str]:
-    from toolkit.ingest.normalize import normalize
     from toolkit.ingest.sentences import split_sentences
+    from toolkit.text.arabic import normalize
 
     return [normalize(s) for p in paragraphs for s in split_sentences(p)]
 

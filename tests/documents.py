@@ -13,8 +13,8 @@ from pathlib import Path
 
 from test_browser import chromium
 
-from toolkit.ingest.normalize import normalize
 from toolkit.ingest.sentences import split_sentences
+from toolkit.text.arabic import normalize
 
 # Chromium prints without its own header and footer (date, title, URL, page number)
 NO_BROWSER_FURNITURE = "--no-pdf-header-footer"

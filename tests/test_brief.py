@@ -4,10 +4,11 @@ import pytest
 
 from toolkit.brief import build_brief, entities
 from toolkit.brief.figures import extract_figures
-from toolkit.brief.select import REDUNDANCY, cosine, select_points, tfidf
+from toolkit.brief.select import REDUNDANCY, select_points, sentence_vectors
 from toolkit.document import Article, Sentence, Source
 from toolkit.glossary import Matcher, load_glossary
-from toolkit.ingest.normalize import normalize
+from toolkit.text import normalize
+from toolkit.text.vectors import cosine
 
 
 def figures_of(arabic: str) -> list[tuple[str, str, str]]:
@@ -118,7 +119,7 @@ STORY = [
 def test_points_are_three_to_five_in_document_order_without_repeats():
     points = select_points(STORY)
     assert 3 <= len(points) <= 5 and points == sorted(points)
-    vectors = tfidf(STORY)
+    vectors = sentence_vectors(STORY)
     assert all(
         cosine(vectors[a], vectors[b]) <= REDUNDANCY for a in points for b in points if a < b
     )

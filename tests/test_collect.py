@@ -379,9 +379,9 @@ def test_extraction_keeps_what_trafilatura_alone_loses(capsys):
     from toolkit.ingest.clean import clean_document
     from toolkit.ingest.debris import default_rules
     from toolkit.ingest.extract import extract_page
-    from toolkit.ingest.normalize import normalize
     from toolkit.ingest.readers import RawDocument
     from toolkit.ingest.sentences import split_sentences
+    from toolkit.text.arabic import normalize
 
     def trafilatura_alone(html: str, comments: bool) -> list[str]:
         return (trafilatura.extract(html, include_comments=comments) or "").splitlines()

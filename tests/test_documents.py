@@ -32,9 +32,9 @@ from test_nightly import nightly
 
 from toolkit.corpus import decode as article_from_json
 from toolkit.ingest import ingest_file
-from toolkit.ingest.normalize import normalize
 from toolkit.ingest.pdf import logical_line, reads_backwards
 from toolkit.publish.digest import source_line
+from toolkit.text.arabic import normalize
 
 HARAKAT = re.compile(r"[\u064b-\u065f\u0670]")
 

@@ -13,8 +13,8 @@ from toolkit.errors import InputError
 from toolkit.ingest import ingest_file
 from toolkit.ingest.clean import clean_document
 from toolkit.ingest.debris import default_rules
-from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import RawDocument
+from toolkit.text import normalize
 
 ARTICLE = """أمن
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from toolkit.ingest import ingest_file
-from toolkit.ingest.normalize import normalize
+from toolkit.text import normalize
 
 EXPECTED_HEADLINES = {
     "000": ["اسكتلنديارد تبحث إغواء متطرفين لمراهقات بريطانيات بالسفر إلى «داعش»"],

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.ingest.normalize import normalize
 from toolkit.ingest.sentences import bullet_marker, split_sentences, strip_bullet
+from toolkit.text import normalize
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from toolkit.errors import ConfigError
-from toolkit.glossary.entries import ARABIC
+from toolkit.text.arabic import SCRIPT_CHARACTER
 
 OPERATORS = ("AND", "OR", "NOT")
 TOKEN = re.compile(
@@ -94,7 +94,7 @@ class Vocabulary:
     countries: frozenset[str] = frozenset()
 
     def term(self, text: str, where: str) -> Term:
-        if ARABIC.search(text):
+        if SCRIPT_CHARACTER.search(text):
             return Term(text, phrase=" ".join(text.split()))
         country = COUNTRY.fullmatch(text)
         if country:

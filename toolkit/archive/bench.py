@@ -26,7 +26,8 @@ SENTENCES = 10
 WORDS = 14
 VOCABULARY = 30_000
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
-PROCLITICS = ("", "", "", "و", "ال", "وال", "ب", "ل", "لل")
+# a synthetic word's proclitic: none one time in three, else one of toolkit.text's list
+CLITIC_DRAWS = ("", "", "", "و", "ال", "وال", "ب", "ل", "لل")
 
 
 def _vocabulary(rng: random.Random, letters: str, size: int) -> list[str]:
@@ -55,7 +56,7 @@ class Corpus:
         return self.rng.choices(vocabulary, cum_weights=self.weights[id(vocabulary)], k=k)
 
     def sentence(self) -> tuple[str, str, list[str]]:
-        ar = [self.rng.choice(PROCLITICS) + w for w in self._words(self.arabic, WORDS)]
+        ar = [self.rng.choice(CLITIC_DRAWS) + w for w in self._words(self.arabic, WORDS)]
         en = self._words(self.english, WORDS)
         terms = []
         if self.rng.random() < 0.2:

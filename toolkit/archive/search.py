@@ -16,11 +16,11 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from toolkit.archive.database import SENTENCE_BITS
-from toolkit.archive.text import is_arabic, readings, words
+from toolkit.archive.text import readings
 from toolkit.errors import ConfigError
 from toolkit.glossary.entries import Glossary
-from toolkit.glossary.matcher import WORD, Claimed, Matcher, fold
-from toolkit.ingest.normalize import normalize
+from toolkit.glossary.matcher import Claimed, Matcher
+from toolkit.text.arabic import WORD, fold, has_arabic, normalize, words
 
 OPEN, CLOSE = "\x02", "\x03"  # highlight marks, shown as [ ]
 SNIPPET_CHARS = 160
@@ -114,7 +114,7 @@ def name_term(text: str, english: str, names: Names) -> Term:
 def word_term(word: str) -> Term:
     folded = fold(word)
     found = readings(folded)
-    if not is_arabic(folded):
+    if not has_arabic(folded):
         return Term(word, quote(word), frozenset(), (word,))
     return Term(
         word, "ar_normalized : (" + " OR ".join(map(quote, found)) + ")", frozenset(found), ()

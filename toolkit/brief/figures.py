@@ -13,6 +13,7 @@ of accounts). An approximation before a figure is kept ("نحو 3000" → about 
 import re
 
 from toolkit.document import Figure
+from toolkit.text.arabic import HARAKAT
 
 MONTHS = {
     "يناير": 1,
@@ -259,7 +260,7 @@ CURRENCY = f"({_alternatives(CURRENCIES)})"
 MONTH = f"({_alternatives(MONTHS)})"
 NOUN = f"({_alternatives(NOUNS)})"
 # not followed by a letter, digit or diacritic; punctuation such as «،» may follow
-END = r"(?![\w\u064b-\u065f\u0670])"
+END = rf"(?![\w{HARAKAT}])"
 QUALIFIER = rf"(?<!\w)(?:وب|و|ب)?(?P<qualifier>{_alternatives(QUALIFIERS)})\s+"
 WORD_START = r"(?:(?<!\w)|(?<=\sو))"  # a word, or one behind the conjunction و
 

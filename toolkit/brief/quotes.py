@@ -17,9 +17,9 @@ English has quote marks too).
 import re
 
 from toolkit.document import Article, Person, Quote, Sentence
-from toolkit.glossary.matcher import fold
 from toolkit.names.people import Word, words_of
 from toolkit.names.places import words
+from toolkit.text.arabic import fold
 
 VERB_STEMS = "قال أكد أوضح أضاف أعلن أشار ذكر اعتبر حذر كشف أفاد بين رأى نفى شدد لفت تابع أقر دفع"
 VERBS = frozenset(
@@ -48,7 +48,6 @@ THAT = tuple(
 THAT_AFTER = frozenset(fold(w) for w in ["إلى", "الى", "من"])  # أشار إلى أن، حذر من أن
 JAA_FI = (fold("جاء"), fold("وجاء"))  # جاء في بيان الوزارة أن …
 QUOTE_SPANS = re.compile(r"«([^»]+)»|“([^”]+)”|\"([^\"]+)\"")
-WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u065f\u0670\u0640]+")
 DIRECT_MIN_WORDS = 3
 # sources that are neither people nor glossary organisations (folded, longest match wins)
 SOURCES = {

@@ -8,19 +8,13 @@ words; centrality is PageRank over that graph with the random jump weighted towa
 skipped (maximal marginal relevance with a hard threshold).
 """
 
-import math
 import re
 from collections import Counter
 
-from toolkit.glossary.matcher import ARTICLE_PROCLITICS, PLAIN_PROCLITICS, fold
+from toolkit.text.arabic import FUNCTION_WORDS, LETTERS, MIN_STEM, fold, without_proclitic
+from toolkit.text.vectors import cosine, tfidf
 
-WORD = re.compile(r"[\u0621-\u064a]+|[a-zA-Z]+|\d+")
-STOPWORDS = set(
-    fold(
-        "في من على إلى الى عن أن إن ان كان كانت هذا هذه ذلك التي الذي الذين مع بين بعد قبل حتى "
-        "أو او ثم قد لا لم لن ما هو هي هم كما وقال قال وقالت قالت أيضا عند كل غير منذ خلال حول"
-    ).split()
-)
+WORD = re.compile(rf"[{LETTERS}]+|[a-zA-Z]+|\d+")
 DAMPING = 0.85
 LEAD_SENTENCES = 3
 REDUNDANCY = 0.5  # cosine above which a candidate repeats a chosen point
@@ -29,28 +23,13 @@ BLUF_MIN_WORDS = 6
 
 
 def terms(sentence: str) -> list[str]:
-    words = []
-    for word in WORD.findall(fold(sentence)):
-        for clitic in sorted(PLAIN_PROCLITICS + ARTICLE_PROCLITICS, key=len, reverse=True):
-            if word.startswith(clitic) and len(word) - len(clitic) >= 3:
-                word = word[len(clitic) :]
-                break
-        if word not in STOPWORDS and len(word) > 1:
-            words.append(word)
-    return words
+    words = [without_proclitic(word, MIN_STEM) for word in WORD.findall(fold(sentence))]
+    return [word for word in words if word not in FUNCTION_WORDS and len(word) > 1]
 
 
-def tfidf(sentences: list[str]) -> list[dict[str, float]]:
-    bags = [Counter(terms(s)) for s in sentences]
-    documents = Counter(word for bag in bags for word in bag)
-    n = len(sentences)
-    return [{w: c * math.log(1 + n / documents[w]) for w, c in bag.items()} for bag in bags]
-
-
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
+def sentence_vectors(sentences: list[str]) -> list[dict[str, float]]:
+    """Each sentence's tf-idf vector, the idf over the article's sentences."""
+    return tfidf([Counter(terms(s)) for s in sentences])
 
 
 def lead_prior(n: int) -> list[float]:
@@ -87,7 +66,7 @@ def select_points(sentences: list[str], exclude: set[int] = frozenset()) -> list
     """Indices of the key-point sentences, in document order."""
     if not sentences:
         return []
-    vectors = tfidf(sentences)
+    vectors = sentence_vectors(sentences)
     scores = centrality(vectors)
     wanted = point_count(len(sentences) - len(exclude))
     chosen: list[int] = []
@@ -110,7 +89,7 @@ def lead_index(sentences: list[str]) -> int:
     """
     if not sentences:
         return -1
-    vectors = tfidf(sentences)
+    vectors = sentence_vectors(sentences)
     lead = range(min(LEAD_SENTENCES, len(sentences)))
     for i in lead:
         on_topic = len(sentences) == 1 or any(

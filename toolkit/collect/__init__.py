@@ -36,8 +36,8 @@ from toolkit.ingest.clean import clean_document
 from toolkit.ingest.debris import default_rules
 from toolkit.ingest.decode import arabic_share
 from toolkit.ingest.extract import extract_page
-from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import RawDocument
+from toolkit.text.arabic import normalize
 
 DEFAULT_STATE = Path("outputs/collect.sqlite")
 HTML_TYPES = ("text/html", "application/xhtml+xml")

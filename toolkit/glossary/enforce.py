@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from toolkit.document import TermCheck
 from toolkit.glossary.entries import Glossary
 from toolkit.glossary.matcher import TermMatch
-from toolkit.ingest.normalize import normalize
+from toolkit.text import normalize
 
 PLACEHOLDER = "TERM{}"
 

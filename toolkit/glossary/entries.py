@@ -11,6 +11,7 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError
 from toolkit.state.tsv import read_tsv
+from toolkit.text.arabic import SCRIPT_CHARACTER
 
 COLUMNS = ("arabic", "english", "kind", "variants", "context", "note")
 KINDS = ("organization", "platform", "person", "place", "publication", "other")
@@ -20,7 +21,6 @@ TOPICS_HEADER = "topic"  # the first column of a topics file
 NAMES_FILE = "names.tsv"  # glossaries/ also holds people's spellings (toolkit.names.spelling)
 NAMES_HEADER = "key"
 LATIN = re.compile(r"[A-Za-z]")
-ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def _row_errors(arabic: str, english: str, kind: str, variants: str, context: st
     if arabic and sum(c.isalpha() for c in arabic) < 2:
         # a lone و or ب is a conjunction or a preposition in every sentence, not a name
         errors.append(f"arabic {arabic!r} has fewer than 2 letters: it would match everywhere")
-    if ARABIC.search(english) or ARABIC.search(variants):
+    if SCRIPT_CHARACTER.search(english) or SCRIPT_CHARACTER.search(variants):
         errors.append("Arabic letters in english or variants")
     return errors
 

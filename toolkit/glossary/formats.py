@@ -37,7 +37,6 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError
 from toolkit.glossary.entries import (
-    ARABIC,
     COLUMNS,
     KINDS,
     Entry,
@@ -45,8 +44,17 @@ from toolkit.glossary.entries import (
     _row_errors,
     cross_check,
 )
-from toolkit.glossary.matcher import LAM_BEFORE_ARTICLE, PLAIN_PROCLITICS, SHORT_STEM, fold
-from toolkit.ingest.normalize import normalize
+from toolkit.glossary.matcher import SHORT_STEM
+from toolkit.text.arabic import (
+    ARTICLE,
+    DIACRITICS,
+    LAM_BEFORE_ARTICLE,
+    PLAIN_PROCLITICS,
+    SCRIPT_CHARACTER,
+    TATWEEL,
+    fold,
+    normalize,
+)
 
 FORMATS = {".tbx": "tbx", ".tmx": "tmx", ".csv": "csv", ".tsv": "tsv"}
 MAX_IMPORT_BYTES = 20 << 20
@@ -57,10 +65,12 @@ PREFERRED = "preferredTerm-admn-sts"
 DEPRECATED = "deprecatedTerm-admn-sts"
 CONTEXT_NOTE = re.compile(r"^context: (quoted|bare)$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$", re.IGNORECASE)
-DIACRITICS = re.compile(r"[\u064b-\u065f\u0670]")
 QUOTES = {"«": "»", "“": "”", '"': '"', "(": ")"}
 # a proclitic written apart: لـداعش, لـ«داعش», ل«داعش»
-APART = re.compile(r"^(?P<clitic>[وفبكل]{1,2})(?:\u0640+[«“\"(]?|[«“\"(])")
+APART = re.compile(
+    f"^(?P<clitic>{'|'.join(sorted(PLAIN_PROCLITICS, key=len, reverse=True))})"
+    f'(?:{TATWEEL}+[«“"(]?|[«“"(])'
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,7 @@ def _clean(text: str) -> tuple[str, str]:
     """(proclitic written apart or "", the term normalized without it, diacritics, quotes)."""
     text = text.strip()
     apart = APART.match(text)
-    clitic = apart.group("clitic") if apart and apart.group("clitic") in PLAIN_PROCLITICS else ""
+    clitic = apart.group("clitic") if apart else ""
     if clitic:
         text = text[len(clitic) :]
     text = DIACRITICS.sub("", normalize(text))
@@ -157,7 +167,7 @@ def base_form(arabic: str, stems: set[str], shipped: set[str]) -> tuple[str, str
             continue
         stem = first[len(clitic) :]
         if clitic in LAM_BEFORE_ARTICLE:
-            stem = "ال" + stem  # ل + الإنتربول is written للإنتربول
+            stem = ARTICLE + stem  # ل + الإنتربول is written للإنتربول
         elif len(stem) <= SHORT_STEM:
             continue  # بأمن is a word of its own: only a clitic written apart counts here
         candidate = f"{stem} {rest}".strip()
@@ -409,7 +419,7 @@ def _row_pair(
         return None
     else:  # DeepL: source,target[,source_lang,target_lang]; the Arabic side by its script
         first, second = cells[0], cells[1]
-        arabic, english = (second, first) if ARABIC.search(second) else (first, second)
+        arabic, english = (second, first) if SCRIPT_CHARACTER.search(second) else (first, second)
     if not arabic or not english:
         problems.append(Problem(where, "warning", "no Arabic or no English term: skipped"))
         return None

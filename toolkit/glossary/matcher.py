@@ -19,40 +19,21 @@ import re
 from dataclasses import dataclass, replace
 
 from toolkit.glossary.entries import Entry, Glossary
-from toolkit.ingest.normalize import fold_presentation_forms
-
-WORD = re.compile(
-    r"[\u0621-\u065f\u0660-\u0669\u066e-\u06d3\u06fa-\u06ff\u0670\u0640"
-    r"\ufb50-\ufdff\ufe70-\ufefcA-Za-z0-9\u00ad\u200c-\u200f\u2060]+"
+from toolkit.text.arabic import (
+    ARTICLE,
+    ARTICLE_PROCLITICS,
+    LAM_BEFORE_ARTICLE,
+    PLAIN_PROCLITICS,
+    TATWEEL,
+    WORD,
+    fold,
+    readings,
 )
-MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u00ad\u200c-\u200f\u2060]")
-LETTERS = str.maketrans("أإآٱىیکةۀ", "اااايي" + "ك" + "هه")
+
 OPENING = '«“"({'
 CLOSING = {"«": "»", "“": "”", '"': '"', "(": ")", "{": "}"}
-ARTICLE = "ال"
-# proclitics a word may carry before a term; those ending in ال only before terms without it
-PLAIN_PROCLITICS = ("و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك", "فك")
-ARTICLE_PROCLITICS = (
-    "ال",
-    "وال",
-    "فال",
-    "بال",
-    "كال",
-    "لل",
-    "ولل",
-    "فلل",
-    "وبال",
-    "فبال",
-    "وكال",
-    "فكال",
-)
-LAM_BEFORE_ARTICLE = ("لل", "ولل", "فلل")  # ل + ال… drops the alef: للإنتربول
 SHORT_STEM = 3
 STEM = "*"
-
-
-def fold(text: str) -> str:
-    return MARKS.sub("", fold_presentation_forms(text)).translate(LETTERS)
 
 
 class Claimed:
@@ -86,19 +67,6 @@ class _Word:
     end: int
     folded: str
     tatweel: bool
-
-
-def _decompositions(word: _Word) -> list[tuple[str, str]]:
-    """(proclitic, stem) readings of one folded word, the bare word first."""
-    text = word.folded
-    readings = [("", text)]
-    for clitic in PLAIN_PROCLITICS + ARTICLE_PROCLITICS:
-        if text.startswith(clitic) and len(text) > len(clitic):
-            readings.append((clitic, text[len(clitic) :]))
-    for clitic in LAM_BEFORE_ARTICLE:
-        if text.startswith(clitic) and len(text) > len(clitic):
-            readings.append((clitic, ARTICLE + text[len(clitic) :]))
-    return readings
 
 
 def _same(word: str, term_word: str) -> bool:
@@ -144,7 +112,7 @@ class Matcher:
     def find(self, text: str, overlapping: bool = False) -> list[TermMatch]:
         """The terms in `text`, in order; every candidate with `overlapping`, else the longest."""
         words = [
-            _Word(m.start(), m.end(), fold(m.group()), "\u0640" in m.group())
+            _Word(m.start(), m.end(), fold(m.group()), TATWEEL in m.group())
             for m in WORD.finditer(text)
         ]
         candidates = [
@@ -166,7 +134,7 @@ class Matcher:
     def _at(self, text: str, words: list[_Word], index: int) -> list[TermMatch]:
         found = []
         first = words[index]
-        for clitic, stem in _decompositions(first):
+        for clitic, stem in readings(first.folded):
             for term_words, entry in self._starting(stem):
                 if not self._allowed(clitic, stem, term_words[0], first, self.short_stem):
                     continue

@@ -22,10 +22,10 @@ from toolkit.ingest.debris import DebrisRules, default_rules
 from toolkit.ingest.decode import decode_bytes
 from toolkit.ingest.documents import DOCUMENT_READERS
 from toolkit.ingest.files import read_file, too_big
-from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import READERS, ReadResult, read_txt
 from toolkit.ingest.sentences import bullet_marker, split_sentences, strip_bullet
 from toolkit.limits import MAX_ARTICLE_CHARS, max_file_bytes
+from toolkit.text.arabic import normalize
 
 STDIN = "-"
 

@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from toolkit.ingest.debris import DebrisRules, ends_like_sentence, is_headline_like, line_debris
-from toolkit.ingest.normalize import normalize
 from toolkit.ingest.readers import RawDocument
+from toolkit.text import normalize
 
 NEW_ARTICLE_GAP = 2  # blank lines
 # A headline is a line; a longer one is text: it stays in the body, and the article has no

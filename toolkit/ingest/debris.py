@@ -13,8 +13,8 @@ from pathlib import Path
 
 from toolkit.errors import ConfigError
 from toolkit.state.tsv import read_tsv
+from toolkit.text.arabic import LETTER
 
-ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 TERMINAL = ".!?؟؛…:"
 CREDIT_TAIL = re.compile(r"[(\[]([^()\[\]]{1,60})[)\]]\s*$")
 INDENTED_BULLET = re.compile(r"^\s+[•●▪◦]\s*")
@@ -63,16 +63,14 @@ def ends_like_sentence(text: str) -> bool:
 def is_headline_like(text: str) -> bool:
     """Short, with letters, and without the final punctuation of a sentence."""
     return (
-        2 <= len(text.split()) <= 25
-        and not ends_like_sentence(text)
-        and bool(ARABIC_LETTER.search(text))
+        2 <= len(text.split()) <= 25 and not ends_like_sentence(text) and bool(LETTER.search(text))
     )
 
 
 def line_debris(raw: str, text: str, rules: DebrisRules) -> str | None:
     """Why this single line is debris (a short reason), or None. `text` is `raw` normalized."""
     words = len(text.split())
-    if not ARABIC_LETTER.search(text) and len(text) <= MARKER_MAX_CHARS:
+    if not LETTER.search(text) and len(text) <= MARKER_MAX_CHARS:
         return "marker"
     if words <= WIDGET_MAX_WORDS and any(p.search(text) for p in rules.widget):
         return "widget"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from toolkit.errors import InputError
+from toolkit.text.arabic import arabic_share
 
 MIN_ARABIC_SHARE = 0.5  # of the letters, for the guessed encodings (cp1256, BOM-less UTF-16)
 # Control characters other than tab, newline, CR and form feed: up to this many (or 1 % of
@@ -49,13 +50,6 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
     if not _reads_as_arabic(text):
         raise InputError(f"{name}: neither UTF-8, UTF-16 nor Windows-1256 Arabic text")
     return _checked(text, "cp1256", name)
-
-
-def arabic_share(text: str) -> float:
-    """The share of Arabic letters among the letters of `text` (0 when it has none)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    arabic = sum(1 for ch in letters if "\u0621" <= ch <= "\u064a")
-    return arabic / len(letters) if letters else 0.0
 
 
 def _reads_as_arabic(text: str) -> bool:

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from toolkit.ingest.dates import day_of
-from toolkit.ingest.debris import ARABIC_LETTER, default_rules, ends_like_sentence, line_debris
-from toolkit.ingest.normalize import normalize
+from toolkit.ingest.debris import default_rules, ends_like_sentence, line_debris
 from toolkit.ingest.raw import RawDocument
+from toolkit.text.arabic import LETTER, normalize
 
 MIN_RECOVERED_WORDS = 3
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -167,7 +167,7 @@ def merge(found: list[str], ours: list[str]) -> tuple[list[str], int]:
 def _reads_as_sentence(raw: str, text: str, rules) -> bool:
     return (
         len(text.split()) >= MIN_RECOVERED_WORDS
-        and bool(ARABIC_LETTER.search(text))
+        and bool(LETTER.search(text))
         and ends_like_sentence(text)
         and line_debris(raw, text, rules) is None
     )

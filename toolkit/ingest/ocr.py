@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.ingest.normalize import normalize
+from toolkit.text import normalize
 
 RENDER_DPI = 300  # tesseract reads Naskh best at 300 dpi
 OCR_TIMEOUT_S = 120  # one page

@@ -27,16 +27,16 @@ from dataclasses import dataclass
 from toolkit.document import Cell, Problem
 from toolkit.errors import InputError
 from toolkit.ingest.blocks import MIRRORED, Block, DocumentText
-from toolkit.ingest.normalize import fold_presentation_forms, normalize
 from toolkit.ingest.ocr import OcrUnavailable, ocr_page
+from toolkit.text.arabic import HARAKAT, SCRIPT, fold_presentation_forms, normalize
 
 MARGIN_BAND = 0.12  # of the page height: where running headers, footers and numbers sit
 HEADING_RATIO = 1.15  # type this much larger than the body's is a heading
 # A gap between lines this much (of the type size) over the usual one starts a paragraph.
 PARAGRAPH_GAP = 0.4
 CELL_GAP = 1.5  # of the type size: pieces of a row further apart are table cells
-ARABIC_RUN = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
-MARK_AFTER_SPACE = re.compile(r"\s+([\u064b-\u065f\u0670])")
+ARABIC_RUN = re.compile(f"[{SCRIPT}]+")
+MARK_AFTER_SPACE = re.compile(rf"\s+([{HARAKAT}])")
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # glyphs the PDF maps to no character
 LATIN = re.compile(r"[A-Za-z]")
 PAGE_NUMBER = re.compile(r"^[\W\d_]*\d[\W\d_]*$|^\W*(?:page|صفحة)\W+\d+(?:\W+\d+)?\W*$", re.I)

@@ -23,6 +23,7 @@ from toolkit.fsutil import replace_dir
 from toolkit.model.argos import write_package
 from toolkit.model.convert import convert_checkpoint
 from toolkit.model.store import ModelInfo
+from toolkit.text.arabic import BLOCK_CHARACTER
 
 MARIAN_SPECIAL = ("</s>", "<unk>")
 PAD = "<pad>"
@@ -83,7 +84,7 @@ def default_corpus() -> list[Path]:
 
 
 def is_arabic(text: str) -> bool:
-    arabic = sum(1 for ch in text if "\u0600" <= ch <= "\u06ff")
+    arabic = len(BLOCK_CHARACTER.findall(text))
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     return arabic > latin
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from toolkit.document import Article, Person, PersonMention, Place, Sentence
 from toolkit.glossary.entries import Entry
-from toolkit.glossary.matcher import TermMatch, fold
+from toolkit.glossary.matcher import TermMatch
 from toolkit.names.people import Profile, find_people, key_of_units, profile_id, words_of
 from toolkit.names.places import find_places, resolve
 from toolkit.names.spelling import Speller
+from toolkit.text.arabic import fold
 
 __all__ = ["NAMES_SOURCE", "NameFinder", "Speller"]
 NAMES_SOURCE = "names"  # Entry.where of a person's spelling put into the translation

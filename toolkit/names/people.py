@@ -24,13 +24,12 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
 
-from toolkit.glossary.matcher import fold
 from toolkit.names.places import NEEDS_TRIGGER, countries, key_of, without_article
 from toolkit.names.places import words as word_list
+from toolkit.text.arabic import PLAIN_PROCLITICS, TATWEEL, WRITTEN_WORD, fold
 
-ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u064b-\u065f\u0670\u0640]+")
 INITIAL = re.compile(r"\s*\.")
-PROCLITICS = ("و", "ف", "ب", "ل", "ك")
+PROCLITICS = tuple(clitic for clitic in PLAIN_PROCLITICS if len(clitic) == 1)
 KUNYA = frozenset(("ابو", "ابي", "ابا", "ام"))
 PARTICLES = frozenset(("بن", "ابن", "بنت", "ولد", "ال"))
 COMPOUND_FIRST = frozenset(("عبد", "ابو", "ابي", "ام"))
@@ -240,13 +239,15 @@ def clear_word_cache() -> None:
 def _words(text: str) -> tuple[Word, ...]:
     words: list[Word] = []
     position = 0
-    for match in ARABIC_WORD.finditer(text):
+    for match in WRITTEN_WORD.finditer(text):
         start, end = match.span()
         folded = _folded(match.group())
         initial = INITIAL.match(text, end) if len(folded) == 1 else None
         if initial:
             end = initial.end()
-        boundary = start > position and bool(words) and bool(text[position:start].strip(" \u0640"))
+        boundary = (
+            start > position and bool(words) and bool(text[position:start].strip(" " + TATWEEL))
+        )
         words.append(Word(start, end, folded, boundary, initial is not None))
         position = end
     return tuple(words)

@@ -18,8 +18,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from toolkit.glossary.matcher import fold
 from toolkit.state.tsv import read_tsv
+from toolkit.text.arabic import ARABIC_NAME, MIN_STEM, fold, without_article
+from toolkit.text.arabic import readings as proclitic_readings
 
 GEONAMES_FILE = "cities15000.json"
 
@@ -30,8 +31,6 @@ def words(text: str) -> list[str]:
 
 
 NOT_ARABIC_LETTERS = re.compile("[پچژگکیہےٹڈڑںۀۃۓۆۇۈۋېۍەڤڭ]")
-ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0670\u064b-\u0652 ]+$")
-ARTICLE = "ال"
 MAX_WORDS = 3
 # city names in GeoNames that are everyday Arabic words (folded, without ال)
 STOP_NAMES = frozenset(
@@ -66,10 +65,6 @@ class PlaceMention:
     words: int
     surface: str
     place: Place
-
-
-def without_article(word: str) -> str:
-    return word[len(ARTICLE) :] if word.startswith(ARTICLE) and len(word) > 4 else word
 
 
 def key_of(text: str) -> str:
@@ -125,7 +120,6 @@ def cities() -> dict[str, tuple[Place, ...]]:
     }
 
 
-PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وف", "فب")
 PLACE_PROCLITICS = ("ب", "وب", "فب")  # بمقديشو: "in", like في
 # words after which a name is a place: في مأرب, قرب بيدوا, مدينة كيسمايو
 TRIGGERS = frozenset(
@@ -143,14 +137,9 @@ NEEDS_TRIGGER = frozenset((fold("مالي"),))  # a country name that is also an
 
 @cache
 def _readings(word: str) -> list[tuple[str, str]]:
-    """(proclitic, rest): the word, then without one proclitic (وبغداد → بغداد, لليبيا → ليبيا)."""
-    readings = [("", word)]
-    if word.startswith("لل") and len(word) > 4:
-        readings.append(("ل", word[2:]))
-    for clitic in PROCLITICS:
-        if word.startswith(clitic) and len(word) - len(clitic) >= 3:
-            readings.append((clitic, word[len(clitic) :]))
-    return [(clitic, without_article(reading)) for clitic, reading in readings]
+    """(proclitic, rest): the word, then without one proclitic of toolkit.text's list (وبغداد →
+    بغداد, لليبيا → ليبيا), the article taken off."""
+    return [(clitic, without_article(rest)) for clitic, rest in proclitic_readings(word, MIN_STEM)]
 
 
 def _counts(key: str, clitic: str, triggered: bool) -> bool:

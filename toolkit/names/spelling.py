@@ -15,14 +15,13 @@ from functools import cache
 from pathlib import Path
 
 from toolkit.errors import ConfigError
-from toolkit.glossary.matcher import fold
 from toolkit.names.places import countries, key_of
 from toolkit.state.tsv import read_tsv
+from toolkit.text.arabic import LETTER, fold
 
 NAMES_FILE = "names.tsv"
 HEADER = ("key", "profile", "type", "variant")
 LATIN = re.compile(r"[A-Za-z]")
-ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 # the last resort: one Latin spelling per letter
 LETTERS = dict(
     zip(
@@ -93,7 +92,7 @@ def read_names(path: Path) -> dict[str, UserName]:
                     "spelling: Latin letters"
                 )
             spellings[profile] = variant
-        elif ARABIC_LETTER.search(variant):
+        elif LETTER.search(variant):
             variants[fold(variant)] = UserName(profile, spellings[profile])
     return variants
 
@@ -113,7 +112,7 @@ def romanize(name: str, country: str) -> str:
     except ImportError:  # the package is a dependency; without it the rules still spell
         return rules_spelling(name)
     spelled = transliterate(name, country=country or None)
-    return rules_spelling(spelled) if ARABIC_LETTER.search(spelled) else spelled
+    return rules_spelling(spelled) if LETTER.search(spelled) else spelled
 
 
 def nisba_country(units: tuple[str, ...]) -> str:

@@ -11,10 +11,9 @@ from importlib import resources
 
 from markdown_it import MarkdownIt
 
-ARABIC_RUN = re.compile(
-    r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]+"
-    r"(?:[\s\d«»\"“”().,،؛:\-]+[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]+)*[»”)]?"
-)
+from toolkit.text.arabic import SCRIPT
+
+ARABIC_RUN = re.compile(rf"[{SCRIPT}]+(?:[\s\d«»\"“”().,،؛:\-]+[{SCRIPT}]+)*[»”)]?")
 ARTICLE_HEADING = re.compile(r"^(\d+)\. ")
 
 CSS = (resources.files("toolkit") / "data" / "digest.css").read_text(encoding="utf-8")

@@ -14,12 +14,12 @@ founding article's day and id, so reruns and rebuilds give the same ids.
 
 import datetime as dt
 import hashlib
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from toolkit.stories.features import Doc, Features, features
+from toolkit.text.vectors import cosine, idf, norm, weigh
 
 WINDOW_DAYS = 7
 THRESHOLD = 0.3
@@ -94,11 +94,7 @@ class Clusterer:
         self.found = {
             (doc.day, doc.id): known.get((doc.day, doc.id)) or features(doc) for doc in docs
         }
-        df: Counter = Counter()
-        for found in self.found.values():
-            df.update(found.terms.keys())
-        total = max(len(self.found), 1)
-        self.idf = {term: math.log(1 + total / n) for term, n in df.items()}
+        self.idf = idf(found.terms for found in self.found.values())
         self.vectors: dict[int, tuple] = {}  # by id() of an article's Features
         self.stories: dict[str, Story] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
@@ -154,23 +150,17 @@ class Clusterer:
         """An article's tf-idf vector, its norm and its index keys, computed once."""
         key = id(found)
         if key not in self.vectors:
-            idf = self.idf
-            vector = {t: v * idf.get(t, 1.0) for t, v in found.terms.items()}
-            rare = sorted(vector, key=lambda t: (-idf.get(t, 1.0), t))[:RARE_TERMS]
+            vector = weigh(found.terms, self.idf)
+            rare = sorted(vector, key=lambda t: (-self.idf.get(t, 1.0), t))[:RARE_TERMS]
             keys = [f"t:{term}" for term in rare] + found.keys()
-            norm = math.sqrt(sum(v * v for v in vector.values()))
-            self.vectors[key] = (vector, norm, keys)
+            self.vectors[key] = (vector, norm(vector), keys)
         return self.vectors[key]
 
     def _cosine(self, found: Features, story: Story) -> float:
-        vector, norm, _ = self._vector(found)
+        vector, vector_norm, _ = self._vector(found)
         if story.norm is None:
-            story.norm = math.sqrt(sum(v * v for v in story.terms.values()))
-        if not norm or not story.norm:
-            return 0.0
-        terms = story.terms
-        dot = sum(v * terms[t] for t, v in vector.items() if t in terms)
-        return dot / (norm * story.norm)
+            story.norm = norm(story.terms)
+        return cosine(vector, story.terms, vector_norm, story.norm)
 
     def _keys(self, found: Features) -> list[str]:
         return self._vector(found)[2]

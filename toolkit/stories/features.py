@@ -19,37 +19,27 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import Stemmer
-
 from toolkit.brief.figures import extract_figures
 from toolkit.corpus import Published
-from toolkit.glossary.matcher import WORD, fold
-from toolkit.ingest.normalize import normalize
 from toolkit.state.tsv import read_tsv
+from toolkit.text.arabic import (
+    FUNCTION_WORDS,
+    MIN_STEM,
+    NEWS_WORDS,
+    TITLES,
+    fold,
+    normalize,
+    readings,
+    stem,
+    without_article,
+    words,
+)
 
-PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-FUNCTION_WORDS = """
-    في من على إلى الى عن مع أن ان إن إنه أنه كان كانت يكون تكون قد لقد لم لن لا ما ماذا هذا
-    هذه ذلك تلك باسم هو هي هم هن نحن أنا التي الذي الذين اللذين اللتين اللواتي كما كل بعض بين
-    بعد قبل حتى عند عندما أو او ثم بل لكن غير سوى أي إذ إذا اذا منذ خلال حول ضد نحو لدى
-    وقال قال قالت وقالت أكد وأكد أكدت وأوضح أوضح أوضحت وأضاف أضاف أضافت ذكر وذكر ذكرت
-    أعلن أعلنت وأعلن وأعلنت أفاد أفادت يوم اليوم أمس الأحد الاثنين الثلاثاء الأربعاء
-    الخميس الجمعة السبت العام عام الماضي الماضية الحالي الجاري المقبل وفق وفقا حيث وقد
-    فيما كذلك أيضا أيضاً به بها له لها فيه فيها عليه عليها منه منها إليه إليها عنه عنها
-    هناك هنا وهو وهي وكان وكانت التى وذلك مما ممن أكثر أقل نحو جديد جديدة إلا الا يتم تم
-"""
-TITLE_WORDS = """
-    المدعو المدعوة السيد السيدة الوزير الوزيرة القاضي القاضية العميد اللواء العقيد
-    المقدم الرائد المحامي المحامية الناشط الناشطة الصحفي الصحفية المتهم المتهمة
-    المشتبه النائب المدعي المتحدث المتحدثة الدكتور الشيخ الرئيس المواطن المواطنة
-    الطبيب المهندس رجل
-"""
-STOPWORDS = frozenset(map(fold, FUNCTION_WORDS.split()))
-TITLES = frozenset(map(fold, TITLE_WORDS.split()))
+STOPWORDS = FUNCTION_WORDS | NEWS_WORDS
 OPERATION = re.compile(r"(?:عمليه|اسم|حمله)\s+(?:\S+\s+){0,2}?[«\"“]([^»\"”]{2,40})[»\"”]")
 MONEY_AND_COUNTS = ("money", "count", "percent")
 HEADLINE_WEIGHT = 2
-FEATURES_VERSION = 1  # bump when features() changes: cached features are recomputed
+FEATURES_VERSION = 2  # bump when features() changes: cached features are recomputed
 
 
 @dataclass(frozen=True)
@@ -114,22 +104,6 @@ class Features:
         ]
 
 
-_stemmer = Stemmer.Stemmer("arabic")
-
-
-@cache
-def stem(word: str) -> str:
-    """The stem of a folded word (cached: a day's vocabulary is far smaller than its text)."""
-    if word.isascii():
-        return word.lower()
-    return fold(_stemmer.stemWord(word))
-
-
-def words(text: str) -> list[str]:
-    """Normalized, folded words."""
-    return WORD.findall(fold(normalize(text)))
-
-
 @cache
 def term_of(word: str) -> str | None:
     """A word's stem, None for a function word, a number or a word too short to tell."""
@@ -149,10 +123,6 @@ def terms(headline: list[str], text: list[str]) -> dict[str, float]:
     return {term: round(1 + math.log(n), 3) for term, n in counts.items()}
 
 
-def _without_article(word: str) -> str:
-    return word[2:] if word.startswith("ال") and len(word) > 4 else word
-
-
 @cache
 def gazetteer() -> dict[str, tuple[str, ...]]:
     """Folded Arabic place name or adjective, each word without ال → English, and country."""
@@ -162,7 +132,7 @@ def gazetteer() -> dict[str, tuple[str, ...]]:
     for row in read_tsv(Path(str(resource)), ("arabic", "english", "country"), text=text).check():
         arabic, english, country = row.cells
         names = (english, country) if country else (english,)
-        places[" ".join(map(_without_article, fold(arabic).split()))] = names
+        places[" ".join(map(without_article, fold(arabic).split()))] = names
     return places
 
 
@@ -173,9 +143,10 @@ def cities() -> frozenset[str]:
 
 @cache
 def _readings(word: str) -> tuple[str, ...]:
-    """A word and its readings without a proclitic or the article, the bare word first."""
-    bare = [word[len(c) :] for c in PROCLITICS if word.startswith(c) and len(word) - len(c) > 2]
-    return tuple(dict.fromkeys(_without_article(w) for w in [word, *bare]))
+    """A word and its readings without a proclitic or the article, the bare word first, then
+    the longest proclitic first (the first reading that names a place wins)."""
+    bare = sorted(readings(word, MIN_STEM)[1:], key=lambda reading: -len(reading[0]))
+    return tuple(dict.fromkeys(without_article(w) for w in [word, *(s for _, s in bare)]))
 
 
 @cache
@@ -202,7 +173,7 @@ def places_in(tokens: list[str]) -> Counter:
         if not _may_start_place(token):
             continue
         readings = _readings(token)
-        after = _without_article(tokens[i + 1]) if i + 1 < len(tokens) else ""
+        after = without_article(tokens[i + 1]) if i + 1 < len(tokens) else ""
         for candidate in [f"{r} {after}" for r in readings if after] + list(readings):
             if candidate in known:
                 found.update(known[candidate])
@@ -223,8 +194,8 @@ def people_in(tokens: list[str]) -> set[str]:
 
 def features(doc: Doc) -> Features:
     folded = fold(normalize(f"{doc.headline} . {doc.text}"))
-    tokens = WORD.findall(folded)
-    headline = len(WORD.findall(fold(normalize(doc.headline))))
+    tokens = words(f"{doc.headline} . {doc.text}")
+    headline = len(words(doc.headline))
     places = places_in(tokens) + Counter(e for e, kind in doc.entities if kind == "place")
     most = max(places.values(), default=0)
     return Features(

@@ -13,7 +13,8 @@ not-text      not translated: not language (a blob, base64, one thing repeated; 
 import re
 from dataclasses import dataclass
 
-ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f]")
+from toolkit.text.arabic import SCRIPT_LETTER
+
 LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -40,7 +41,7 @@ def untranslated(english: str, thresholds: Thresholds = THRESHOLDS) -> bool:
     letters = LETTER.findall(english)
     if not letters:
         return False
-    arabic = sum(1 for letter in letters if ARABIC_LETTER.match(letter))
+    arabic = sum(1 for letter in letters if SCRIPT_LETTER.match(letter))
     return arabic / len(letters) >= thresholds.untranslated_share
 
 
