@@ -24,8 +24,8 @@ from pathlib import Path
 # import its own layer and lower ones. Units not named here are reported as "unplaced".
 LAYERS = [
     ["errors"],
-    ["document", "fsutil", "settings", "limits", "progress", "processes"],
-    ["corpus", "text", "state"],
+    ["document", "fsutil", "progress", "processes"],
+    ["corpus", "text", "state", "limits"],
     ["ingest"],
     ["collect"],
     ["glossary"],

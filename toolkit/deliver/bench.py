@@ -19,12 +19,12 @@ from pathlib import Path
 
 from toolkit.alerts import folder_alerts, watch_setup
 from toolkit.alerts.recipients import parse_address
+from toolkit.corpus import ModelRef, write_record
 from toolkit.deliver import write_eml
 from toolkit.deliver.privacy import KEY_ENV
 from toolkit.document import Article, Sentence, Source
 from toolkit.model.store import ModelInfo
 from toolkit.publish import publish_digest
-from toolkit.publish.article import article_json
 
 SIZES = (1_000, 5_000)
 DATE = "2026-11-24"
@@ -60,19 +60,18 @@ SENDER = "briefing@example.org"
 
 def write_day(day_dir: Path) -> None:
     """The synthetic day folder: articles/*.json, then its digest."""
-    info = ModelInfo("bench", "synthetic:bench", None, "int8", "0" * 64, DATE, True)
-    (day_dir / "articles").mkdir(parents=True)
+    model = ModelRef.of(ModelInfo("bench", "synthetic:bench", None, "int8", "0" * 64, DATE, True))
+    articles = day_dir / "articles"
+    articles.mkdir(parents=True)
     for number, (headline, text) in enumerate(ARTICLES * 2, 1):
         article = Article(
             id=f"a{number}",
             source=Source(f"inbox/a{number}.txt", f"{number:064x}", "utf-8"),
             headline=Sentence(ar=headline, en=f"Headline {number}", paragraph=-1),
             sentences=[Sentence(ar=text, en=f"Sentence {number}.", paragraph=0)],
+            story=f"s{(number - 1) % len(ARTICLES)}",
         )
-        record = article_json(article, info)
-        record["story"] = f"s{(number - 1) % len(ARTICLES)}"
-        path = day_dir / "articles" / f"a{number}.json"
-        path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        write_record(articles, article, model)
     publish_digest(day_dir)
 
 
