@@ -5,11 +5,17 @@ and who said what. The articles are our own Arabic about fictional events."""
 import email
 import json
 import re
+from dataclasses import replace
 from email import policy
 from pathlib import Path
 
 import pytest
 from conftest import invoke
+from test_publish import HOSTILE, make_article, write_day
+
+from toolkit.document import Place, Quote
+from toolkit.publish import publish_digest
+from toolkit.publish.digest import escape
 
 DATE = "2026-11-25"
 SOMALI = """الشرطة الصومالية تفكك شبكة حوالة في مقديشو
@@ -99,3 +105,34 @@ def test_the_digest_and_the_email_give_each_story_its_countries_and_who_said_wha
     assert "<strong>Countries:</strong> Somalia" in mail_html
     assert f"Said: {quote['speaker']} (direct):" in " ".join(text.split())
     assert "Countries: Somalia" in text and "Countries: Iraq" in text
+
+
+def test_who_said_what_takes_the_leads_quotes_first_each_once_three_at_most(tmp_path):
+    """Two reports of one story: the lead's quotes, then the other's, a repeat dropped; the
+    countries of both, most mentioned first; article text never turns into markup."""
+    lead, other = make_article(1), replace(make_article(2), story="story-1")
+    lead.brief.quotes = [
+        Quote(HOSTILE, "direct", "…", "We will not allow it."),
+        Quote("Police", "reported", "…", "The money went abroad."),
+    ]
+    lead.brief.places = [Place("Mogadishu", ("مقديشو", "بمقديشو"), "SO")]
+    other.brief.quotes = [
+        Quote("Police", "reported", "…", "The money went abroad."),  # the lead's, again
+        Quote("Halima Warsame", "direct", "…", "Nobody paid."),
+        Quote("Omar Haddad", "reported", "…", "A fourth quote, not shown."),
+    ]
+    other.brief.places = [Place("Nairobi", ("نيروبي",), "KE")]
+    day = write_day(tmp_path / "2026-11-24", [lead, other])
+    publish_digest(day)
+    digest = (day / "digest.md").read_text(encoding="utf-8")
+    said = re.findall(r"^- \*\*(.+?)\*\* \((direct|reported)\): “(.+)”$", digest, re.M)
+    assert [(speaker, kind) for speaker, kind, _ in said] == [
+        (escape(HOSTILE), "direct"),
+        ("Police", "reported"),
+        ("Halima Warsame", "direct"),
+    ]
+    assert digest.count("**Countries:** Somalia · Kenya") == 1
+    html = (day / "digest.html").read_text(encoding="utf-8")
+    assert "<strong>Halima Warsame</strong> (direct): “Nobody paid.”" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "A fourth quote" not in digest
