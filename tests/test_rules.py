@@ -20,7 +20,7 @@ def rule(text: str):
 
 def why(text: str, arabic: str) -> list[str] | None:
     parsed = rule(text)
-    return parsed.why(Finder(GLOSSARY, TOPICS, parsed.phrases).facts([arabic]))
+    return parsed.why(Finder(GLOSSARY, TOPICS, parsed.phrases).text_facts([arabic]))
 
 
 def test_precedence_not_and_or():

@@ -1,9 +1,10 @@
 """Alerts stage: the day's stories against every reader's rules and the global watchlists.
 
 rules.py parses rules, watch.py reads readers.toml and watchlists.toml, stories.py finds
-names, topics and phrases in the Arabic of each story's reports of the day, publish/alerts.py
-writes them for the digest and the e-mails. The stories (with their lead and breaking) are
-the stories stage's; the glossary, topics and rules are the run's (AlertSetup).
+names, topics and phrases in the Arabic of each story's reports of the day, and the countries
+and people of their briefs; publish/alerts.py writes them for the digest and the e-mails.
+The stories (with their lead and breaking) are the stories stage's; the glossary, topics and
+rules are the run's (AlertSetup).
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from toolkit.alerts.rules import Facts, Rule, Vocabulary, parse_rule
 from toolkit.alerts.stories import Finder
 from toolkit.alerts.watch import Reader, Watch, load_watch
 from toolkit.corpus import DayArticles
+from toolkit.document import Article
 from toolkit.glossary import default_glossary_files, load_glossary
 from toolkit.glossary.entries import Glossary
 from toolkit.glossary.topics import Topics, load_topics
@@ -109,18 +111,17 @@ def watch_setup(
 
 def day_alerts(read: DayArticles, stories: list[Story], setup: AlertSetup) -> DayAlerts:
     """Every rule of every reader, then every global rule, against each story of the day
-    (the Arabic of its reports of the day)."""
+    (the Arabic of its reports of the day, and their briefs' places and people)."""
     watch, glossary, topics = setup
     owners = [(r, rule) for r in watch.readers for rule in r.rules]
     owners += [(None, rule) for rule in watch.rules]
     if not owners:
         return DayAlerts(stories, [])
-    arabic: dict[str, list[str]] = {}
+    reports: dict[str, list[Article]] = {}
     for record in read.records:
-        article = record.article
-        arabic.setdefault(record.story, []).extend(s.ar for s in article.all_sentences())
+        reports.setdefault(record.story, []).append(record.article)
     finder = Finder(glossary, topics, watch.phrases)
-    facts: dict[str, Facts] = {s.id: finder.facts(arabic.get(s.id, [])) for s in stories}
+    facts: dict[str, Facts] = {s.id: finder.facts(reports.get(s.id, [])) for s in stories}
     alerts = [
         Alert(rule.text, reader, story, tuple(why))
         for reader, rule in owners

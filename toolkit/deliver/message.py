@@ -26,7 +26,14 @@ from toolkit.fsutil import sha256_file
 from toolkit.publish.alerts import alerts_markdown, alerts_text
 from toolkit.publish.article import SYNTHETIC_NOTICE, article_path
 from toolkit.publish.briefing import DayBriefing, day_briefing
-from toolkit.publish.digest import day_stories, digest_title, entity_counts, flag_counts
+from toolkit.publish.digest import (
+    QUOTE_CHARS,
+    day_stories,
+    digest_title,
+    entity_counts,
+    flag_counts,
+    shorten,
+)
 from toolkit.publish.html import render_html
 
 LIST_NAME = "Arabic press briefing"
@@ -166,6 +173,12 @@ def briefing_text(day: DayBriefing) -> str:
             if brief.entities:
                 names = ", ".join(f"{e.english} ×{e.count}" for e in brief.entities)
                 lines += _wrap(f"Entities: {names}", "   ", "     ")
+        if story.countries:
+            lines += _wrap(f"Countries: {', '.join(story.countries)}", "   ", "     ")
+        for quote in story.said:
+            said = f"Said: {quote.speaker or 'unattributed'} ({quote.kind}): "
+            said += f"“{shorten(_flat(quote.en), QUOTE_CHARS)}”"
+            lines += _wrap(said, "   ", "     ")
         source = article.source
         where = " · ".join(x for x in (source.url or source.path, source.date or "") if x)
         lines += _wrap(f"Source: {where}", "   ", "     ")

@@ -2,17 +2,20 @@
 entity index, quality.
 
 A story is a toolkit.stories Story (lead, developing, breaking decided by the stories
-stage); its section is the brief of its lead, the outlets that carried it and links to the
-other versions, today's and earlier ones. The same composition gives digest.md (and so
+stage); its section is the brief of its lead, the outlets that carried it, who said what and
+the countries of its reports (their briefs' quotes and places, toolkit.names), and links to
+the other versions, today's and earlier ones. The same composition gives digest.md (and so
 digest.html) and each reader's e-mail (toolkit.deliver).
 """
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from toolkit.corpus import Published
-from toolkit.document import Article
+from toolkit.document import Article, Quote
+from toolkit.names.places import country_names
 from toolkit.publish.article import article_flags, article_link, article_path
 from toolkit.stories import Story
 
@@ -21,6 +24,8 @@ SAFE_URL = re.compile(r"https?://[^\s<>\\`|]+")  # shown as a CommonMark autolin
 TOP_ENTITIES = 3
 OVERVIEW_HEADLINE_CHARS = 120
 QUALITY_EXAMPLES = 10
+QUOTES_SHOWN = 3  # a story's "who said what": a glance, the article pages hold the rest
+QUOTE_CHARS = 240
 SYNTHETIC_BANNER = (
     "> ⚠️ **SYNTHETIC MODEL — this English is meaningless.** The translations below come from "
     "a random-weight test model (`toolkit model synth`), not from a trained one."
@@ -70,6 +75,32 @@ class DayStory:
     @property
     def first_seen(self) -> str:
         return self.story.first_seen
+
+    @cached_property
+    def said(self) -> list[Quote]:
+        """Who said what: the lead's quotes first, then the other reports' of the day, each
+        (speaker, English) once, at most QUOTES_SHOWN."""
+        best = self.best
+        articles = [best, *(r.article for r in self.records if r.article is not best)]
+        quotes = {
+            (quote.speaker, quote.en): quote
+            for article in articles
+            for quote in (article.brief.quotes if article.brief else [])
+        }
+        return list(quotes.values())[:QUOTES_SHOWN]
+
+    @cached_property
+    def countries(self) -> list[str]:
+        """The English names of the countries of its reports' places, most mentioned first
+        (the ISO code where the country table has no name for it)."""
+        counts: dict[str, int] = defaultdict(int)
+        for record in self.records:
+            for place in record.article.brief.places if record.article.brief else []:
+                if place.country:
+                    counts[place.country] += len(place.mentions) or 1
+        names = country_names()
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [names.get(code, code) for code, _ in ordered]
 
 
 def day_stories(records: list[Published], stories: list[Story]) -> list[DayStory]:
@@ -186,6 +217,9 @@ def story_section(number: int, story: DayStory) -> list[str]:
     line += f"first seen {story.first_seen}"
     lines = article_section(number, best)
     lines[2:2] = [("*developing* · " if story.developing else "") + line, ""]
+    said = said_section(story)
+    if said:
+        lines += ["", *said]
     others = [
         f"- {escape(r.outlet or r.id)}: [{escape(shorten(r.article.headline.en))}]"
         f"({article_link(r.article)})"
@@ -199,6 +233,22 @@ def story_section(number: int, story: DayStory) -> list[str]:
     ]
     if others:
         lines += ["", "**Other versions**", "", *others]
+    return lines
+
+
+def said_section(story: DayStory) -> list[str]:
+    """The story's countries and who said what (kind, the speaker's English name, the quote's
+    English)."""
+    lines = []
+    if story.countries:
+        lines.append(f"**Countries:** {' · '.join(map(escape, story.countries))}")
+    if story.said:
+        lines += ["", "**Who said what**", ""] if lines else ["**Who said what**", ""]
+        lines += [
+            f"- **{escape(quote.speaker or 'unattributed')}** ({quote.kind}): "
+            f"“{escape(shorten(quote.en, QUOTE_CHARS))}”"
+            for quote in story.said
+        ]
     return lines
 
 
