@@ -239,15 +239,15 @@ def clear_word_cache() -> None:
 def _words(text: str) -> tuple[Word, ...]:
     words: list[Word] = []
     position = 0
+    gap_chars = " " + TATWEEL
     for match in WRITTEN_WORD.finditer(text):
         start, end = match.span()
         folded = _folded(match.group())
         initial = INITIAL.match(text, end) if len(folded) == 1 else None
         if initial:
             end = initial.end()
-        boundary = (
-            start > position and bool(words) and bool(text[position:start].strip(" " + TATWEEL))
-        )
+        gap = text[position:start]
+        boundary = gap != " " and bool(words) and bool(gap.strip(gap_chars))
         words.append(Word(start, end, folded, boundary, initial is not None))
         position = end
     return tuple(words)

@@ -155,48 +155,61 @@ def _counts(key: str, clitic: str, triggered: bool) -> bool:
 
 
 @cache
-def _first_words() -> frozenset[str]:
-    return frozenset(key.split()[0] for key in (*countries(), *cities()))
+def _lengths() -> dict[str, int]:
+    """A place name's first word → the most words a name starting with it has."""
+    longest: dict[str, int] = {}
+    for key in (*countries(), *cities()):
+        first, size = key.split()[0], key.count(" ") + 1
+        longest[first] = max(size, longest.get(first, 0))
+    return longest
 
 
 @cache
-def _place_readings(word: str) -> tuple[tuple[str, str], ...]:
-    """The readings of a word that may start a place name: most words have none."""
-    return tuple(reading for reading in _readings(word) if reading[1] in _first_words())
+def _place_readings(word: str) -> tuple[tuple[str, str, int], ...]:
+    """(clitic, reading, most words) of a word that may start a place name: most have none."""
+    longest = _lengths()
+    return tuple(
+        (clitic, reading, longest[reading])
+        for clitic, reading in _readings(word)
+        if reading in longest
+    )
 
 
 def find_places(words: list[str], skip: frozenset[int] = frozenset()) -> list[tuple[int, int, str]]:
     """(start, length, key) of every place name in folded words, the longest at each word;
     words at `skip` (people's names) are never places."""
     found = []
-    known_countries, known_cities = countries(), cities()
     index = 0
     while index < len(words):
-        readings = _place_readings(words[index])
         hit = None
-        for length in range(MAX_WORDS, 0, -1) if readings and index not in skip else ():
-            span = range(index, index + length)
-            if index + length > len(words) or any(i in skip for i in span):
-                continue
-            tail = " ".join(without_article(w) for w in words[index + 1 : index + length])
-            for clitic, reading in readings:
-                key = f"{reading} {tail}".strip()
-                if key not in known_countries and key not in known_cities:
-                    continue
-                triggered = clitic in PLACE_PROCLITICS or (
-                    index > 0 and words[index - 1] in TRIGGERS
-                )
-                if _counts(key, clitic, triggered):
-                    hit = (index, length, key)
-                    break
-            if hit:
-                break
+        if index not in skip:
+            hit = _place_at(words, index, skip)
         if hit:
             found.append(hit)
             index += hit[1]
         else:
             index += 1
     return found
+
+
+def _place_at(words: list[str], index: int, skip: frozenset[int]) -> tuple[int, int, str] | None:
+    readings = _place_readings(words[index])
+    if not readings:
+        return None
+    known_countries, known_cities = countries(), cities()
+    most = max(size for _, _, size in readings)
+    for length in range(min(most, len(words) - index), 0, -1):
+        if any(i in skip for i in range(index + 1, index + length)):
+            continue
+        tail = "".join(" " + without_article(w) for w in words[index + 1 : index + length])
+        for clitic, reading, size in readings:
+            key = reading + tail
+            if size < length or (key not in known_countries and key not in known_cities):
+                continue
+            triggered = clitic in PLACE_PROCLITICS or (index > 0 and words[index - 1] in TRIGGERS)
+            if _counts(key, clitic, triggered):
+                return index, length, key
+    return None
 
 
 def resolve(keys: list[str]) -> list[Place]:
