@@ -10,33 +10,21 @@ Translation is left out: the English is the Arabic, the brief only carries it.
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 
+from toolkit.bench.work import sample_articles
 from toolkit.brief import build_brief
 from toolkit.brief.quotes import find_quotes
 from toolkit.document import Article
-from toolkit.errors import InputError
 from toolkit.glossary import Matcher, annotate_articles, default_glossary_files, load_glossary
-from toolkit.ingest import ingest_bytes
-from toolkit.ingest.files import folder_files, read_file
 from toolkit.names import NameFinder
 from toolkit.names.people import clear_word_cache, name_units
 from toolkit.names.places import cities
 from toolkit.names.spelling import romanize
 
-ARTICLE_SOURCES = (Path("inbox"), Path("../shared/articles"))
-
 
 def bench_articles() -> list[Article]:
-    articles: list[Article] = []
-    for folder in ARTICLE_SOURCES:
-        if folder.is_dir():
-            for entry in folder_files(folder):
-                try:
-                    data = read_file(entry.target or entry.path, entry.name)
-                    articles += ingest_bytes(data, entry.name, str(entry.path)).articles
-                except InputError:
-                    continue
+    """The sample articles, their English standing in for a translation."""
+    articles = sample_articles()
     for article in articles:
         for sentence in article.all_sentences():
             sentence.en = sentence.ar

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from toolkit.document import Article
 from toolkit.errors import InputError
 from toolkit.ingest import ingest_bytes
 from toolkit.ingest.files import folder_files, read_file
@@ -34,17 +35,23 @@ def forced_length(source_tokens: int) -> int:
     return min(MODEL_POSITIONS, LENGTH_STEP * math.ceil(wanted / LENGTH_STEP))
 
 
-def bench_sentences(limit: int) -> list[str]:
-    sentences: list[str] = []
+def sample_articles() -> list[Article]:
+    """The articles of the sample inbox and ../shared/articles (when present); a file that
+    cannot be read is left out."""
+    articles: list[Article] = []
     for folder in SENTENCE_SOURCES:
         if folder.is_dir():
             for entry in folder_files(folder):
                 try:
                     data = read_file(entry.target or entry.path, entry.name)
-                    articles = ingest_bytes(data, entry.name, str(entry.path)).articles
+                    articles += ingest_bytes(data, entry.name, str(entry.path)).articles
                 except InputError:
                     continue
-                sentences += [s.ar for a in articles for s in a.all_sentences() if s.ar]
+    return articles
+
+
+def bench_sentences(limit: int) -> list[str]:
+    sentences = [s.ar for a in sample_articles() for s in a.all_sentences() if s.ar]
     sentences += [r.arabic for r in read_references(default_corpus()[0])]
     return sentences[:limit]
 
