@@ -222,3 +222,15 @@ def test_a_shape_builds_its_own_bench_model_and_reports_goals_and_the_night(tmp_
 def test_an_unknown_shape_is_a_usage_error():
     result = invoke("bench", "--shape", "opus-mt-xx")
     assert result.exit_code == 2 and "--shape" in result.output
+
+
+def test_the_names_leg_reports_each_part_of_the_brief_per_article(monkeypatch):
+    monkeypatch.chdir(REPO)  # the sample inbox (and ../shared/articles when present)
+    result = invoke("bench", "--names", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    ms = report["ms_per_article"]
+    assert report["articles"] >= 3 and report["sentences"] > report["articles"]
+    assert set(ms) == {"brief_before", "names", "quotes", "brief_after"}
+    assert ms["brief_after"] >= ms["brief_before"] > 0 and ms["names"] > 0
+    assert report["ratio"] == pytest.approx(ms["brief_after"] / ms["brief_before"], abs=0.02)
