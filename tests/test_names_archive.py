@@ -151,6 +151,7 @@ def test_the_spelling_finds_the_arabic_mentions_when_the_english_lacks_it(output
     update_archive(outputs, rebuild=True)
     assert search(outputs, person["english"]) == [f"{name}-1" for name in CASE]
     assert search(outputs, person["english"] + " said") == [f"{name}-1" for name in CASE]
+    assert search(outputs, f'"{person["english"].lower()}"') == [f"{name}-1" for name in CASE]
     assert search(outputs, "Nobody Atall") == []
 
 

@@ -58,7 +58,7 @@ CREATE TABLE people (
 );
 CREATE INDEX people_article ON people(article);
 CREATE INDEX people_person ON people(person);
-CREATE INDEX people_english ON people(english);
+CREATE INDEX people_english ON people(english COLLATE NOCASE);  -- search's look-up
 CREATE TABLE places (
     article TEXT NOT NULL REFERENCES articles(key),
     english TEXT NOT NULL,

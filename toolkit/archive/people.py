@@ -49,10 +49,27 @@ def people_profiles(conn: sqlite3.Connection) -> list[PersonProfile]:
     return sorted(profiles.values(), key=lambda p: (-len(p.articles), p.english, p.id))
 
 
-def spellings(conn: sqlite3.Connection) -> dict[str, list[str]]:
-    """English spelling → the Arabic mentions of the people who carry it (for search)."""
+MAX_NAME_WORDS = 6  # the longest English spelling a query is looked up for, in words
+EDGE = ".,;:!?\"'«»“”()[]{}"
+
+
+def spellings(conn: sqlite3.Connection, query: str) -> dict[str, list[str]]:
+    """The English spellings in `query` (any case) → the Arabic mentions of the people who
+    carry them, looked up word run by word run (the index, not a scan of every person)."""
+    words = query.split()
+    runs = {
+        candidate
+        for start in range(len(words))
+        for end in range(start + 1, min(start + MAX_NAME_WORDS, len(words)) + 1)
+        for run in [" ".join(words[start:end])]
+        for candidate in (run, run.strip(EDGE), run.lstrip(EDGE))
+        if candidate
+    }
     found: dict[str, list[str]] = {}
-    for english, mentions in conn.execute("SELECT english, mentions FROM people"):
-        forms = found.setdefault(english, [])
-        forms += [m for m in json.loads(mentions) if m not in forms]
+    for run in sorted(runs):
+        for english, mentions in conn.execute(
+            "SELECT english, mentions FROM people WHERE english = ? COLLATE NOCASE", (run,)
+        ):
+            forms = found.setdefault(english, [])
+            forms += [m for m in json.loads(mentions) if m not in forms]
     return found

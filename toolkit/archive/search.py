@@ -192,7 +192,7 @@ def search(
     if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
         raise ConfigError(f"--country {country!r} is not a country code: use two letters (SO)")
     country = country.upper() if country else None
-    terms = parse_query(query, names or Names(None), People(spellings(conn)))
+    terms = parse_query(query, names or Names(None), People(spellings(conn, query)))
     if not terms:
         raise ConfigError(f"the query {query!r} has no words to search for")
     first: dict[int, int] | None = None  # article num → its first matching sentence id
