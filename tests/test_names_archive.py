@@ -201,3 +201,27 @@ def test_datasette_facets_places_and_people_on_country(three_nights, tmp_path):
     assert facet["SO"] == 3 and facet["KE"] == 1 and facet["AE"] == 1
     assert {row["english"] for row in people["rows"]} == {person["english"]}
     assert "country" in people["facet_results"]
+
+
+def test_the_search_bench_archive_finds_a_person_by_spelling(tmp_path):
+    from toolkit.archive.bench import Corpus, build
+    from toolkit.archive.database import connect
+    from toolkit.archive.search import search as search_archive
+
+    corpus = Corpus()
+    build(tmp_path / NAME, 600, corpus)
+    conn = connect(tmp_path / NAME)
+    try:
+        person = corpus.people[0]
+        with_person = {
+            key
+            for (key,) in conn.execute("SELECT article FROM people WHERE person = ?", (person.id,))
+        }
+        result = search_archive(conn, person.english.upper(), limit=1000)
+        leads = conn.execute("SELECT count(*) FROM articles WHERE lead = 1").fetchone()[0]
+    finally:
+        conn.close()
+    found = {f"{hit.day}/{hit.id}" for story in result.stories for hit in story.articles}
+    assert with_person and with_person <= found
+    assert result.terms == [person.english.upper()]  # one term: the person, not two words
+    assert leads == 600 // 5

@@ -79,6 +79,13 @@ class Corpus:
     def article(self, day: str, day_index: int, n: int) -> ArticleRow:
         headline = self.sentence()
         names = self.rng.sample(self.terms, 2)
+        sentences = [self.sentence() for _ in range(SENTENCES)]
+        people = self.rng.sample(self.people, 2)
+        for person in people:  # named in full once, then by the family name: names.py's terms
+            for mention in person.mentions:
+                at = self.rng.randrange(SENTENCES)
+                ar, en, terms = sentences[at]
+                sentences[at] = (f"{ar} {mention}", en, [*terms, person.english])
         return ArticleRow(
             id=f"a{n:04d}",
             day=day,
@@ -89,8 +96,8 @@ class Corpus:
             story=f"story-{day_index // 3}-{n // 5}",
             lead=n % 5 == 0,
             entities=[Entity(english, kind, 1) for _, english, kind in names],
-            sentences=[self.sentence() for _ in range(SENTENCES)],
-            people=self.rng.sample(self.people, 2),
+            sentences=sentences,
+            people=people,
             places=[
                 Place(self.rng.choice(self.english).capitalize(), (word,), country)
                 for word, country in zip(
