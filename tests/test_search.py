@@ -1,5 +1,6 @@
 """`toolkit search` over the archive, and the archive in a real Datasette and Chromium."""
 
+import contextlib
 import json
 import re
 import shutil
@@ -187,16 +188,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def datasette(tmp_path):
-    """A real Datasette on 127.0.0.1 over the story archive; stopped at the end."""
-    pytest.importorskip("datasette")
-    outputs = story_outputs(tmp_path / "outputs")
-    update_archive(outputs)
+@contextlib.contextmanager
+def running_datasette(database: Path, log_path: Path):
+    """A real Datasette on 127.0.0.1 over `database` with our metadata; stopped at the end."""
     port = free_port()
-    log = open(tmp_path / "datasette.log", "w")  # noqa: SIM115 - closed below
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", str(outputs / NAME), "--metadata", str(METADATA)]
+        [sys.executable, "-m", "datasette", str(database), "--metadata", str(METADATA)]
         + ["--host", "127.0.0.1", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -209,7 +207,7 @@ def datasette(tmp_path):
                 urllib.request.urlopen(f"{base}/-/versions.json", timeout=2).close()
                 break
             except OSError:
-                assert process.poll() is None, (tmp_path / "datasette.log").read_text()
+                assert process.poll() is None, log_path.read_text()
                 assert time.monotonic() < deadline, "datasette did not start in 60 s"
                 time.sleep(0.2)
         yield base
@@ -222,6 +220,16 @@ def datasette(tmp_path):
             process.wait()
         log.close()
     assert process.poll() is not None
+
+
+@pytest.fixture
+def datasette(tmp_path):
+    """Datasette over the story archive."""
+    pytest.importorskip("datasette")
+    outputs = story_outputs(tmp_path / "outputs")
+    update_archive(outputs)
+    with running_datasette(outputs / NAME, tmp_path / "datasette.log") as base:
+        yield base
 
 
 def get_json(url: str) -> dict:

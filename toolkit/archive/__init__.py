@@ -4,6 +4,7 @@ database.py  the one module that opens, writes, syncs and rebuilds it (a cache o
              folders, set aside and rebuilt when unusable)
 search.py    `toolkit search`: full-text, Arabic or English, glossary names in both forms,
              grouped by story
+people.py    `toolkit names`: one profile per person across the archive
 bench.py     search latency over synthetic archives (`toolkit bench --search`)
 """
 
@@ -15,14 +16,18 @@ from toolkit.archive.database import (
     refresh_archive,
     update_archive,
 )
+from toolkit.archive.people import ArticleRef, PersonProfile, people_profiles
 from toolkit.archive.search import SearchResult, search
 
 __all__ = [
+    "ArticleRef",
     "ArticleRow",
+    "PersonProfile",
     "SearchResult",
     "SyncResult",
     "archive_path",
     "open_archive",
+    "people_profiles",
     "refresh_archive",
     "search",
     "update_archive",

@@ -2,9 +2,11 @@
 
 Each archive holds `size` articles, 500 a day, of 10 sentences and a headline drawn from
 Zipf-distributed Arabic and English vocabularies (so queries meet common and rare words),
-with glossary names in Arabic in some sentences and as entities, and stories of about five
-reports over three days. The timed call is `search()` itself, snippets included, on an open
-archive; the sync that `toolkit search` does first is a stat per day folder and is not timed.
+with glossary names in Arabic in some sentences and as entities, two people (of 2,000, each
+with an English spelling and two Arabic mentions) and two places in each brief, and stories
+of about five reports over three days. The timed call is `search()` itself, snippets
+included, on an open archive; the sync that `toolkit search` does first is a stat per day
+folder and is not timed.
 """
 
 import random
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from toolkit.archive.database import ArticleRow, connect, write_day
 from toolkit.archive.search import Names, search
-from toolkit.document import Entity
+from toolkit.document import Entity, Person, Place
 from toolkit.glossary.entries import Glossary, default_glossary_files, load_glossary
 
 SIZES = (2_000, 20_000, 100_000)
@@ -27,6 +29,8 @@ WORDS = 14
 VOCABULARY = 30_000
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 # a synthetic word's proclitic: none one time in three, else one of toolkit.text's list
+PEOPLE = 2_000
+COUNTRIES = ("SO", "KE", "IQ", "SY", "YE", "LY", "EG", "SD")
 CLITIC_DRAWS = ("", "", "", "و", "ال", "وال", "ب", "ل", "لل")
 
 
@@ -51,6 +55,13 @@ class Corpus:
         self.terms = [(e.arabic, e.english, e.kind) for e in glossary.entries][:200] or [
             ("تيليغرام", "Telegram", "platform")
         ]
+        self.people = [self._person(n) for n in range(PEOPLE)]
+
+    def _person(self, n: int) -> Person:
+        given, family = self.rng.sample(self.arabic[1000:], 2)  # rarer words: names
+        english = " ".join(w.capitalize() for w in self.rng.sample(self.english[1000:], 2))
+        country = COUNTRIES[n % len(COUNTRIES)]
+        return Person(f"p-{n:05d}", english, (f"{given} {family}", family), "", country)
 
     def _words(self, vocabulary: list[str], k: int) -> list[str]:
         return self.rng.choices(vocabulary, cum_weights=self.weights[id(vocabulary)], k=k)
@@ -68,6 +79,13 @@ class Corpus:
     def article(self, day: str, day_index: int, n: int) -> ArticleRow:
         headline = self.sentence()
         names = self.rng.sample(self.terms, 2)
+        sentences = [self.sentence() for _ in range(SENTENCES)]
+        people = self.rng.sample(self.people, 2)
+        for person in people:  # named in full once, then by the family name: names.py's terms
+            for mention in person.mentions:
+                at = self.rng.randrange(SENTENCES)
+                ar, en, terms = sentences[at]
+                sentences[at] = (f"{ar} {mention}", en, [*terms, person.english])
         return ArticleRow(
             id=f"a{n:04d}",
             day=day,
@@ -76,8 +94,18 @@ class Corpus:
             date=day,
             headline=(headline[0], headline[1]),
             story=f"story-{day_index // 3}-{n // 5}",
+            lead=n % 5 == 0,
             entities=[Entity(english, kind, 1) for _, english, kind in names],
-            sentences=[self.sentence() for _ in range(SENTENCES)],
+            sentences=sentences,
+            people=people,
+            places=[
+                Place(self.rng.choice(self.english).capitalize(), (word,), country)
+                for word, country in zip(
+                    self.rng.sample(self.arabic[1000:], 2),
+                    self.rng.sample(COUNTRIES, 2),
+                    strict=True,
+                )
+            ],
         )
 
     def queries(self) -> list[str]:
@@ -87,6 +115,7 @@ class Corpus:
         arabic = [self.arabic[i] for i in picks]
         names = list(dict.fromkeys(english for _, english, _ in self.terms))[:3]
         names.append(self.terms[-1][0])  # an Arabic glossary form
+        people = [self.people[0].english, f"{self.people[1].english} {english[3]}"]
         return (
             english
             + arabic
@@ -97,6 +126,7 @@ class Corpus:
                 f"{arabic[1]} {english[2]}",
                 f"{names[0]} {english[3]}",
             ]
+            + people
         )
 
 

@@ -9,8 +9,8 @@ archive (garbage, a folder, another schema) is set aside as archive.sqlite.corru
 with a warning and rebuilt: never fatal. A rebuild is built in a temp file beside it; the
 temp file (and journal) of a rebuild that was killed is removed by the next open.
 
-Tables (docs/archive.md): articles, sentences (n = 0 is the headline), entities, stories,
-story_members, days; sentences_fts is an external-content FTS5 index over sentences
+Tables (docs/archive.md): articles, sentences (n = 0 is the headline), entities, people,
+places, stories, story_members, days; sentences_fts is an external-content FTS5 index over sentences
 (ar_normalized, en, terms); the view passages joins each sentence to its article for
 Datasette.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from toolkit.archive.text import index_text
 from toolkit.corpus import Corpus, Published
-from toolkit.document import Entity
+from toolkit.document import Entity, Person, Place
 from toolkit.fsutil import FILE_MODE, held_temp, remove_leftovers
 from toolkit.state.files import set_aside
 from toolkit.state.settings import setting
@@ -32,10 +32,42 @@ from toolkit.state.sqlite import Schema, open_db, transient
 from toolkit.stories import day_stories
 
 NAME = "archive.sqlite"
-SCHEMA_VERSION = 2  # 2: articles.lead, stories.lead
+SCHEMA_VERSION = 3  # 2: articles.lead, stories.lead; 3: people, places, articles.countries
 SENTENCE_BITS = 16  # sentence id = article num << 16 | n: an FTS hit names its article
 BUSY_SETTING = "TOOLKIT_ARCHIVE_BUSY_S"  # seconds a write or a search waits for a lock
-TABLES = {"articles", "sentences", "sentences_fts", "entities", "stories", "story_members", "days"}
+TABLES = {
+    "articles",
+    "sentences",
+    "sentences_fts",
+    "entities",
+    "people",
+    "places",
+    "stories",
+    "story_members",
+    "days",
+}
+
+PEOPLE = """
+CREATE TABLE people (
+    article TEXT NOT NULL REFERENCES articles(key),
+    person TEXT NOT NULL,          -- the profile id (toolkit.names), stable across articles
+    english TEXT NOT NULL,         -- its one English spelling
+    role TEXT NOT NULL,
+    country TEXT NOT NULL,         -- ISO 3166 alpha-2, '' when unknown
+    mentions TEXT NOT NULL         -- JSON array of the Arabic as written in the article
+);
+CREATE INDEX people_article ON people(article);
+CREATE INDEX people_person ON people(person);
+CREATE INDEX people_english ON people(english COLLATE NOCASE);  -- search's look-up
+CREATE TABLE places (
+    article TEXT NOT NULL REFERENCES articles(key),
+    english TEXT NOT NULL,
+    country TEXT NOT NULL,         -- ISO 3166 alpha-2
+    mentions TEXT NOT NULL         -- JSON array of the Arabic as written in the article
+);
+CREATE INDEX places_article ON places(article);
+CREATE INDEX places_country ON places(country, article);
+"""
 
 SCHEMA = """
 CREATE TABLE articles (
@@ -50,7 +82,8 @@ CREATE TABLE articles (
     headline_en TEXT NOT NULL,
     story TEXT NOT NULL,
     lead INTEGER NOT NULL,         -- 1: its story's lead as the story stood that day
-    entities TEXT NOT NULL         -- JSON array of the English names (Datasette's array facet)
+    entities TEXT NOT NULL,        -- JSON array of the English names (Datasette's array facet)
+    countries TEXT NOT NULL DEFAULT '[]'  -- JSON array of its places' country codes
 );
 CREATE INDEX articles_day ON articles(day, story);  -- with num: covers search's scan
 CREATE INDEX articles_story ON articles(story);
@@ -100,6 +133,7 @@ CREATE VIEW passages AS
            a.headline_en AS headline, s.n, s.ar, s.en, a.entities
     FROM sentences s JOIN articles a ON a.key = s.article;
 """
+SCHEMA += PEOPLE
 
 
 @dataclass
@@ -114,6 +148,8 @@ class ArticleRow:
     lead: bool  # its story's lead as the story stood that day
     entities: list[Entity]
     sentences: list[tuple[str, str, list[str]]]  # ar, en, glossary names
+    people: list[Person] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -141,10 +177,19 @@ ALTER TABLE stories ADD COLUMN lead TEXT NOT NULL DEFAULT '';
 DELETE FROM days;
 """
 
+# 2 → 3: people and places, the articles' countries; every day is written again
+PEOPLE_PLACES = (
+    PEOPLE
+    + """
+ALTER TABLE articles ADD COLUMN countries TEXT NOT NULL DEFAULT '[]';
+DELETE FROM days;
+"""
+)
+
 ARCHIVE = Schema(
     version=SCHEMA_VERSION,
     create=SCHEMA,
-    migrations={1: LEADS},
+    migrations={1: LEADS, 2: PEOPLE_PLACES},
     tables=dict.fromkeys(sorted(TABLES)),
     probe="SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'x'",
 )
@@ -216,6 +261,8 @@ def _row(record: Published, leads: set[tuple[str, str]]) -> ArticleRow:
         story=record.story,
         lead=(record.story, article.id) in leads,
         entities=list(article.brief.entities) if article.brief else [],
+        people=list(article.brief.people) if article.brief else [],
+        places=list(article.brief.places) if article.brief else [],
         sentences=[(s.ar, s.en, [term.english for term in s.terms]) for s in article.sentences],
     )
 
@@ -260,7 +307,7 @@ def _delete_day(conn: sqlite3.Connection, day: str) -> set[str]:
         f"SELECT 'delete', id, ar_normalized, en, terms FROM sentences WHERE article IN ({in_day})",
         (day,),
     )
-    for table in ("sentences", "entities"):
+    for table in ("sentences", "entities", "people", "places"):
         conn.execute(f"DELETE FROM {table} WHERE article IN ({in_day})", (day,))
     conn.execute("DELETE FROM story_members WHERE day = ?", (day,))
     conn.execute("DELETE FROM articles WHERE day = ?", (day,))
@@ -272,7 +319,7 @@ def _insert(conn: sqlite3.Connection, row: ArticleRow) -> None:
     names = list(dict.fromkeys(entity.english for entity in row.entities))
     num = conn.execute(
         "INSERT INTO articles (key, id, day, outlet, url, date, headline_ar, headline_en, "
-        "story, lead, entities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "story, lead, entities, countries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             row.key,
             row.id,
@@ -284,6 +331,7 @@ def _insert(conn: sqlite3.Connection, row: ArticleRow) -> None:
             row.story,
             int(row.lead),
             json.dumps(names, ensure_ascii=False),
+            json.dumps(sorted({place.country for place in row.places if place.country})),
         ),
     ).lastrowid
     sentences = [(row.headline[0], row.headline[1], [])] + row.sentences
@@ -306,7 +354,19 @@ def _insert(conn: sqlite3.Connection, row: ArticleRow) -> None:
         "INSERT INTO entities VALUES (?, ?, ?, ?)",
         [(row.key, e.english, e.kind, e.count) for e in row.entities],
     )
+    conn.executemany(
+        "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?)",
+        [(row.key, p.id, p.english, p.role, p.country, _json_list(p.mentions)) for p in row.people],
+    )
+    conn.executemany(
+        "INSERT INTO places VALUES (?, ?, ?, ?)",
+        [(row.key, p.english, p.country, _json_list(p.mentions)) for p in row.places],
+    )
     conn.execute("INSERT INTO story_members VALUES (?, ?, ?)", (row.story, row.key, row.day))
+
+
+def _json_list(items: Iterable[str]) -> str:
+    return json.dumps(list(items), ensure_ascii=False)
 
 
 def _refresh_stories(conn: sqlite3.Connection, stories: Iterable[str]) -> None:

@@ -4,10 +4,15 @@ A query is cut into terms and an article matches when it holds every term (each 
 sentence or its headline). A glossary name is one term that matches all its forms: the
 English canonical name (or a listed variant) in the English text, the glossary terms matched
 in a sentence, and each of its Arabic forms in the Arabic text, so "Telegram", "تيليغرام"
-and "تلغرام" find the same articles. Any other Arabic word matches under every reading of
-it without a proclitic (toolkit.archive.text); any other word matches as a word in either
+and "تلغرام" find the same articles. A person's English spelling (the archive's people
+table: toolkit.names gives one per person) is one term that matches it in the English text
+and in the sentence's names, and each Arabic mention of that person seen in the archive:
+"Ahmed Farah" finds أحمد عبدي فارح, أحمد فارح and فارح, so the person is found where the
+translation spelled them otherwise. Any other Arabic word matches under every reading of it
+without a proclitic (toolkit.archive.text); any other word matches as a word in either
 language. Every term reaches FTS5 as quoted text: quotes, operators and brackets in a query
-are searched for as text, never parsed.
+are searched for as text, never parsed. A country code keeps only the articles with a place
+in that country (the places table).
 """
 
 import json
@@ -16,6 +21,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from toolkit.archive.database import SENTENCE_BITS
+from toolkit.archive.people import spellings
 from toolkit.archive.text import readings
 from toolkit.errors import ConfigError
 from toolkit.glossary.entries import Glossary
@@ -61,6 +67,7 @@ class SearchResult:
     query: str
     terms: list[str]
     since: str | None
+    country: str | None
     matched: int  # articles, before the story limit
     stories: list[StoryHits]
 
@@ -84,6 +91,17 @@ class Names:
         for canonical in self.forms:
             self.variants[canonical] = glossary.variants_of(canonical)
         pattern = "|".join(re.escape(name) for name in sorted(self.english, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I) if pattern else None
+
+
+class People:
+    """The people's English spellings as the query parser uses them."""
+
+    def __init__(self, forms: dict[str, list[str]]):
+        self.forms = {english: [f for f in arabic if words(f)] for english, arabic in forms.items()}
+        self.english = {english.lower(): english for english in self.forms}
+        names = sorted(self.english, key=len, reverse=True)
+        pattern = "|".join(re.escape(name) for name in names)
         self.pattern = re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I) if pattern else None
 
 
@@ -111,6 +129,14 @@ def name_term(text: str, english: str, names: Names) -> Term:
     return Term(text, "(" + " OR ".join(parts) + ")", marked, (english, *variants))
 
 
+def person_term(text: str, english: str, people: People) -> Term:
+    forms = people.forms[english]
+    parts = [f"terms : {quote(english)}", f"en : {quote(english)}"]
+    parts += [arabic_expression(form) for form in forms]
+    marked = frozenset(word for form in forms for word in words(form))
+    return Term(text, "(" + " OR ".join(parts) + ")", marked, (english,))
+
+
 def word_term(word: str) -> Term:
     folded = fold(word)
     found = readings(folded)
@@ -121,8 +147,9 @@ def word_term(word: str) -> Term:
     )
 
 
-def parse_query(query: str, names: Names) -> list[Term]:
-    """The terms of a query: glossary names (Arabic or English) first, then each other word."""
+def parse_query(query: str, names: Names, people: People | None = None) -> list[Term]:
+    """The terms of a query: glossary names (Arabic or English) first, then people's English
+    spellings, then each other word."""
     text = normalize(query)
     spans = []
     taken = Claimed(len(text))
@@ -134,8 +161,15 @@ def parse_query(query: str, names: Names) -> list[Term]:
         for match in names.pattern.finditer(text):
             if taken.claim(match.start(), match.end()):
                 spans.append((match.start(), match.end(), names.english[match.group().lower()]))
+    persons = []
+    if people and people.pattern:
+        for match in people.pattern.finditer(text):
+            if taken.claim(match.start(), match.end()):
+                persons.append((match.start(), match.end(), people.english[match.group().lower()]))
     spans.sort()
     terms = [name_term(text[a:b], english, names) for a, b, english in spans]
+    terms += [person_term(text[a:b], english, people) for a, b, english in persons]
+    spans = sorted(spans + persons)
     rest, position = [], 0  # the text with every name blanked out
     for start, end, _ in spans:
         rest += [text[position:start], " " * (end - start)]
@@ -151,9 +185,14 @@ def search(
     names: Names | None = None,
     since: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    country: str | None = None,
 ) -> SearchResult:
-    """Stories whose articles hold every term of `query`, newest first (day ≥ `since`)."""
-    terms = parse_query(query, names or Names(None))
+    """Stories whose articles hold every term of `query`, newest first (day ≥ `since`; with
+    a place in `country`, an ISO 3166 alpha-2 code, when given)."""
+    if country is not None and not re.fullmatch(r"[A-Za-z]{2}", country):
+        raise ConfigError(f"--country {country!r} is not a country code: use two letters (SO)")
+    country = country.upper() if country else None
+    terms = parse_query(query, names or Names(None), People(spellings(conn, query)))
     if not terms:
         raise ConfigError(f"the query {query!r} has no words to search for")
     first: dict[int, int] | None = None  # article num → its first matching sentence id
@@ -166,8 +205,17 @@ def search(
         )
         if not first:
             break
+    if first and country:
+        placed = _in_country(conn, country)
+        first = {n: s for n, s in first.items() if n in placed}
     matched, stories = _stories(conn, first or {}, since, limit, terms)
-    return SearchResult(query, [t.text for t in terms], since, matched, stories)
+    return SearchResult(query, [t.text for t in terms], since, country, matched, stories)
+
+
+def _in_country(conn: sqlite3.Connection, country: str) -> set[int]:
+    """The articles (num) with a place in `country`."""
+    sql = "SELECT a.num FROM places p JOIN articles a ON a.key = p.article WHERE p.country = ?"
+    return {num for (num,) in conn.execute(sql, (country,))}
 
 
 def _articles(conn: sqlite3.Connection, expression: str) -> dict[int, int]:

@@ -7,6 +7,7 @@ publish    brief, archive, send
 stories    stories
 alerts     alerts
 search     search (the archive database)
+names      names (the people across the archive)
 measure    eval, bench
 glossary   glossary lint|match
 model      model fetch|convert|synth|info
@@ -15,7 +16,16 @@ docs       not a command: `python -m toolkit.cli.docs` writes docs/cli.md from e
 
 # The import order is the order of `toolkit --help`.
 # isort: off
-from toolkit.cli import translate, collect, publish, stories, search, alerts, measure  # noqa: F401
+from toolkit.cli import (  # noqa: F401
+    translate,
+    collect,
+    publish,
+    stories,
+    search,
+    names,
+    alerts,
+    measure,
+)
 
 # isort: on
 from toolkit.cli.base import app

@@ -29,6 +29,15 @@ def search_command(
     limit: Annotated[
         int, typer.Option("--limit", min=1, metavar="N", help="At most this many stories.")
     ] = 20,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country",
+            metavar="XX",
+            help="Only articles with a place in this country (ISO 3166 alpha-2, e.g. SO).",
+            show_default=False,
+        ),
+    ] = None,
     glossary: GlossaryOption = None,
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Search names as plain words.")
@@ -36,7 +45,8 @@ def search_command(
     as_json: Annotated[
         bool,
         typer.Option(
-            "--json", help="{query, terms, since, matched, stories: [...]} (docs/archive.md)."
+            "--json",
+            help="{query, terms, since, country, matched, stories: [...]} (docs/archive.md).",
         ),
     ] = False,
 ) -> None:
@@ -44,7 +54,8 @@ def search_command(
 
     An article matches when it holds every word of QUERY. A glossary name finds all its
     forms: "Telegram" also finds تيليغرام and تلغرام, and داعش also finds ISIS. Arabic words
-    match with or without a proclitic (والشرطة, الشرطة, شرطة). Quotes and operators are
+    match with or without a proclitic (والشرطة, الشرطة, شرطة). A person's English spelling
+    (as `toolkit names` lists it) also finds their Arabic mentions. Quotes and operators are
     searched for as text. Stories come newest first, each with its matching articles (day,
     outlet, headline, a snippet with the matched words in [ ]). The archive is brought up to
     date with the day folders first (built when missing).
@@ -67,7 +78,7 @@ def search_command(
     try:
         conn = open_archive(outputs, warn)
         try:
-            result = search(conn, query, names, first, limit)
+            result = search(conn, query, names, first, limit, country)
         finally:
             conn.close()
     except sqlite3.Error as error:
@@ -83,6 +94,7 @@ def search_command(
         f"{len(result.stories)} stor{'y' if len(result.stories) == 1 else 'ies'}, "
         f"{articles} article(s) for {' + '.join(result.terms)}"
         + (f" since {first}" if first else "")
+        + (f" in {result.country}" if result.country else "")
         + (f" (of {result.matched} matching articles)" if result.matched > articles else "")
     )
     for story in result.stories:
