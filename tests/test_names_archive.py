@@ -225,3 +225,11 @@ def test_the_search_bench_archive_finds_a_person_by_spelling(tmp_path):
     assert with_person and with_person <= found
     assert result.terms == [person.english.upper()]  # one term: the person, not two words
     assert leads == 600 // 5
+
+
+def test_each_nights_digest_names_the_person_under_the_one_spelling(three_nights):
+    person = farah(three_nights)
+    for day in DAYS:
+        digest = (three_nights / day / "digest.md").read_text(encoding="utf-8")
+        index = digest.split("## Entity index", 1)[1]
+        assert f"| {person['english']} | person |" in index, day

@@ -267,11 +267,9 @@ def trends_section(trends: list) -> list[str]:
 def entity_index(stories: list[DayStory]) -> list[str]:
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for number, story in enumerate(stories, 1):
-        names = {
-            (entity.english, entity.kind): None
-            for record in story.records
-            for entity in (record.article.brief.entities if record.article.brief else [])
-        }
+        briefs = [record.article.brief for record in story.records if record.article.brief]
+        names = {(entity.english, entity.kind): None for b in briefs for entity in b.entities}
+        names |= {(person.english, "person"): None for b in briefs for person in b.people}
         for name in names:
             index[name].append(number)
     lines = ["## Entity index", ""]
