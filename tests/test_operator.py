@@ -20,9 +20,11 @@ def test_make_translate_writes_only_the_translation_to_stdout(tiny_model, tmp_pa
     article.write_text(ARTICLE, encoding="utf-8")
     clone, make = fresh_clone(tmp_path)
     make = [arg for arg in make if arg not in ("-C", str(clone))]  # as typed in the checkout
-    run = subprocess.run(
+    shell = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    run = subprocess.run(  # a shell's make, not one under `make test` (that prints directories)
         [*make, "translate", f"FILE={article}", f"MODEL={tiny_model}"],
         cwd=clone,
+        env=shell,
         capture_output=True,
         text=True,
         timeout=300,
