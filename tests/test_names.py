@@ -225,3 +225,22 @@ def test_the_article_page_shows_people_places_and_who_said_what(found):
     for quote in article.brief.quotes:  # each quote's Arabic beside its English
         assert f'<blockquote dir="rtl" lang="ar">{escape(quote.ar)}</blockquote>' in html
     assert "<script>x" not in html and "&lt;script&gt;x" in html
+
+
+@pytest.mark.parametrize(
+    ("arabic", "countries"),
+    [
+        ("في عملية حملت اسم «الموجة الزرقاء» بتنسيق مع يوروبول", set()),  # blue, not Zarqa
+        ("عملية بحر الأمان تكشف شبكة تهريب", set()),  # safety, not Amman
+        ("اعتقلت الشرطة ثلاثة أشخاص في الزرقاء", {"JO"}),  # after a trigger word it is Zarqa
+        ("وأكدت الشرطة في جاكرتا اعتقال ثلاثة", {"ID"}),  # GeoNames spells it جاكارتا
+        ("أصدر المسؤول المالي بيانا", set()),  # financial, not Mali
+        ("هاجم مسلحون قاعدة في مالي", {"ML"}),
+    ],
+)
+def test_everyday_words_are_no_places_and_triggers_make_them_so(arabic, countries):
+    from toolkit.names.people import words_of
+    from toolkit.names.places import find_places, resolve
+
+    keys = [key for _, _, key in find_places([w.folded for w in words_of(arabic)])]
+    assert {place.country for place in resolve(keys)} == countries

@@ -41,13 +41,14 @@ STOP_NAMES = frozenset(
     قصر برج شط صور نور فجر خير جديد جديده عام يوم اليوم سبت احد جمعه ثلاثاء خميس
     اربعاء حمام كرم ريف خط حد شيخ سيد امير ملك بلد دوله منطقه محافظه اقليم ولايه
     سلطات خبراء خمس امن اعلام علم عمل دعم قوه امام عاليه بيان اطار وادي قول قوله وقف
-    حله لوره خبر
+    حله لوره خبر امان مدان
     """)
 )
 # well-known cities whose Arabic spelling GeoNames lacks (folded, without ال → English, country)
 SUPPLEMENT = {
     fold("كيسمايو"): ("Kismayo", "SO"),
     fold("مكة"): ("Mecca", "SA"),
+    fold("جاكرتا"): ("Jakarta", "ID"),
 }
 
 
@@ -132,7 +133,9 @@ TRIGGERS = frozenset(
 )
 ARAB_WORLD = frozenset(words("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE"))
 BARE_CITY_POPULATION = 100_000  # an Arab city this big needs no trigger word before it
-NEEDS_TRIGGER = frozenset((fold("مالي"),))  # a country name that is also an everyday word
+# names of a country or a big city that are everyday words too (مالي financial, الزرقاء
+# blue): places only after a trigger word
+NEEDS_TRIGGER = frozenset(fold(word) for word in words("مالي زرقاء حمراء"))
 
 
 @cache
@@ -143,13 +146,13 @@ def _readings(word: str) -> list[tuple[str, str]]:
 
 
 def _counts(key: str, clitic: str, triggered: bool) -> bool:
-    """Whether a name is taken as a place: a country always (مالي only after a trigger word);
-    a city of the Arab world after a trigger word or when it is big; any other city only
-    after a trigger word and without a clitic of its own (بقوله is not Kavála)."""
+    """Whether a name is taken as a place: a country always; a city of the Arab world after a
+    trigger word or when it is big; any other city only after a trigger word and without a
+    clitic of its own (بقوله is not Kavála); a NEEDS_TRIGGER name only after a trigger word."""
     if key in countries():
         return triggered or key not in NEEDS_TRIGGER
     arab = [place for place in cities()[key] if place.country in ARAB_WORLD]
-    if arab:
+    if arab and key not in NEEDS_TRIGGER:
         return triggered or any(place.population >= BARE_CITY_POPULATION for place in arab)
     return triggered and (not clitic or clitic in PLACE_PROCLITICS)
 
