@@ -3,6 +3,7 @@ labelled set (tests/data/names/labelled.txt: fictional people from several count
 kunyas, initialled names, partial mentions, two look-alike names)."""
 
 import json
+import shutil
 from collections import Counter
 from dataclasses import replace
 from html import escape
@@ -244,3 +245,25 @@ def test_everyday_words_are_no_places_and_triggers_make_them_so(arabic, countrie
 
     keys = [key for _, _, key in find_places([w.folded for w in words_of(arabic)])]
     assert {place.country for place in resolve(keys)} == countries
+
+
+def test_a_changed_names_tsv_publishes_the_days_articles_again(tiny_model, tmp_path, monkeypatch):
+    from conftest import REPO
+    from test_nightly import manifest, nightly
+
+    shutil.copytree(REPO / "glossaries", tmp_path / "glossaries")  # the default glossaries
+    monkeypatch.chdir(tmp_path)
+    labelled = next(a for a in labelled_articles() if a.id == "so-2")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "so-2.txt").write_text("تطورات قضية الحوالة\n\n" + labelled.text, encoding="utf-8")
+    outputs = tmp_path / "outputs"
+    assert nightly(inbox, outputs, tiny_model).exit_code == 0
+    assert nightly(inbox, outputs, tiny_model).exit_code == 0
+    assert [f["status"] for f in manifest(outputs)["files"]] == ["unchanged"]
+    with (tmp_path / "glossaries" / "names.tsv").open("a", encoding="utf-8") as names:
+        names.write("90\tfarah-9\tP\tAhmad Abdi Faarah\n91\tfarah-9\tP\tأحمد عبدي فارح\n")
+    assert nightly(inbox, outputs, tiny_model).exit_code == 0
+    assert [f["status"] for f in manifest(outputs)["files"]] == ["updated"]
+    record = json.loads((outputs / "2026-11-23" / "articles" / "so-2-1.json").read_text("utf-8"))
+    assert "Ahmad Abdi Faarah" in {person["english"] for person in record["brief"]["people"]}

@@ -109,7 +109,7 @@ class RunReport:
 
 
 def settings_of(pipeline: Pipeline) -> dict:
-    options = pipeline.options
+    options, names = pipeline.options, pipeline.names
     return {
         "strategy": pipeline.strategy.name if pipeline.glossary else "none",
         "beam_size": options.beam_size,
@@ -119,6 +119,7 @@ def settings_of(pipeline: Pipeline) -> dict:
         "layout": pipeline.engine.layout.to_json(),
         "executor": executor_of(pipeline).settings.to_json(),
         **({"vmap": options.vmap} if options.vmap else {}),  # absent: outputs stay current
+        **({"names": names.speller.sha256} if names and names.speller.user_names else {}),
     }
 
 

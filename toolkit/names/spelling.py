@@ -9,6 +9,7 @@ profile key holds it (first and last unit), so every mention of one person, full
 partial, in any article, gets the same spelling.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -128,6 +129,12 @@ class Speller:
     def from_folder(cls, folder: Path | None) -> "Speller":
         path = folder / NAMES_FILE if folder else None
         return cls(read_names(path) if path and path.is_file() else None)
+
+    @property
+    def sha256(self) -> str:
+        """Of the user's spellings: a run with other spellings publishes its articles again."""
+        rows = sorted(f"{k}\t{v.profile}\t{v.english}" for k, v in self.user_names.items())
+        return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
     def user(self, forms: list[str]) -> UserName | None:
         for form in forms:
