@@ -74,8 +74,8 @@ def read_days(outputs: Path) -> tuple[list[Day], dict[str, str]]:
 
 @dataclass
 class ArchiveStory:
-    """A story over the days read: its section in each day's digest, newest day first; its
-    reports, outlets and first day are its Story's as it stood on the newest."""
+    """A story over the days read: its section in each day's digest, newest day first (the
+    newest section's Story gives its reports, outlets and first day)."""
 
     id: str
     sections: list[tuple[Day, int, DayStory]] = field(default_factory=list)
@@ -83,21 +83,6 @@ class ArchiveStory:
     @property
     def newest(self) -> tuple[Day, int, DayStory]:
         return self.sections[0]
-
-    @property
-    def story(self) -> Story:
-        return self.newest[2].story
-
-    @property
-    def reports(self) -> int:
-        return len(self.story.reports)
-
-    @property
-    def first_seen(self) -> str:
-        return self.story.first_seen
-
-    def outlets(self) -> list[str]:
-        return self.story.outlets()
 
 
 def archive_stories(days: list[Day]) -> list[ArchiveStory]:
@@ -172,8 +157,10 @@ def stories_table(stories: list[ArchiveStory]) -> list[str]:
         headline = newest.best.headline.en
         link = f"[{escape(shorten(headline))}]({day.date}/digest.html#article-{number})"
         link += f" ([article]({day.date}/{article_path(newest.best.id)}))"
-        outlets = ", ".join(map(escape, story.outlets())) or "—"
-        lines.append(f"| {link} | {story.reports} | {outlets} | {story.first_seen} | {day.date} |")
+        outlets = ", ".join(map(escape, newest.story.outlets())) or "—"
+        lines.append(
+            f"| {link} | {newest.reports} | {outlets} | {newest.first_seen} | {day.date} |"
+        )
     return lines + [""]
 
 
@@ -185,8 +172,8 @@ def rolling_entries(days: list[Day], size: int = ROLLING_DAYS) -> list[FeedEntry
         day, number, newest = story.newest
         article = newest.best
         model = next(r.model for r in newest.records if r.article is article)
-        lead = f"{story.reports} report(s): {', '.join(story.outlets())}; "
-        lead += f"first seen {story.first_seen}. "
+        lead = f"{newest.reports} report(s): {', '.join(newest.story.outlets())}; "
+        lead += f"first seen {newest.first_seen}. "
         href = f"{day.date}/digest.html#article-{number}"
         page = f"{day.date}/{article_path(article.id)}"
         entries.append(
