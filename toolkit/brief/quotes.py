@@ -18,7 +18,7 @@ import re
 
 from toolkit.document import Article, Person, Quote, Sentence
 from toolkit.names.people import Word, words_of
-from toolkit.names.places import words
+from toolkit.names.places import word_list
 from toolkit.text.arabic import fold
 
 VERB_STEMS = "قال أكد أوضح أضاف أعلن أشار ذكر اعتبر حذر كشف أفاد بين رأى نفى شدد لفت تابع أقر دفع"
@@ -37,7 +37,7 @@ THAT = tuple(
     sorted(
         (
             fold(w)
-            for w in words("""
+            for w in word_list("""
     إن أن بأن إنه أنه إنها أنها بأنه بأنها إنهم أنهم وإن
     """)
         ),

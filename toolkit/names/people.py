@@ -19,13 +19,11 @@ glossaries/names.tsv gives the person a profile id of their own.
 import hashlib
 import re
 import sqlite3
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
 
-from toolkit.names.places import NEEDS_TRIGGER, countries, key_of, without_article
-from toolkit.names.places import words as word_list
+from toolkit.names.places import NEEDS_TRIGGER, countries, key_of, without_article, word_list
 from toolkit.text.arabic import PLAIN_PROCLITICS, TATWEEL, WRITTEN_WORD, fold
 
 INITIAL = re.compile(r"\s*\.")
@@ -361,8 +359,9 @@ def _nisba(words: list[Word], index: int) -> bool:
     return word.startswith("ال") and word.endswith("ي") and word not in NOT_NAMES
 
 
-def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str]]:
-    """(first word, words used, units, role) of every full name in one sentence."""
+def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str, int]]:
+    """(first word, words used, units, role, where its title starts) of every full name in
+    one sentence (the title's start is the first word when there is no title)."""
     found = []
     index = floor = 0
     while index < len(words):
@@ -395,7 +394,7 @@ def find_chains(words: list[Word]) -> list[tuple[int, int, list[str], str]]:
         if units:
             title = title or _title_before(words, index, floor)
             role = ROLES.get(title[0], "") if title else ""
-            found.append((index, used, units, role))
+            found.append((index, used, units, role, title[1] if title else index))
             index += used
             floor = index
         else:
@@ -479,7 +478,7 @@ def find_people(sentences: list[str], sentence_words: list[list[Word]]) -> list[
     profiles: dict[tuple[str, ...], Profile] = {}
     taken: list[set[int]] = [set() for _ in sentences]
     for number, words in enumerate(sentence_words):
-        for index, used, units, role in find_chains(words):
+        for index, used, units, role, titled in find_chains(words):
             key = key_of_units(units)
             span = words[index : index + used]
             clitic, _ = strip_clitic(span[0].folded)
@@ -490,10 +489,8 @@ def find_people(sentences: list[str], sentence_words: list[list[Word]]) -> list[
                 profile = profiles[key] = Profile(key, units, text[start : span[-1].end])
             if len(units) > len(profile.units):
                 profile.units, profile.arabic = units, text[start : span[-1].end]
-            title = _title_before(words, index)
-            context = words[title[1] : index] if title else []
             profile.role = profile.role or role
-            profile.country = profile.country or country_of(units, context)
+            profile.country = profile.country or country_of(units, words[titled:index])
             profile.mentions.append(
                 Mention(number, start, span[-1].end, text[start : span[-1].end], key)
             )
@@ -564,7 +561,3 @@ def _add_partial_mentions(profiles, sentences, sentence_words, taken) -> None:
                     index += used - 1
                     break
             index += 1
-
-
-def most_common_country(countries_named: Counter) -> str:
-    return countries_named.most_common(1)[0][0] if countries_named else ""

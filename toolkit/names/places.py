@@ -25,7 +25,7 @@ from toolkit.text.arabic import readings as proclitic_readings
 GEONAMES_FILE = "cities15000.json"
 
 
-def words(text: str) -> list[str]:
+def word_list(text: str) -> list[str]:
     """A word list written as one string (Arabic lists read best that way)."""
     return text.split()
 
@@ -35,7 +35,7 @@ MAX_WORDS = 3
 # city names in GeoNames that are everyday Arabic words (folded, without ال)
 STOP_NAMES = frozenset(
     fold(word)
-    for word in words("""
+    for word in word_list("""
     بلا بين منذ حيث عند ثم كما اما اذا لكن سلام امل نصر حريه وحده مدينه شرق غرب شمال
     جنوب وسط عين باب بيت دار جبل حي سوق ساحل بحر نهر قريه ميناء مطار جسر طريق مركز
     قصر برج شط صور نور فجر خير جديد جديده عام يوم اليوم سبت احد جمعه ثلاثاء خميس
@@ -125,17 +125,19 @@ PLACE_PROCLITICS = ("ب", "وب", "فب")  # بمقديشو: "in", like في
 # words after which a name is a place: في مأرب, قرب بيدوا, مدينة كيسمايو
 TRIGGERS = frozenset(
     fold(word)
-    for stem in words("""
+    for stem in word_list("""
     في من إلى الى قرب نحو مدينة بمدينة بلدة ببلدة عاصمة ميناء ولاية محافظة إقليم
     شمال جنوب شرق غرب شمالي جنوبي وسط ضواحي
     """)
     for word in (stem, "و" + stem)
 )
-ARAB_WORLD = frozenset(words("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE"))
+ARAB_WORLD = frozenset(
+    word_list("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE")
+)
 BARE_CITY_POPULATION = 100_000  # an Arab city this big needs no trigger word before it
 # names of a country or a big city that are everyday words too (مالي financial, الزرقاء
 # blue): places only after a trigger word
-NEEDS_TRIGGER = frozenset(fold(word) for word in words("مالي زرقاء حمراء"))
+NEEDS_TRIGGER = frozenset(fold(word) for word in word_list("مالي زرقاء حمراء"))
 
 
 @cache
